@@ -1,0 +1,199 @@
+//! The abstract syntax of an opam file, as opam-file-format's `OpamParserTypes.FullPos`.
+//!
+//! Every node keeps the [`Span`] of the text it was parsed from, so printers, linters
+//! and editors can point back into the source. Strings are byte strings: opam takes
+//! the bytes of a file verbatim, and `\xHH` escapes may produce any byte.
+
+use crate::source::{Span, Spanned};
+
+/// A relational operator: `=`, `!=`, `>=`, `>`, `<=`, `<` (`~` is read as `>=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Neq,
+    /// `>=` (also written `~`)
+    Geq,
+    /// `>`
+    Gt,
+    /// `<=`
+    Leq,
+    /// `<`
+    Lt,
+}
+
+impl RelOp {
+    /// The operator as opam prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelOp::Eq => "=",
+            RelOp::Neq => "!=",
+            RelOp::Geq => ">=",
+            RelOp::Gt => ">",
+            RelOp::Leq => "<=",
+            RelOp::Lt => "<",
+        }
+    }
+}
+
+/// A logical operator: `&` or `|`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LogOp {
+    /// `&`
+    And,
+    /// `|`
+    Or,
+}
+
+impl LogOp {
+    /// The operator as opam prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogOp::And => "&",
+            LogOp::Or => "|",
+        }
+    }
+}
+
+/// A prefix operator: `!` (not) or `?` (defined).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PfxOp {
+    /// `!`
+    Not,
+    /// `?`
+    Defined,
+}
+
+impl PfxOp {
+    /// The operator as opam prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PfxOp::Not => "!",
+            PfxOp::Defined => "?",
+        }
+    }
+}
+
+/// An environment update operator, as in `setenv: [PATH += "dir"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EnvOp {
+    /// `=`
+    Eq,
+    /// `+=`
+    PlusEq,
+    /// `=+`
+    EqPlus,
+    /// `=+=`
+    EqPlusEq,
+    /// `:=`
+    ColonEq,
+    /// `=:`
+    EqColon,
+}
+
+impl EnvOp {
+    /// The operator as opam prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvOp::Eq => "=",
+            EnvOp::PlusEq => "+=",
+            EnvOp::EqPlus => "=+",
+            EnvOp::EqPlusEq => "=+=",
+            EnvOp::ColonEq => ":=",
+            EnvOp::EqColon => "=:",
+        }
+    }
+}
+
+/// A value with the span it was parsed from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Value {
+    /// What the value is.
+    pub kind: ValueKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The kinds of value of the opam file format.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer, in OCaml's 63-bit range.
+    Int(i64),
+    /// A string, `"…"` or `"""…"""`, with escapes decoded.
+    String(Vec<u8>),
+    /// An identifier such as `build`, `os`, `foo:installed`.
+    Ident(String),
+    /// `a op b` where both operands are atoms.
+    Relop(Spanned<RelOp>, Box<Value>, Box<Value>),
+    /// `op v`, as in a version constraint `>= "1.0"`.
+    PrefixRelop(Spanned<RelOp>, Box<Value>),
+    /// `a & b` or `a | b`.
+    Logop(Spanned<LogOp>, Box<Value>, Box<Value>),
+    /// `!v` or `?v`.
+    Pfxop(Spanned<PfxOp>, Box<Value>),
+    /// `[ v … ]`; the span of the list is that of the brackets.
+    List(Spanned<Vec<Value>>),
+    /// `( v … )`; the span of the list is that of the parentheses.
+    Group(Spanned<Vec<Value>>),
+    /// `v { v … }`; the span of the list is that of the braces.
+    Option(Box<Value>, Spanned<Vec<Value>>),
+    /// `name op v`, an environment update.
+    EnvBinding(Box<Value>, Spanned<EnvOp>, Box<Value>),
+}
+
+impl Value {
+    /// The string's text, when this is a string holding valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::String(s) => std::str::from_utf8(s).ok(),
+            _ => None,
+        }
+    }
+
+    /// The identifier, when this is one.
+    pub fn as_ident(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::Ident(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One item of a file or section: a field (`name: value`) or a section.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Item {
+    /// What the item is.
+    pub kind: ItemKind,
+    /// From the first byte of the name to the last byte of the value or closing brace.
+    pub span: Span,
+}
+
+/// The two kinds of item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    /// `name: value`
+    Variable(Spanned<String>, Value),
+    /// `kind ["name"] { items }`
+    Section(Section),
+}
+
+/// A section such as `url { … }` or `extra-source "file" { … }`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Section {
+    /// The identifier before the braces (`url`, `extra-source`, `package`).
+    pub kind: Spanned<String>,
+    /// The optional string name between kind and braces.
+    pub name: Option<Spanned<Vec<u8>>>,
+    /// The items; the span is that of the braces.
+    pub items: Spanned<Vec<Item>>,
+}
+
+/// A parsed opam file: its items in order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct OpamFile {
+    /// The top-level items.
+    pub items: Vec<Item>,
+}

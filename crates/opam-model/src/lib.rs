@@ -1,0 +1,1 @@
+//! opam-model (work in progress; see DESIGN.md for what this crate owns).

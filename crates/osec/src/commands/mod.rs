@@ -1,0 +1,3 @@
+//! One module per subcommand: take the arguments, call the library, print.
+
+pub(crate) mod opam;

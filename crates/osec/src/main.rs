@@ -1,0 +1,53 @@
+//! `osec`: the command line. Only argument parsing and wiring; the work is in the
+//! libraries (see DESIGN.md). Exit codes: 0 success, 1 findings or failed checks,
+//! 2 error (3 for `audit` when nothing was scanned).
+
+// The binary is the one place that prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The security toolchain of the OCaml/opam ecosystem.
+#[derive(Debug, Parser)]
+#[command(name = "osec", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read, check and print opam files exactly as opam does.
+    #[command(subcommand)]
+    Opam(commands::opam::OpamCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Opam(cmd) => commands::opam::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `osec … | head` closes the pipe early: that is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,1 @@
+//! osv (work in progress; see DESIGN.md for what this crate owns).

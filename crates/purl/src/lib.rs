@@ -1,0 +1,1 @@
+//! purl (work in progress; see DESIGN.md for what this crate owns).

@@ -1,0 +1,1 @@
+//! vulndb (work in progress; see DESIGN.md for what this crate owns).
