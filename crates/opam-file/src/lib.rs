@@ -10,7 +10,7 @@ pub mod print;
 pub mod source;
 
 pub use ast::{EnvOp, Item, ItemKind, LogOp, OpamFile, PfxOp, RelOp, Section, Value, ValueKind};
-pub use document::Document;
+pub use document::{Document, EditError, Scope};
 pub use error::{LexerError, ParseError, ParseErrorKind};
 pub use parser::{LIBRARY_VERSION, MAX_NESTING, parse, parse_with_lines};
 pub use source::{LineIndex, OcamlLines, SourceFile, Span, Spanned};
