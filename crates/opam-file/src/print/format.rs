@@ -378,13 +378,12 @@ impl Formatter {
         }
         if let Some(position) = top.position {
             // A token that already left the queue has no size left to settle.
-            if let Some(offset) = position.checked_sub(self.queue_base) {
-                if let Some(queued) = usize::try_from(offset)
-                    .ok()
-                    .and_then(|index| self.queue.get_mut(index))
-                {
-                    queued.size += self.right_total;
-                }
+            if let Some(queued) = position
+                .checked_sub(self.queue_base)
+                .and_then(|offset| usize::try_from(offset).ok())
+                .and_then(|index| self.queue.get_mut(index))
+            {
+                queued.size += self.right_total;
             }
         }
         self.scan_stack.pop();

@@ -192,10 +192,10 @@ fn major_minor(version: &[u8]) -> (i64, i64) {
     };
     let text = version.get(..cut).unwrap_or(version);
     if let Some((major, rest)) = scan_unsigned(text) {
-        if let Some(after_dot) = rest.strip_prefix(b".") {
-            if let Some((minor, b"")) = scan_unsigned(after_dot) {
-                return (major, minor);
-            }
+        if let Some(after_dot) = rest.strip_prefix(b".")
+            && let Some((minor, b"")) = scan_unsigned(after_dot)
+        {
+            return (major, minor);
         }
         if rest.is_empty() {
             return (major, 0);
@@ -226,8 +226,9 @@ fn scan_unsigned(text: &[u8]) -> Option<(i64, &[u8])> {
     if number > OCAML_UNSIGNED_MAX {
         return None;
     }
+    // OCaml ints have 63 bits: from 2^62 on, the number reads as negative.
     let wrapped = if number >= 1 << 62 {
-        number as i64 - (1 << 63)
+        number as i64 + i64::MIN
     } else {
         number as i64
     };
@@ -454,4 +455,936 @@ fn format_section(f: &mut Formatter, section: &Section) {
     f.cut();
     f.text(b"}");
     f.close_box();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{EnvOp, LogOp, PfxOp, RelOp};
+    use crate::source::Spanned;
+
+    /// Reader of the oracle's serialised ASTs (see `corpus_matches_the_oracle`).
+    struct Reader<'a> {
+        bytes: &'a [u8],
+        at: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        fn byte(&mut self) -> u8 {
+            let byte = self.bytes[self.at];
+            self.at += 1;
+            byte
+        }
+
+        fn number(&mut self, end: u8) -> i64 {
+            let start = self.at;
+            while self.bytes[self.at] != end {
+                self.at += 1;
+            }
+            let text = std::str::from_utf8(&self.bytes[start..self.at]).unwrap();
+            self.at += 1;
+            text.parse().unwrap()
+        }
+
+        fn bytes(&mut self) -> &'a [u8] {
+            let len = self.number(b':') as usize;
+            let text = &self.bytes[self.at..self.at + len];
+            self.at += len;
+            text
+        }
+
+        fn string(&mut self) -> String {
+            String::from_utf8(self.bytes().to_vec()).unwrap()
+        }
+
+        fn relop(&mut self) -> Spanned<RelOp> {
+            let op = match self.byte() {
+                b'e' => RelOp::Eq,
+                b'n' => RelOp::Neq,
+                b'G' => RelOp::Geq,
+                b'g' => RelOp::Gt,
+                b'L' => RelOp::Leq,
+                b'l' => RelOp::Lt,
+                other => panic!("bad relop {other}"),
+            };
+            Spanned::new(op, Span::default())
+        }
+
+        fn values(&mut self) -> Spanned<Vec<Value>> {
+            let count = self.number(b';');
+            Spanned::new((0..count).map(|_| self.value()).collect(), Span::default())
+        }
+
+        fn value(&mut self) -> Value {
+            let boxed = |reader: &mut Self| Box::new(reader.value());
+            let kind = match self.byte() {
+                b'b' => ValueKind::Bool(self.byte() == b'1'),
+                b'i' => ValueKind::Int(self.number(b';')),
+                b's' => ValueKind::String(self.bytes().to_vec()),
+                b'd' => ValueKind::Ident(self.string()),
+                b'r' => ValueKind::Relop(self.relop(), boxed(self), boxed(self)),
+                b'p' => ValueKind::PrefixRelop(self.relop(), boxed(self)),
+                op @ (b'&' | b'|') => {
+                    let op = if op == b'&' { LogOp::And } else { LogOp::Or };
+                    ValueKind::Logop(Spanned::new(op, Span::default()), boxed(self), boxed(self))
+                }
+                op @ (b'!' | b'?') => {
+                    let op = if op == b'!' {
+                        PfxOp::Not
+                    } else {
+                        PfxOp::Defined
+                    };
+                    ValueKind::Pfxop(Spanned::new(op, Span::default()), boxed(self))
+                }
+                b'[' => ValueKind::List(self.values()),
+                b'(' => ValueKind::Group(self.values()),
+                b'o' => ValueKind::Option(boxed(self), self.values()),
+                b'E' => {
+                    let op = match self.byte() {
+                        b'0' => EnvOp::Eq,
+                        b'1' => EnvOp::PlusEq,
+                        b'2' => EnvOp::EqPlus,
+                        b'3' => EnvOp::EqPlusEq,
+                        b'4' => EnvOp::ColonEq,
+                        _ => EnvOp::EqColon,
+                    };
+                    let name = boxed(self);
+                    ValueKind::EnvBinding(name, Spanned::new(op, Span::default()), boxed(self))
+                }
+                other => panic!("bad value tag {other}"),
+            };
+            Value {
+                kind,
+                span: Span::default(),
+            }
+        }
+
+        fn items(&mut self) -> Vec<Item> {
+            let count = self.number(b';');
+            (0..count)
+                .map(|_| {
+                    let kind = match self.byte() {
+                        b'V' => {
+                            let name = Spanned::new(self.string(), Span::default());
+                            ItemKind::Variable(name, self.value())
+                        }
+                        _ => {
+                            let kind = Spanned::new(self.string(), Span::default());
+                            let name = match self.byte() {
+                                b'Y' => Some(Spanned::new(self.bytes().to_vec(), Span::default())),
+                                _ => None,
+                            };
+                            let items = Spanned::new(self.items(), Span::default());
+                            ItemKind::Section(Section { kind, name, items })
+                        }
+                    };
+                    Item {
+                        kind,
+                        span: Span::default(),
+                    }
+                })
+                .collect()
+        }
+    }
+
+    /// A hand-written case: opam text, the AST opam's parser reads from it (in the
+    /// serialisation of [`Reader`]), and what `OpamPrinter.FullPos.opamfile` prints
+    /// for it, taken from the oracle (`dump print`).
+    struct Case {
+        name: &'static str,
+        source: &'static [u8],
+        ast: &'static [u8],
+        printed: &'static [u8],
+    }
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "boxes_beyond_max_indent",
+            source: r#"x: !(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(a b))))))))))))))))))))))))))))))))))))
+y: "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp" {!(a) & !(b)}
+z: [["qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq" (a b c d e)]]
+"#.as_bytes(),
+            ast: r#"3;V1:x!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(1;!(2;d1:ad1:bV1:yos64:pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp1;&!(1;d1:a!(1;d1:bV1:z[1;[2;s66:qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq(5;d1:ad1:bd1:cd1:dd1:e"#.as_bytes(),
+            printed: r#"x:
+  !(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(!(
+                                                                    !(!(a b))))))))))))))))))))))))))))))))))))
+y:
+  "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
+    {!(a) & !(b)}
+z: [
+  [
+    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+    (a b c d e)
+  ]
+]"#.as_bytes(),
+        },
+        Case {
+            name: "deep_options",
+            source: r#"x: "a" {"b" {"c" {"d" {"e" {"f" {"g" {"h" {"i" {"j" {"k" {"l" {"m" {"n" {"o" {"p" {"q" {"r" {"s" {"t" {"u" {"v" {"w"}}}}}}}}}}}}}}}}}}}}}}
+"#.as_bytes(),
+            ast: r#"1;V1:xos1:a1;os1:b1;os1:c1;os1:d1;os1:e1;os1:f1;os1:g1;os1:h1;os1:i1;os1:j1;os1:k1;os1:l1;os1:m1;os1:n1;os1:o1;os1:p1;os1:q1;os1:r1;os1:s1;os1:t1;os1:u1;os1:v1;s1:w"#.as_bytes(),
+            printed: r#"x:
+  "a"
+    {"b"
+       {"c"
+          {"d"
+             {"e"
+                {"f"
+                   {"g"
+                      {"h"
+                         {"i"
+                            {"j"
+                               {"k"
+                                  {"l"
+                                     {"m"
+                                        {"n"
+                                           {"o"
+                                              {"p"
+                                                 {"q"
+                                                    {"r"
+                                                       {"s"
+                                                          {"t"
+                                                             {"u" {"v" {"w"}}}}}}}}}}}}}}}}}}}}}}"#.as_bytes(),
+        },
+        Case {
+            name: "empty_list_fields",
+            source: r#"a: []
+b: [[]]
+c: "x"
+d: [[] []]
+"#.as_bytes(),
+            ast: r#"4;V1:a[0;V1:b[1;[0;V1:cs1:xV1:d[2;[0;[0;"#.as_bytes(),
+            printed: r#"
+
+c: "x"
+d: [
+  []
+  []
+]"#.as_bytes(),
+        },
+        Case {
+            name: "empty_section",
+            source: r#"s {}
+"#.as_bytes(),
+            ast: r#"1;S1:sN0;"#.as_bytes(),
+            printed: r#"s {
+  
+}"#.as_bytes(),
+        },
+        Case {
+            name: "fields_and_atoms",
+            source: r#"opam-version: "2.0"
+name: "foo"
+x: 42
+y: -3
+t: true
+f: false
+v: foo:installed
+"#.as_bytes(),
+            ast: r#"7;V12:opam-versions3:2.0V4:names3:fooV1:xi42;V1:yi-3;V1:tb1V1:fb0V1:vd13:foo:installed"#.as_bytes(),
+            printed: r#"opam-version: "2.0"
+name: "foo"
+x: 42
+y: -3
+t: true
+f: false
+v: foo:installed"#.as_bytes(),
+        },
+        Case {
+            name: "long_field_in_section",
+            source: r#"url {
+  src: "https://github.com/an-organisation/a-repository-name/releases/download/v1.0/archive.tbz"
+}
+"#.as_bytes(),
+            ast: r#"1;S3:urlN1;V3:srcs87:https://github.com/an-organisation/a-repository-name/releases/download/v1.0/archive.tbz"#.as_bytes(),
+            printed: r#"url {
+  src:
+    "https://github.com/an-organisation/a-repository-name/releases/download/v1.0/archive.tbz"
+}"#.as_bytes(),
+        },
+        Case {
+            name: "long_field_name",
+            source: r#"a-really-long-field-name-that-takes-up-a-good-part-of-the-line-by-itself: "value"
+"#.as_bytes(),
+            ast: r#"1;V72:a-really-long-field-name-that-takes-up-a-good-part-of-the-line-by-itselfs5:value"#.as_bytes(),
+            printed: r#"a-really-long-field-name-that-takes-up-a-good-part-of-the-line-by-itself:
+  "value""#.as_bytes(),
+        },
+        Case {
+            name: "long_filter",
+            source: r#"available: arch != "arm32" & arch != "x86_32" & os != "win32" & os != "freebsd" & os != "openbsd"
+"#.as_bytes(),
+            ast: r#"1;V9:available&&&&rnd4:archs5:arm32rnd4:archs6:x86_32rnd2:oss5:win32rnd2:oss7:freebsdrnd2:oss7:openbsd"#.as_bytes(),
+            printed: r#"available:
+  arch != "arm32" & arch != "x86_32" & os != "win32" & os != "freebsd" &
+  os != "openbsd""#.as_bytes(),
+        },
+        Case {
+            name: "long_groups",
+            source: r#"available: (os = "linux" | os = "macos" | os = "freebsd") & (arch = "x86_64" | arch = "arm64")
+"#.as_bytes(),
+            ast: r#"1;V9:available&(1;||red2:oss5:linuxred2:oss5:macosred2:oss7:freebsd(1;|red4:archs6:x86_64red4:archs5:arm64"#.as_bytes(),
+            printed: r#"available:
+  (os = "linux" | os = "macos" | os = "freebsd") &
+  (arch = "x86_64" | arch = "arm64")"#.as_bytes(),
+        },
+        Case {
+            name: "long_option",
+            source: r#"depends: "a-package-name" {>= "1.0.0" & < "2.0.0" & with-test & os != "win32" & arch != "arm"}
+"#.as_bytes(),
+            ast: r#"1;V7:dependsos14:a-package-name1;&&&&pGs5:1.0.0pls5:2.0.0d9:with-testrnd2:oss5:win32rnd4:archs3:arm"#.as_bytes(),
+            printed: r#"depends:
+  "a-package-name"
+    {>= "1.0.0" & < "2.0.0" & with-test & os != "win32" & arch != "arm"}"#.as_bytes(),
+        },
+        Case {
+            name: "long_relop",
+            source: r#"available: ocaml-version >= "4.02.3-and-a-very-long-suffix-that-does-not-fit-in-the-line"
+"#.as_bytes(),
+            ast: r#"1;V9:availablerGd13:ocaml-versions59:4.02.3-and-a-very-long-suffix-that-does-not-fit-in-the-line"#.as_bytes(),
+            printed: r#"available:
+  ocaml-version >= "4.02.3-and-a-very-long-suffix-that-does-not-fit-in-the-line""#.as_bytes(),
+        },
+        Case {
+            name: "long_string_field",
+            source: r#"synopsis: "A very long synopsis that does not fit on one line of seventy-eight columns at all"
+"#.as_bytes(),
+            ast: r#"1;V8:synopsiss82:A very long synopsis that does not fit on one line of seventy-eight columns at all"#.as_bytes(),
+            printed: r#"synopsis:
+  "A very long synopsis that does not fit on one line of seventy-eight columns at all""#.as_bytes(),
+        },
+        Case {
+            name: "lossy_crlf",
+            source: r#"description: "line one\r\nline two"
+"#.as_bytes(),
+            ast: b"1;V11:descriptions18:line one\x0d\nline two",
+            printed: b"description: \"\"\"\\\nline one\x0d\nline two\"\"\"",
+        },
+        Case {
+            name: "lossy_leading_blanks",
+            source: r#"description: "first\n   indented\n\tand tabbed"
+"#.as_bytes(),
+            ast: b"1;V11:descriptions29:first\n   indented\n\tand tabbed",
+            printed: b"description: \"\"\"\\\nfirst\n   indented\n\tand tabbed\"\"\"",
+        },
+        Case {
+            name: "max_indent_clamping",
+            source: r#"x: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ "aaaaaaaaaaaaaaaaaaaa" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" "cccccccccccccccccccccccc" ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+"#.as_bytes(),
+            ast: r#"1;V1:x[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[1;[3;s20:aaaaaaaaaaaaaaaaaaaas30:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbs24:cccccccccccccccccccccccc"#.as_bytes(),
+            printed: r#"x: [
+  [
+    [
+      [
+        [
+          [
+            [
+              [
+                [
+                  [
+                    [
+                      [
+                        [
+                          [
+                            [
+                              [
+                                [
+                                  [
+                                    [
+                                      [
+                                        [
+                                          [
+                                            [
+                                              [
+                                                [
+                                                  [
+                                                    [
+                                                      [
+                                                        [
+                                                          [
+                                                            [
+                                                              [
+                                                                [
+                                                                  [
+                                                                    [
+                                                                    [
+                                                                    [
+                                                                    [
+                                                                    [
+                                                                    [
+                                                                    "aaaaaaaaaaaaaaaaaaaa"
+                                                                    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+                                                                    "cccccccccccccccccccccccc"
+                                                                    ]
+                                                                    ]
+                                                                    ]
+                                                                    ]
+                                                                    ]
+                                                                    ]
+                                                                  ]
+                                                                ]
+                                                              ]
+                                                            ]
+                                                          ]
+                                                        ]
+                                                      ]
+                                                    ]
+                                                  ]
+                                                ]
+                                              ]
+                                            ]
+                                          ]
+                                        ]
+                                      ]
+                                    ]
+                                  ]
+                                ]
+                              ]
+                            ]
+                          ]
+                        ]
+                      ]
+                    ]
+                  ]
+                ]
+              ]
+            ]
+          ]
+        ]
+      ]
+    ]
+  ]
+]"#.as_bytes(),
+        },
+        Case {
+            name: "multiline_strings",
+            source: r#"a: """
+starts with a newline
+"""
+b: "no leading newline\nsecond line"
+c: "ends with a quote\n\""
+d: "has \"\"\" inside\nand \\ backslash"
+e: "two\n\"\" quotes"
+"#.as_bytes(),
+            ast: r#"5;V1:as23:
+starts with a newline
+V1:bs30:no leading newline
+second lineV1:cs19:ends with a quote
+"V1:ds30:has """ inside
+and \ backslashV1:es13:two
+"" quotes"#.as_bytes(),
+            printed: r#"a: """
+starts with a newline
+"""
+b: """\
+no leading newline
+second line"""
+c: """\
+ends with a quote
+\""""
+d: """\
+has \""" inside
+and \\ backslash"""
+e: """\
+two
+"" quotes""""#.as_bytes(),
+        },
+        Case {
+            name: "nested_command_lists",
+            source: r#"build: [
+  ["dune" "subst"] {dev}
+  ["dune" "build" "-p" name "-j" jobs "@install" "@runtest" {with-test} "@doc" {with-doc}]
+]
+"#.as_bytes(),
+            ast: r#"1;V5:build[2;o[2;s4:dunes5:subst1;d3:dev[9;s4:dunes5:builds2:-pd4:names2:-jd4:jobss8:@installos8:@runtest1;d9:with-testos4:@doc1;d8:with-doc"#.as_bytes(),
+            printed: r#"build: [
+  ["dune" "subst"] {dev}
+  [
+    "dune"
+    "build"
+    "-p"
+    name
+    "-j"
+    jobs
+    "@install"
+    "@runtest" {with-test}
+    "@doc" {with-doc}
+  ]
+]"#.as_bytes(),
+        },
+        Case {
+            name: "opam_version_2_1_rules",
+            source: r#"opam-version: "2.1"
+x: 1
+"#.as_bytes(),
+            ast: r#"2;V12:opam-versions3:2.1V1:xi1;"#.as_bytes(),
+            printed: r#"opam-version: "2.1"
+x: 1"#.as_bytes(),
+        },
+        Case {
+            name: "operators",
+            source: r#"x: !a & ?b | (c = d) & !(e != f)
+r: [a >= b c < d e <= f g > h]
+p: [>= "1" < "2" = "3" != "4"]
+setenv: [PATH += "/bin" X = "1" Y =+ "2" Z =+= "3" W := "4" V =: "5"]
+g: (a | b) & (c)
+o: "pkg" {(>= "1.0" | = "0.9") & !with-test}
+"#.as_bytes(),
+            ast: r#"6;V1:x|&!d1:a?d1:b&(1;red1:cd1:d!(1;rnd1:ed1:fV1:r[4;rGd1:ad1:brld1:cd1:drLd1:ed1:frgd1:gd1:hV1:p[4;pGs1:1pls1:2pes1:3pns1:4V6:setenv[6;E1d4:PATHs4:/binred1:Xs1:1E2d1:Ys1:2E3d1:Zs1:3E4d1:Ws1:4E5d1:Vs1:5V1:g&(1;|d1:ad1:b(1;d1:cV1:oos3:pkg1;&(1;|pGs3:1.0pes3:0.9!d9:with-test"#.as_bytes(),
+            printed: r#"x: !a & ?b | (c = d) & !(e != f)
+r: [a >= b c < d e <= f g > h]
+p: [>= "1" < "2" = "3" != "4"]
+setenv: [PATH += "/bin" X = "1" Y =+ "2" Z =+= "3" W := "4" V =: "5"]
+g: (a | b) & (c)
+o: "pkg" {(>= "1.0" | = "0.9") & !with-test}"#.as_bytes(),
+        },
+        Case {
+            name: "options_in_lists",
+            source: r#"depends: ["ocaml" {>= "4.08"} "dune" {>= "2.0" & with-test} "fmt"]
+flat: ["a" {} "b"]
+"#.as_bytes(),
+            ast: r#"2;V7:depends[3;os5:ocaml1;pGs4:4.08os4:dune1;&pGs3:2.0d9:with-tests3:fmtV4:flat[2;os1:a0;s1:b"#.as_bytes(),
+            printed: r#"depends: [
+  "ocaml" {>= "4.08"}
+  "dune" {>= "2.0" & with-test}
+  "fmt"
+]
+flat: ["a" {} "b"]"#.as_bytes(),
+        },
+        Case {
+            name: "repeated_2_0",
+            source: r#"opam-version: "2.0"
+x: 1
+opam-version: "2.0"
+"#.as_bytes(),
+            ast: r#"3;V12:opam-versions3:2.0V1:xi1;V12:opam-versions3:2.0"#.as_bytes(),
+            printed: r#"opam-version: "2.0"
+x: 1
+opam-version: "2.0""#.as_bytes(),
+        },
+        Case {
+            name: "sections",
+            source: r#"url {
+  src: "https://example.com/a.tar.gz"
+  checksum: ["md5=00000000000000000000000000000000" "sha256=0000000000000000000000000000000000000000000000000000000000000000"]
+}
+extra-source "we\"ird\\name" { src: "x" }
+s2 { a: [] b: [] }
+outer { inner "n" { x: 1 } }
+"#.as_bytes(),
+            ast: r#"4;S3:urlN2;V3:srcs28:https://example.com/a.tar.gzV8:checksum[2;s36:md5=00000000000000000000000000000000s71:sha256=0000000000000000000000000000000000000000000000000000000000000000S12:extra-sourceY11:we"ird\name1;V3:srcs1:xS2:s2N2;V1:a[0;V1:b[0;S5:outerN1;S5:innerY1:n1;V1:xi1;"#.as_bytes(),
+            printed: r#"url {
+  src: "https://example.com/a.tar.gz"
+  checksum: [
+    "md5=00000000000000000000000000000000"
+    "sha256=0000000000000000000000000000000000000000000000000000000000000000"
+  ]
+}
+extra-source "we\"ird\\name" {
+  src: "x"
+}
+s2 {
+  
+  
+}
+outer {
+  inner "n" {
+    x: 1
+  }
+}"#.as_bytes(),
+        },
+        Case {
+            name: "short_and_long_lists",
+            source: r#"a: ["x" "y"]
+tags: ["org:mirage" "org:xapi-project" "keyword:networking" "keyword:protocol" "keyword:tcp"]
+"#.as_bytes(),
+            ast: r#"2;V1:a[2;s1:xs1:yV4:tags[5;s10:org:mirages16:org:xapi-projects18:keyword:networkings16:keyword:protocols11:keyword:tcp"#.as_bytes(),
+            printed: r#"a: ["x" "y"]
+tags: [
+  "org:mirage"
+  "org:xapi-project"
+  "keyword:networking"
+  "keyword:protocol"
+  "keyword:tcp"
+]"#.as_bytes(),
+        },
+        Case {
+            name: "string_escapes",
+            source: b"s: \"quote\\\" backslash\\\\ tab\t cr\\r unicode \xc3\xa9\"\nn: \"\\xff\\x00\"\n",
+            ast: b"2;V1:ss37:quote\" backslash\\ tab\t cr\x0d unicode \xc3\xa9V1:ns2:\xff\x00",
+            printed: b"s: \"quote\\\" backslash\\\\ tab\t cr\x0d unicode \xc3\xa9\"\nn: \"\xff\x00\"",
+        },
+        Case {
+            name: "token_wider_than_margin",
+            source: r#"x: ["short" "a-string-that-is-much-much-longer-than-the-margin-of-seventy-eight-columns-of-text" "z"]
+"#.as_bytes(),
+            ast: r#"1;V1:x[3;s5:shorts82:a-string-that-is-much-much-longer-than-the-margin-of-seventy-eight-columns-of-texts1:z"#.as_bytes(),
+            printed: r#"x: [
+  "short"
+  "a-string-that-is-much-much-longer-than-the-margin-of-seventy-eight-columns-of-text"
+  "z"
+]"#.as_bytes(),
+        },
+        Case {
+            name: "utf8_width",
+            source: r#"authors: ["Étienne Éléonore" "Zoë Ødegård" "Jürgen Müßig" "Åsa Ñúñez"]
+"#.as_bytes(),
+            ast: r#"1;V7:authors[4;s19:Étienne Éléonores14:Zoë Ødegårds15:Jürgen Müßigs13:Åsa Ñúñez"#.as_bytes(),
+            printed: r#"authors: [
+  "Étienne Éléonore" "Zoë Ødegård" "Jürgen Müßig" "Åsa Ñúñez"
+]"#.as_bytes(),
+        },
+    ];
+
+    fn parse_ast(serialised: &[u8]) -> Vec<Item> {
+        let mut reader = Reader {
+            bytes: serialised,
+            at: 0,
+        };
+        let items = reader.items();
+        assert_eq!(
+            reader.at,
+            serialised.len(),
+            "trailing bytes in a serialised AST"
+        );
+        items
+    }
+
+    #[test]
+    fn hand_written_cases_print_as_opam_does() {
+        for case in CASES {
+            let printed = items(&parse_ast(case.ast));
+            assert_eq!(
+                printed.as_deref().map(String::from_utf8_lossy),
+                Ok(String::from_utf8_lossy(case.printed)),
+                "case {}",
+                case.name
+            );
+        }
+    }
+
+    /// The value as the oracle's `dump ast` writes it.
+    fn dump_value(value: &Value) -> String {
+        let list = |values: &[Value]| -> String {
+            values
+                .iter()
+                .map(|v| format!(" {}", dump_value(v)))
+                .collect()
+        };
+        match &value.kind {
+            ValueKind::Bool(b) => format!("(Bool {b})"),
+            ValueKind::Int(i) => format!("(Int {i})"),
+            ValueKind::String(s) => format!("(String {})", ocaml_quoted(s)),
+            ValueKind::Ident(s) => format!("(Ident {s})"),
+            ValueKind::Relop(op, l, r) => format!(
+                "(Relop {} {} {})",
+                op.value.as_str(),
+                dump_value(l),
+                dump_value(r)
+            ),
+            ValueKind::PrefixRelop(op, v) => {
+                format!("(Prefix_relop {} {})", op.value.as_str(), dump_value(v))
+            }
+            ValueKind::Logop(op, l, r) => format!(
+                "(Logop {} {} {})",
+                op.value.as_str(),
+                dump_value(l),
+                dump_value(r)
+            ),
+            ValueKind::Pfxop(op, v) => format!("(Pfxop {} {})", op.value.as_str(), dump_value(v)),
+            ValueKind::List(l) => format!("(List{})", list(&l.value)),
+            ValueKind::Group(l) => format!("(Group{})", list(&l.value)),
+            ValueKind::Option(v, l) => format!("(Option {}{})", dump_value(v), list(&l.value)),
+            ValueKind::EnvBinding(n, op, v) => format!(
+                "(Env {} {} {})",
+                dump_value(n),
+                op.value.as_str(),
+                dump_value(v)
+            ),
+        }
+    }
+
+    /// OCaml's `%S`: a string literal with `String.escaped`'s escapes.
+    fn ocaml_quoted(bytes: &[u8]) -> String {
+        let mut quoted = String::from("\"");
+        for &byte in bytes {
+            match byte {
+                b'"' => quoted.push_str("\\\""),
+                b'\\' => quoted.push_str("\\\\"),
+                b'\n' => quoted.push_str("\\n"),
+                b'\t' => quoted.push_str("\\t"),
+                b'\r' => quoted.push_str("\\r"),
+                8 => quoted.push_str("\\b"),
+                b' '..=b'~' => quoted.push(char::from(byte)),
+                _ => quoted.push_str(&format!("\\{byte:03}")),
+            }
+        }
+        quoted.push('"');
+        quoted
+    }
+
+    fn dump_items(items: &[Item], indent: &str, lines: &mut Vec<String>) {
+        for item in items {
+            match &item.kind {
+                ItemKind::Variable(name, value) => {
+                    lines.push(format!(
+                        "{indent}Var {} = {}",
+                        name.value,
+                        dump_value(value)
+                    ));
+                }
+                ItemKind::Section(section) => {
+                    let name = section
+                        .name
+                        .as_ref()
+                        .map_or("-".to_string(), |name| ocaml_quoted(&name.value));
+                    lines.push(format!("{indent}Section {} {name}", section.kind.value));
+                    dump_items(&section.items.value, &format!("{indent}  "), lines);
+                }
+            }
+        }
+    }
+
+    /// Re-derives every hand-written case from the oracle: its `dump ast` of the
+    /// source must be the case's AST, and its `dump print` the expected output.
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn hand_written_cases_agree_with_the_oracle() {
+        let dump = std::path::Path::new("/tmp/osec-oracle/dump");
+        if !dump.exists() {
+            eprintln!("skipped: no oracle at {}", dump.display());
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("osec-printer-cases-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for case in CASES {
+            let path = dir.join(format!("{}.opam", case.name));
+            std::fs::write(&path, case.source).unwrap();
+            let run = |mode: &str| {
+                let output = std::process::Command::new(dump)
+                    .arg(mode)
+                    .arg(&path)
+                    .output()
+                    .unwrap();
+                assert!(output.status.success(), "oracle failed on {}", case.name);
+                output.stdout
+            };
+            let oracle_ast: Vec<String> = String::from_utf8_lossy(&run("ast"))
+                .lines()
+                .map(|line| {
+                    let indent = line.len() - line.trim_start().len();
+                    let rest = line.split_once("] ").map_or(line, |(_, rest)| rest);
+                    format!("{}{rest}", &line[..indent])
+                })
+                .collect();
+            let mut ours = Vec::new();
+            dump_items(&parse_ast(case.ast), "", &mut ours);
+            assert_eq!(ours, oracle_ast, "AST of case {}", case.name);
+            assert_eq!(
+                String::from_utf8_lossy(&run("print")),
+                String::from_utf8_lossy(case.printed),
+                "output of case {}",
+                case.name
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The value of each field of `items` (serialised as for [`Reader`]).
+    fn field_values(serialised: &[u8]) -> Vec<Value> {
+        parse_ast(serialised)
+            .into_iter()
+            .filter_map(|item| match item.kind {
+                ItemKind::Variable(_, value) => Some(value),
+                ItemKind::Section(_) => None,
+            })
+            .collect()
+    }
+
+    fn text(bytes: Vec<u8>) -> String {
+        String::from_utf8(bytes).unwrap()
+    }
+
+    /// Expectations from `OpamPrinter.FullPos.value` and `value_list`.
+    #[test]
+    fn values_print_without_their_field() {
+        let values = field_values(
+            br#"3;V7:depends[6;os5:ocaml1;pGs4:4.08os4:dune1;&pGs3:2.0d9:with-tests3:fmts4:logss8:cmdliners7:astringV6:filter&&&&rnd4:archs5:arm32rnd4:archs6:x86_32rnd2:oss5:win32rnd2:oss7:freebsdrnd2:oss7:openbsdV4:texts17:line one
+line two"#,
+        );
+        let [depends, filter, multi_line] = values.as_slice() else {
+            panic!("three values expected");
+        };
+        assert_eq!(
+            text(value(depends)),
+            "[\n  \"ocaml\" {>= \"4.08\"}\n  \"dune\" {>= \"2.0\" & with-test}\n  \"fmt\"\n  \"logs\"\n  \"cmdliner\"\n  \"astring\"\n]"
+        );
+        assert_eq!(
+            text(value(filter)),
+            "arch != \"arm32\" & arch != \"x86_32\" & os != \"win32\" & os != \"freebsd\" &\nos != \"openbsd\""
+        );
+        assert_eq!(
+            text(value(multi_line)),
+            "\"\"\"\\\nline one\nline two\"\"\""
+        );
+        let ValueKind::List(elements) = &depends.kind else {
+            panic!("depends is a list");
+        };
+        assert_eq!(
+            text(value_list(&elements.value)),
+            "\"ocaml\" {>= \"4.08\"}\n\"dune\" {>= \"2.0\" & with-test}\n\"fmt\"\n\"logs\"\n\"cmdliner\"\n\"astring\""
+        );
+        assert_eq!(text(value_list(&elements.value[2..4])), "\"fmt\" \"logs\"");
+    }
+
+    /// Each case was checked with `OpamPrinter.FullPos.items` on the same items.
+    #[test]
+    fn opam_version_rules_are_those_of_opam() {
+        let accepted: &[&[u8]] = &[
+            b"0;",
+            b"1;V12:opam-versions3:2.2",
+            b"2;V12:opam-versions3:2.0V12:opam-versions3:2.0",
+            b"2;V1:xi1;V12:opam-versions3:2.0",
+            // Only the top level is checked.
+            b"2;V1:xi1;S1:sN1;V12:opam-versions3:2.1",
+            // 9223372036854775807 reads as -1 in OCaml's 63-bit ints.
+            b"2;V1:xi1;V12:opam-versions23:9223372036854775807.1.0",
+        ];
+        for serialised in accepted {
+            assert!(
+                items(&parse_ast(serialised)).is_ok(),
+                "{}",
+                String::from_utf8_lossy(serialised)
+            );
+        }
+        let repeated = items(&parse_ast(
+            b"3;V12:opam-versions3:2.1V1:xi1;V12:opam-versions3:2.0",
+        ));
+        assert!(matches!(
+            repeated,
+            Err(PrintError::RepeatedOpamVersion { index: 2, ref first, .. }) if first == "2.1"
+        ));
+        let repeated_as_int = items(&parse_ast(b"2;V12:opam-versions3:2.1V12:opam-versioni3;"));
+        assert!(matches!(
+            repeated_as_int,
+            Err(PrintError::RepeatedOpamVersion { index: 1, .. })
+        ));
+        for serialised in [
+            &b"2;V12:opam-versions3:2.0V12:opam-versions3:2.1"[..],
+            b"2;V12:opam-versioni3;V12:opam-versions3:2.1",
+            b"2;V1:xi1;V12:opam-versions8:2.1.0~rc",
+            b"2;V1:xi1;V12:opam-versions23:4611686018427387903.1.0",
+        ] {
+            assert!(
+                matches!(
+                    items(&parse_ast(serialised)),
+                    Err(PrintError::OpamVersionNotFirst { index: 1, .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(serialised)
+            );
+        }
+    }
+
+    /// Expectations from opam-file-format's `nopatch`, run with OCaml 4.13.
+    #[test]
+    fn major_minor_reads_versions_as_opam_does() {
+        let cases: &[(&str, (i64, i64))] = &[
+            ("2.0", (2, 0)),
+            ("2.1", (2, 1)),
+            ("2.1.3", (2, 1)),
+            ("2", (2, 0)),
+            ("2.1~rc", (2, 1)),
+            ("2.1~rc.1", (0, 0)),
+            (" 2.1.0", (0, 0)),
+            ("+2.1.0", (0, 0)),
+            ("2_1.3.0", (21, 3)),
+            ("2.1_0.3", (2, 10)),
+            ("2._1.0", (0, 0)),
+            ("_2.1.0", (0, 0)),
+            ("2.1.", (2, 1)),
+            ("2.", (0, 0)),
+            ("2.1x.0", (0, 0)),
+            (".1.0", (0, 0)),
+            ("", (0, 0)),
+            ("abc", (0, 0)),
+            ("2..1", (0, 0)),
+            ("9223372036854775807.1.0", (-1, 1)),
+            ("4611686018427387904.1.0", (-4611686018427387904, 1)),
+            ("4611686018427387903.1.0", (4611686018427387903, 1)),
+            ("18446744073709551615.1.0", (0, 0)),
+            ("2.4611686018427387904.0", (2, -4611686018427387904)),
+            ("9223372036854775808.0.0", (0, 0)),
+            ("02.01.0", (2, 1)),
+            ("2.1 .0", (0, 0)),
+            ("2.-1.0", (0, 0)),
+            ("0x2.1.0", (0, 0)),
+            ("2.1\n.0", (0, 0)),
+        ];
+        for &(version, expected) in cases {
+            assert_eq!(major_minor(version.as_bytes()), expected, "{version:?}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_only_what_ends_them() {
+        assert_eq!(escape(br#"a"b\c"#), br#"a\"b\\c"#);
+        assert_eq!(escape(b"\t\r\xff"), b"\t\r\xff");
+        assert_eq!(escape_triple_quoted(br#"a""b"#), br#"a""b"#);
+        assert_eq!(escape_triple_quoted(br#"a"""b"#), br#"a\"""b"#);
+        assert_eq!(escape_triple_quoted(br#"a""""b"#), br#"a\"\"""b"#);
+        assert_eq!(escape_triple_quoted(br#"end""#), br#"end\""#);
+        assert_eq!(escape_triple_quoted(br#"\"#), br#"\\"#);
+    }
+
+    /// Every file of both opam repositories, printed from the AST the OCaml parser
+    /// read, compared with what `OpamPrinter.FullPos.opamfile` printed. The oracle's
+    /// output is cached in one file by the driver `corpus_dump` (its OCaml source sits
+    /// beside it); the path is `OSEC_PRINTER_ORACLE` or /tmp/printer-oracle/corpus.bin.
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn corpus_matches_the_oracle() {
+        let path = std::env::var("OSEC_PRINTER_ORACLE")
+            .unwrap_or_else(|_| "/tmp/printer-oracle/corpus.bin".to_string());
+        let Ok(bytes) = std::fs::read(&path) else {
+            eprintln!("skipped: no oracle output at {path}");
+            return;
+        };
+        let mut reader = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
+        let (mut files, mut identical, mut rejected) = (0, 0, 0);
+        let mut failures = Vec::new();
+        while reader.at < bytes.len() {
+            assert_eq!(reader.byte(), b'F');
+            let name = reader.string();
+            files += 1;
+            match reader.byte() {
+                b'E' => rejected += 1,
+                _ => {
+                    let items = reader.items();
+                    let expected = match reader.byte() {
+                        b'P' => Ok(reader.bytes().to_vec()),
+                        _ => Err(reader.string()),
+                    };
+                    let ours = super::items(&items);
+                    match (&ours, &expected) {
+                        (Ok(ours), Ok(expected)) if ours == expected => identical += 1,
+                        (Err(_), Err(_)) => identical += 1,
+                        _ => failures.push(name),
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "{files} files, {rejected} rejected by the parser, {identical} printed identically, {} differ",
+            failures.len()
+        );
+        assert!(
+            failures.is_empty(),
+            "differ: {:?}",
+            &failures[..failures.len().min(20)]
+        );
+    }
 }
