@@ -1337,54 +1337,373 @@ line two"#,
         assert_eq!(escape_triple_quoted(br#"\"#), br#"\\"#);
     }
 
+    /// Source of the oracle driver: for each opam file named on stdin, it writes the
+    /// AST opam's parser reads (in [`Reader`]'s serialisation) and the output of
+    /// `OpamPrinter.FullPos.opamfile`, all in one process.
+    const ORACLE_DRIVER: &str = r#"(* One-process oracle for the standard printer: for each opam file named on stdin,
+   write its AST (as the OCaml parser reads it) and OpamPrinter.FullPos.opamfile's output
+   in a simple length-prefixed serialisation, for osec's differential test. *)
+open OpamParserTypes.FullPos
+let b = Buffer.create (1 lsl 20)
+let str s = Buffer.add_string b (string_of_int (String.length s)); Buffer.add_char b ':'; Buffer.add_string b s
+let relop r = Buffer.add_char b (match r.pelem with `Eq->'e' | `Neq->'n' | `Geq->'G' | `Gt->'g' | `Leq->'L' | `Lt->'l')
+let envop o = Buffer.add_char b (match o.pelem with OpamParserTypes.Eq->'0' | PlusEq->'1' | EqPlus->'2' | EqPlusEq->'3' | ColonEq->'4' | EqColon->'5')
+let rec v x = match x.pelem with
+  | Bool bo -> Buffer.add_string b (if bo then "b1" else "b0")
+  | Int i -> Buffer.add_char b 'i'; Buffer.add_string b (string_of_int i); Buffer.add_char b ';'
+  | String s -> Buffer.add_char b 's'; str s
+  | Ident s -> Buffer.add_char b 'd'; str s
+  | Relop (o,l,r) -> Buffer.add_char b 'r'; relop o; v l; v r
+  | Prefix_relop (o,r) -> Buffer.add_char b 'p'; relop o; v r
+  | Logop (o,l,r) -> Buffer.add_char b (match o.pelem with `And->'&' | `Or->'|'); v l; v r
+  | Pfxop (o,r) -> Buffer.add_char b (match o.pelem with `Not->'!' | `Defined->'?'); v r
+  | List l -> Buffer.add_char b '['; vs l.pelem
+  | Group l -> Buffer.add_char b '('; vs l.pelem
+  | Option (x,l) -> Buffer.add_char b 'o'; v x; vs l.pelem
+  | Env_binding (x,o,y) -> Buffer.add_char b 'E'; envop o; v x; v y
+and vs l = Buffer.add_string b (string_of_int (List.length l)); Buffer.add_char b ';'; List.iter v l
+let rec item i = match i.pelem with
+  | Variable (n, x) -> Buffer.add_char b 'V'; str n.pelem; v x
+  | Section s -> Buffer.add_char b 'S'; str s.section_kind.pelem;
+    (match s.section_name with None -> Buffer.add_char b 'N' | Some n -> Buffer.add_char b 'Y'; str n.pelem);
+    items s.section_items.pelem
+and items l = Buffer.add_string b (string_of_int (List.length l)); Buffer.add_char b ';'; List.iter item l
+let () =
+  try while true do
+    let f = input_line stdin in
+    Buffer.clear b;
+    Buffer.add_char b 'F'; str f;
+    (match OpamParser.FullPos.file f with
+     | exception _ -> Buffer.add_char b 'E'
+     | file ->
+       Buffer.add_char b 'A'; items file.file_contents;
+       (match OpamPrinter.FullPos.opamfile file with
+        | out -> Buffer.add_char b 'P'; str out
+        | exception Invalid_argument m -> Buffer.add_char b 'X'; str m));
+    print_string (Buffer.contents b)
+  done with End_of_file -> ()
+"#;
+
+    /// The oracle driver, built from [`ORACLE_DRIVER`] with `ocamlfind` and
+    /// opam-file-format (see shared/oracle/install.sh) the first time; `None` when
+    /// they are not installed.
+    fn oracle_driver() -> Option<std::path::PathBuf> {
+        let dir = std::env::temp_dir().join("osec-printer-oracle");
+        let driver = dir.join("corpus_dump");
+        if driver.exists() {
+            return Some(driver);
+        }
+        std::fs::create_dir_all(&dir).ok()?;
+        let source = dir.join(format!("corpus_dump_{}.ml", std::process::id()));
+        std::fs::write(&source, ORACLE_DRIVER).ok()?;
+        let built = dir.join(format!("corpus_dump_{}", std::process::id()));
+        let status = std::process::Command::new("ocamlfind")
+            .args(["ocamlopt", "-package", "opam-file-format", "-linkpkg"])
+            .arg(&source)
+            .arg("-o")
+            .arg(&built)
+            .current_dir(&dir)
+            .output()
+            .ok()?
+            .status;
+        if !status.success() {
+            return None;
+        }
+        std::fs::rename(&built, &driver).ok()?;
+        Some(driver)
+    }
+
+    /// Runs the oracle driver on `files`.
+    fn run_oracle(driver: &std::path::Path, files: &[std::path::PathBuf]) -> Vec<u8> {
+        use std::io::Write;
+        let mut child = std::process::Command::new(driver)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
+        let writer = std::thread::spawn(move || stdin.write_all(list.as_bytes()));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert!(output.status.success(), "the oracle driver failed");
+        output.stdout
+    }
+
+    /// How the records of an oracle run compare with our printer.
+    #[derive(Debug, Default)]
+    struct Comparison {
+        files: usize,
+        rejected: usize,
+        identical: usize,
+        different: Vec<String>,
+    }
+
+    /// Prints every AST of an oracle run and compares with the oracle's output
+    /// (an `Invalid_argument` of the oracle must be an error of ours).
+    fn compare_with_oracle(records: &[u8]) -> Comparison {
+        let mut reader = Reader {
+            bytes: records,
+            at: 0,
+        };
+        let mut comparison = Comparison::default();
+        while reader.at < records.len() {
+            assert_eq!(reader.byte(), b'F');
+            let name = reader.string();
+            comparison.files += 1;
+            if reader.byte() == b'E' {
+                comparison.rejected += 1;
+                continue;
+            }
+            let items = reader.items();
+            let expected = match reader.byte() {
+                b'P' => Ok(reader.bytes().to_vec()),
+                _ => Err(reader.string()),
+            };
+            match (super::items(&items), expected) {
+                (Ok(ours), Ok(expected)) if ours == expected => comparison.identical += 1,
+                (Err(_), Err(_)) => comparison.identical += 1,
+                _ => comparison.different.push(name),
+            }
+        }
+        comparison
+    }
+
     /// Every file of both opam repositories, printed from the AST the OCaml parser
     /// read, compared with what `OpamPrinter.FullPos.opamfile` printed. The oracle's
-    /// output is cached in one file by the driver `corpus_dump` (its OCaml source sits
-    /// beside it); the path is `OSEC_PRINTER_ORACLE` or /tmp/printer-oracle/corpus.bin.
+    /// records are cached in `OSEC_PRINTER_ORACLE` (default
+    /// /tmp/printer-oracle/corpus.bin), made from the extracted repositories in
+    /// `OSEC_CORPUS` (default /tmp/corpus) when missing.
     #[test]
     #[allow(clippy::print_stderr)]
     fn corpus_matches_the_oracle() {
-        let path = std::env::var("OSEC_PRINTER_ORACLE")
+        let cache = std::env::var("OSEC_PRINTER_ORACLE")
             .unwrap_or_else(|_| "/tmp/printer-oracle/corpus.bin".to_string());
-        let Ok(bytes) = std::fs::read(&path) else {
-            eprintln!("skipped: no oracle output at {path}");
+        let records = match std::fs::read(&cache) {
+            Ok(records) => records,
+            Err(_) => {
+                let corpus =
+                    std::env::var("OSEC_CORPUS").unwrap_or_else(|_| "/tmp/corpus".to_string());
+                let files = opam_files(std::path::Path::new(&corpus));
+                let Some(driver) = oracle_driver().filter(|_| !files.is_empty()) else {
+                    eprintln!(
+                        "skipped: no oracle records at {cache}, and no corpus at {corpus} or no oracle to make them"
+                    );
+                    return;
+                };
+                let records = run_oracle(&driver, &files);
+                if let Some(parent) = std::path::Path::new(&cache).parent() {
+                    std::fs::create_dir_all(parent).unwrap();
+                }
+                let temporary = format!("{cache}.{}", std::process::id());
+                std::fs::write(&temporary, &records).unwrap();
+                std::fs::rename(&temporary, &cache).unwrap();
+                records
+            }
+        };
+        let comparison = compare_with_oracle(&records);
+        eprintln!(
+            "{} files, {} rejected by the parser, {} printed identically, {} differ",
+            comparison.files,
+            comparison.rejected,
+            comparison.identical,
+            comparison.different.len()
+        );
+        assert!(comparison.files > 0, "no oracle records in {cache}");
+        assert!(
+            comparison.different.is_empty(),
+            "differ: {:?}",
+            &comparison.different[..comparison.different.len().min(20)]
+        );
+    }
+
+    /// A small deterministic generator (xorshift64*), so the random test needs no
+    /// extra dependency and fails the same way every time.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, bound: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % bound.max(1)
+        }
+
+        fn pick<'a>(&mut self, choices: &[&'a str]) -> &'a str {
+            choices[self.below(choices.len())]
+        }
+
+        /// Text of an atom: a string (of any length, sometimes with newlines, quotes,
+        /// backslashes or UTF-8), an identifier, an integer or a boolean.
+        fn atom(&mut self) -> String {
+            match self.below(6) {
+                0 | 1 | 2 => {
+                    let length = [0, 1, 5, 12, 30, 60, 75, 90][self.below(8)];
+                    let mut text = String::from("\"");
+                    let multi_line = self.below(4) == 0;
+                    for _ in 0..length {
+                        text.push_str(match self.below(12) {
+                            0 if multi_line => "\\n",
+                            1 => "\\\"",
+                            2 => "\\\\",
+                            3 => "\\t",
+                            4 => "é",
+                            5 => " ",
+                            _ => "a",
+                        });
+                    }
+                    text.push('"');
+                    text
+                }
+                3 => {
+                    let length = [1, 3, 8, 20, 40][self.below(5)];
+                    let body = self.pick(&["n", "with-test", "os", "a_b"]).repeat(length);
+                    format!("{}{body}", self.pick(&["", "pkg:"]))
+                }
+                4 => self
+                    .pick(&["0", "42", "-7", "4611686018427387903"])
+                    .to_string(),
+                _ => self.pick(&["true", "false"]).to_string(),
+            }
+        }
+
+        fn values(&mut self, depth: usize) -> String {
+            // Deep values get few elements, so that files stay small.
+            let count = if depth > 4 {
+                self.below(3)
+            } else {
+                [0, 1, 2, 3, 5, 8][self.below(6)]
+            };
+            (0..count)
+                .map(|_| self.value(depth))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+
+        /// Text of a value nested at most `depth` levels.
+        fn value(&mut self, depth: usize) -> String {
+            if depth == 0 {
+                return self.atom();
+            }
+            let depth = depth - 1;
+            let relop = ["=", "!=", ">=", ">", "<=", "<", "~"];
+            match self.below(11) {
+                0 | 1 => self.atom(),
+                2 => format!("{} {} {}", self.atom(), self.pick(&relop), self.atom()),
+                3 => format!("{} {}", self.pick(&relop), self.atom()),
+                4 => format!(
+                    "{} {} {}",
+                    self.value(depth),
+                    self.pick(&["&", "|"]),
+                    self.value(depth)
+                ),
+                5 => format!("{}({})", self.pick(&["!", "?"]), self.values(depth)),
+                6 | 7 => format!("[{}]", self.values(depth)),
+                8 => format!("({})", self.values(depth)),
+                9 => format!("{} {{{}}}", self.atom(), self.values(depth)),
+                _ => format!(
+                    "{} {} {}",
+                    self.pick(&["PATH", "X"]),
+                    self.pick(&["=", "+=", "=+", "=+=", ":=", "=:"]),
+                    self.atom()
+                ),
+            }
+        }
+
+        /// Text of a value nested `depth` levels deep along one path, with an atom or
+        /// two beside the path at each level: reaches the maximum indentation.
+        fn spine(&mut self, depth: usize) -> String {
+            if depth == 0 {
+                return self.atom();
+            }
+            let inner = self.spine(depth - 1);
+            match self.below(5) {
+                0 => format!("[{} {inner} {}]", self.atom(), self.atom()),
+                1 => format!("[{inner}]"),
+                2 => format!("{} {{{inner}}}", self.atom()),
+                3 => format!("({} {inner})", self.atom()),
+                _ => format!("!({inner})"),
+            }
+        }
+
+        /// Text of items, with sections nested at most `depth` levels.
+        fn items(&mut self, depth: usize) -> String {
+            let mut text = String::new();
+            for _ in 0..self.below(6) + 1 {
+                if depth > 0 && self.below(5) == 0 {
+                    let name = ["", "\"name\" ", "\"a \\\"quoted\\\" name\" "][self.below(3)];
+                    text.push_str(&format!(
+                        "{} {name}{{\n{}}}\n",
+                        self.pick(&["url", "extra-source"]),
+                        self.items(depth - 1)
+                    ));
+                } else {
+                    let name = self.pick(&["x", "depends", "a-rather-long-field-name-for-layout"]);
+                    let value = if self.below(4) == 0 {
+                        let depth = 10 + self.below(40);
+                        self.spine(depth)
+                    } else {
+                        let depth = [2, 4, 8][self.below(3)];
+                        self.value(depth)
+                    };
+                    text.push_str(&format!("{name}: {value}\n"));
+                }
+            }
+            text
+        }
+    }
+
+    /// Random files, printed from the AST opam's parser reads and compared with
+    /// `OpamPrinter.FullPos.opamfile`: layouts the repositories never exercise.
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn random_files_match_the_oracle() {
+        let Some(driver) = oracle_driver() else {
+            eprintln!("skipped: the OCaml oracle (ocamlfind, opam-file-format) is not installed");
             return;
         };
-        let mut reader = Reader {
-            bytes: &bytes,
-            at: 0,
-        };
-        let (mut files, mut identical, mut rejected) = (0, 0, 0);
-        let mut failures = Vec::new();
-        while reader.at < bytes.len() {
-            assert_eq!(reader.byte(), b'F');
-            let name = reader.string();
-            files += 1;
-            match reader.byte() {
-                b'E' => rejected += 1,
-                _ => {
-                    let items = reader.items();
-                    let expected = match reader.byte() {
-                        b'P' => Ok(reader.bytes().to_vec()),
-                        _ => Err(reader.string()),
-                    };
-                    let ours = super::items(&items);
-                    match (&ours, &expected) {
-                        (Ok(ours), Ok(expected)) if ours == expected => identical += 1,
-                        (Err(_), Err(_)) => identical += 1,
-                        _ => failures.push(name),
-                    }
+        let dir = std::env::temp_dir().join(format!("osec-printer-random-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut random = Random(0x9e37_79b9_7f4a_7c15);
+        let files: Vec<std::path::PathBuf> = (0..3000)
+            .map(|i| {
+                let path = dir.join(format!("{i}.opam"));
+                std::fs::write(&path, random.items(2)).unwrap();
+                path
+            })
+            .collect();
+        let comparison = compare_with_oracle(&run_oracle(&driver, &files));
+        if std::env::var_os("OSEC_KEEP_RANDOM").is_none() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        eprintln!("{comparison:?}");
+        assert!(
+            comparison.rejected * 10 < comparison.files,
+            "the generator should write mostly valid files: {comparison:?}"
+        );
+        assert!(comparison.different.is_empty(), "{comparison:?}");
+    }
+
+    /// The `opam` files under `root`/*/packages/NAME/NAME.VERSION/, sorted.
+    fn opam_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        let mut pending = vec![root.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.file_name().is_some_and(|name| name == "opam")
+                    && path.components().any(|c| c.as_os_str() == "packages")
+                {
+                    files.push(path);
                 }
             }
         }
-        eprintln!(
-            "{files} files, {rejected} rejected by the parser, {identical} printed identically, {} differ",
-            failures.len()
-        );
-        assert!(
-            failures.is_empty(),
-            "differ: {:?}",
-            &failures[..failures.len().min(20)]
-        );
+        files.sort();
+        files
     }
 }
