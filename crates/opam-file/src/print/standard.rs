@@ -1537,7 +1537,7 @@ let () =
         /// backslashes or UTF-8), an identifier, an integer or a boolean.
         fn atom(&mut self) -> String {
             match self.below(6) {
-                0 | 1 | 2 => {
+                0..=2 => {
                     let length = [0, 1, 5, 12, 30, 60, 75, 90][self.below(8)];
                     let mut text = String::from("\"");
                     let multi_line = self.below(4) == 0;
