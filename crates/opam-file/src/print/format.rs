@@ -51,9 +51,9 @@
 //!
 //! Only what opam's printer needs is ported: tabulation boxes, semantic tags, the
 //! `max_boxes` ellipsis, forced newlines, `print_if_newline` and breaks with text before
-//! or after them are absent. Every [`Formatter`] starts fresh: OCaml's `str_formatter`
-//! is shared by all callers and carries one flag (`pp_is_new_line`, read only by
-//! [`BoxKind::B`] boxes) from one flush to the next; here a flush fully resets it.
+//! or after them are absent. As in OCaml, a flush keeps one flag (whether the last
+//! output ended a line, read only by [`BoxKind::B`] boxes) for the next layout; callers
+//! that share OCaml's `str_formatter` share that flag, a new [`Formatter`] starts with it set.
 
 use std::collections::VecDeque;
 
@@ -464,6 +464,8 @@ impl Formatter {
     /// (`pp_force_break_line`).
     fn reject_to_new_line(&mut self) {
         match self.boxes.last() {
+            // As OCaml; unreachable in practice, since only the outermost box opens with
+            // no box around it, at column 0.
             None => self.out.push(b'\n'),
             Some(&OpenBox { layout, width }) => {
                 if width > self.space_left && !matches!(layout, Layout::Fits | Layout::H) {
@@ -647,5 +649,193 @@ mod tests {
             }),
             "x"
         );
+    }
+
+    /// Replays layout commands on OCaml's `Format.str_formatter` (see `random_commands`).
+    const ORACLE_DRIVER: &str = r#"(* Replays layout commands read from stdin on Format.str_formatter:
+   "o KIND INDENT", "c", "t TEXT", "b WIDTH OFFSET", and "f" to flush, which writes
+   the output followed by a NUL byte. *)
+let () =
+  let f = Format.str_formatter in
+  try while true do
+    let line = input_line stdin in
+    match String.split_on_char ' ' line with
+    | ["o"; kind; indent] ->
+      let indent = int_of_string indent in
+      (match kind with
+       | "h" -> Format.pp_open_hbox f ()
+       | "v" -> Format.pp_open_vbox f indent
+       | "hv" -> Format.pp_open_hvbox f indent
+       | "hov" -> Format.pp_open_hovbox f indent
+       | _ -> Format.pp_open_box f indent)
+    | ["c"] -> Format.pp_close_box f ()
+    | ["b"; width; offset] -> Format.pp_print_break f (int_of_string width) (int_of_string offset)
+    | ["f"] -> print_string (Format.flush_str_formatter ()); print_char '\000'
+    | _ ->
+      let text = String.sub line 2 (String.length line - 2) in
+      Format.pp_print_string f (Scanf.unescaped text)
+  done with End_of_file -> ()
+"#;
+
+    /// Builds [`ORACLE_DRIVER`] with `ocamlfind`, or `None` when OCaml is not installed.
+    fn oracle_driver() -> Option<std::path::PathBuf> {
+        let dir = std::env::temp_dir().join("osec-format-oracle");
+        let driver = dir.join("fmt_driver");
+        if driver.exists() {
+            return Some(driver);
+        }
+        std::fs::create_dir_all(&dir).ok()?;
+        let id = std::process::id();
+        let source = dir.join(format!("fmt_driver_{id}.ml"));
+        std::fs::write(&source, ORACLE_DRIVER).ok()?;
+        let built = dir.join(format!("fmt_driver_{id}"));
+        let status = std::process::Command::new("ocamlfind")
+            .args(["ocamlopt", "-package", "str", "-linkpkg"])
+            .arg(&source)
+            .arg("-o")
+            .arg(&built)
+            .current_dir(&dir)
+            .output()
+            .ok()?
+            .status;
+        if !status.success() {
+            return None;
+        }
+        std::fs::rename(&built, &driver).ok()?;
+        Some(driver)
+    }
+
+    /// One command of a random layout, replayed both here and in OCaml.
+    enum Command {
+        Open(BoxKind, isize),
+        Close,
+        Text(String),
+        Break(usize, isize),
+        Flush,
+    }
+
+    impl Command {
+        fn ocaml_line(&self) -> String {
+            match self {
+                Command::Open(kind, indent) => {
+                    let kind = match kind {
+                        BoxKind::H => "h",
+                        BoxKind::V => "v",
+                        BoxKind::HV => "hv",
+                        BoxKind::HoV => "hov",
+                        BoxKind::B => "b",
+                    };
+                    format!("o {kind} {indent}\n")
+                }
+                Command::Close => "c\n".to_string(),
+                Command::Text(text) => format!("t {}\n", text.replace('\n', "\\n")),
+                Command::Break(width, offset) => format!("b {width} {offset}\n"),
+                Command::Flush => "f\n".to_string(),
+            }
+        }
+    }
+
+    /// Random layouts of every box kind, indentation (negative included), text width
+    /// (multi-byte characters and newlines included) and break hint.
+    fn random_commands(seed: u64, count: usize) -> Vec<Command> {
+        let mut state = seed;
+        let mut below = |bound: usize| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % bound
+        };
+        let kinds = [
+            BoxKind::H,
+            BoxKind::V,
+            BoxKind::HV,
+            BoxKind::HoV,
+            BoxKind::B,
+        ];
+        let mut commands = Vec::new();
+        let mut depth = 0;
+        for _ in 0..count {
+            match below(10) {
+                0 | 1 if depth < 14 => {
+                    let kind = kinds[below(kinds.len())];
+                    let indent = if kind == BoxKind::H {
+                        0
+                    } else {
+                        below(9) as isize - 2
+                    };
+                    commands.push(Command::Open(kind, indent));
+                    depth += 1;
+                }
+                2 if depth > 0 => {
+                    commands.push(Command::Close);
+                    depth -= 1;
+                }
+                3..=5 => {
+                    let length = [0, 1, 3, 8, 15, 30, 70, 90][below(8)];
+                    let text = (0..length)
+                        .map(|_| match below(20) {
+                            0 => "é",
+                            1 => "\n",
+                            _ => "x",
+                        })
+                        .collect();
+                    commands.push(Command::Text(text));
+                }
+                6 if below(20) == 0 => {
+                    commands.push(Command::Flush);
+                    depth = 0;
+                }
+                _ => commands.push(Command::Break(below(3), below(7) as isize - 2)),
+            }
+        }
+        commands.push(Command::Flush);
+        commands
+    }
+
+    /// Thousands of random layouts give the same bytes as OCaml's `Format`.
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn random_layouts_match_ocaml() {
+        use std::io::Write;
+        let Some(driver) = oracle_driver() else {
+            eprintln!("skipped: OCaml (ocamlfind) is not installed");
+            return;
+        };
+        let commands: Vec<Command> = (1..=400)
+            .flat_map(|seed| random_commands(seed, 300))
+            .collect();
+        let script: String = commands.iter().map(Command::ocaml_line).collect();
+        let mut child = std::process::Command::new(driver)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        let mut expected = output.stdout.split(|&b| b == 0);
+
+        let mut f = Formatter::new();
+        let mut layouts = 0;
+        for command in &commands {
+            match command {
+                Command::Open(kind, indent) => f.open_box(*kind, *indent),
+                Command::Close => f.close_box(),
+                Command::Text(text) => f.text(text.as_bytes()),
+                Command::Break(width, offset) => f.break_hint(*width, *offset),
+                Command::Flush => {
+                    let ours = f.flush();
+                    let theirs = expected.next().unwrap_or_default();
+                    assert_eq!(
+                        String::from_utf8_lossy(&ours),
+                        String::from_utf8_lossy(theirs),
+                        "layout {layouts}"
+                    );
+                    layouts += 1;
+                }
+            }
+        }
+        assert!(layouts >= 400);
     }
 }
