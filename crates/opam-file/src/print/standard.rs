@@ -55,8 +55,13 @@
 //! * The lossy cases of opam's printer are reproduced, not repaired: blanks at the start
 //!   of a line following a newline in a string are lost when the result is parsed again
 //!   (the lexer skips them after a `\`-newline), and so is `\r` before `\n`.
+//! * `!` before a value that starts with `=` prints as `!=` (so `! = "1"` reads back
+//!   as `!= "1"`), as in opam.
 //! * Group nodes are printed as written; no parentheses are added where the tree
-//!   would need them to be read back the same way.
+//!   would need them to be read back the same way. Trees the parser never builds can
+//!   therefore print as text that reads back differently: `|` directly under `&`, a
+//!   relational operator after a bare atom in a list (`[a >= "1"]` from `a` and
+//!   `>= "1"`), or an environment update with `=` (read back as a comparison).
 //! * Printing recurses on the value tree; trees come from the parser, which bounds
 //!   their depth.
 
@@ -1433,14 +1438,24 @@ let () =
     /// How the records of an oracle run compare with our printer.
     #[derive(Debug, Default)]
     struct Comparison {
+        /// Files the oracle read.
         files: usize,
+        /// Files the oracle's parser rejected.
         rejected: usize,
+        /// Files whose oracle AST we print as the oracle does.
         identical: usize,
+        /// Files whose oracle AST we print differently.
         different: Vec<String>,
+        /// Files that our parser reads and we then print as the oracle does.
+        identical_from_our_parser: usize,
+        /// Files that our parser reads and we then print differently (or that our
+        /// parser rejects while the oracle's accepts).
+        different_from_our_parser: Vec<String>,
     }
 
-    /// Prints every AST of an oracle run and compares with the oracle's output
-    /// (an `Invalid_argument` of the oracle must be an error of ours).
+    /// Prints every AST of an oracle run and compares with the oracle's output (an
+    /// `Invalid_argument` of the oracle must be an error of ours); then does the same
+    /// from the file parsed by our parser, when the file is still there.
     fn compare_with_oracle(records: &[u8]) -> Comparison {
         let mut reader = Reader {
             bytes: records,
@@ -1460,10 +1475,23 @@ let () =
                 b'P' => Ok(reader.bytes().to_vec()),
                 _ => Err(reader.string()),
             };
-            match (super::items(&items), expected) {
-                (Ok(ours), Ok(expected)) if ours == expected => comparison.identical += 1,
-                (Err(_), Err(_)) => comparison.identical += 1,
-                _ => comparison.different.push(name),
+            let same = |ours: &Result<Vec<u8>, PrintError>| match (ours, &expected) {
+                (Ok(ours), Ok(expected)) => ours == expected,
+                (Err(_), Err(_)) => true,
+                _ => false,
+            };
+            if same(&super::items(&items)) {
+                comparison.identical += 1;
+            } else {
+                comparison.different.push(name.clone());
+            }
+            if let Ok(source) = std::fs::read(&name) {
+                match crate::parse(&source) {
+                    Ok(file) if same(&opamfile(&file)) => {
+                        comparison.identical_from_our_parser += 1;
+                    }
+                    _ => comparison.different_from_our_parser.push(name),
+                }
             }
         }
         comparison
@@ -1503,17 +1531,25 @@ let () =
         };
         let comparison = compare_with_oracle(&records);
         eprintln!(
-            "{} files, {} rejected by the parser, {} printed identically, {} differ",
+            "{} files, {} rejected by opam's parser; from opam's AST {} printed identically, {} differ; parsed by ours, {} printed identically, {} differ",
             comparison.files,
             comparison.rejected,
             comparison.identical,
-            comparison.different.len()
+            comparison.different.len(),
+            comparison.identical_from_our_parser,
+            comparison.different_from_our_parser.len(),
         );
         assert!(comparison.files > 0, "no oracle records in {cache}");
         assert!(
             comparison.different.is_empty(),
             "differ: {:?}",
             &comparison.different[..comparison.different.len().min(20)]
+        );
+        assert!(
+            comparison.different_from_our_parser.is_empty(),
+            "differ after our parser: {:?}",
+            &comparison.different_from_our_parser
+                [..comparison.different_from_our_parser.len().min(20)]
         );
     }
 
@@ -1673,6 +1709,7 @@ let () =
             })
             .collect();
         let comparison = compare_with_oracle(&run_oracle(&driver, &files));
+        // OSEC_KEEP_RANDOM keeps the files, to look into a failure.
         if std::env::var_os("OSEC_KEEP_RANDOM").is_none() {
             std::fs::remove_dir_all(&dir).unwrap();
         }
@@ -1682,6 +1719,15 @@ let () =
             "the generator should write mostly valid files: {comparison:?}"
         );
         assert!(comparison.different.is_empty(), "{comparison:?}");
+        assert!(
+            comparison.different_from_our_parser.is_empty(),
+            "{comparison:?}"
+        );
+        assert_eq!(
+            comparison.identical_from_our_parser,
+            comparison.files - comparison.rejected,
+            "{comparison:?}"
+        );
     }
 
     /// The `opam` files under `root`/*/packages/NAME/NAME.VERSION/, sorted.
@@ -1705,5 +1751,375 @@ let () =
         }
         files.sort();
         files
+    }
+
+    mod round_trip {
+        //! Printing then parsing gives back the tree, for every tree the parser can
+        //! produce (up to the known lossy cases of opam's printer, which the
+        //! generator avoids: see `printable_string`).
+
+        use super::*;
+        use crate::ast::{EnvOp, LogOp, PfxOp, RelOp};
+        use crate::source::Spanned;
+        use proptest::prelude::*;
+
+        fn spanned<T>(value: T) -> Spanned<T> {
+            Spanned::new(value, Span::default())
+        }
+
+        fn value(kind: ValueKind) -> Value {
+            Value {
+                kind,
+                span: Span::default(),
+            }
+        }
+
+        /// The string the lexer reads back from what the printer writes: a string with
+        /// a newline loses the blanks after the `\`-newline that starts it, and every
+        /// CR before a LF. Applied until nothing changes.
+        fn printable_string(mut bytes: Vec<u8>) -> Vec<u8> {
+            loop {
+                let before = bytes.clone();
+                if bytes.contains(&b'\n') && bytes.first() != Some(&b'\n') {
+                    let blanks = bytes
+                        .iter()
+                        .take_while(|&&b| b == b' ' || b == b'\t')
+                        .count();
+                    bytes.drain(..blanks);
+                }
+                while let Some(at) = bytes.windows(2).position(|w| w == b"\r\n") {
+                    bytes.remove(at);
+                }
+                if bytes == before {
+                    return bytes;
+                }
+            }
+        }
+
+        fn string() -> impl Strategy<Value = Vec<u8>> {
+            let byte = prop_oneof![
+                4 => prop::sample::select(b"ab -_\"\\\n\r\t".to_vec()),
+                1 => any::<u8>(),
+            ];
+            prop::collection::vec(byte, 0..40).prop_map(printable_string)
+        }
+
+        fn ident() -> impl Strategy<Value = String> {
+            "[a-z][a-z0-9_-]{0,8}(:[a-z]{1,4})?".prop_filter("booleans are not identifiers", |s| {
+                s != "true" && s != "false"
+            })
+        }
+
+        fn atom() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                any::<bool>().prop_map(ValueKind::Bool),
+                (-(1i64 << 62)..(1i64 << 62)).prop_map(ValueKind::Int),
+                string().prop_map(ValueKind::String),
+                ident().prop_map(ValueKind::Ident),
+            ]
+            .prop_map(value)
+        }
+
+        fn relop() -> impl Strategy<Value = RelOp> {
+            prop::sample::select(vec![
+                RelOp::Eq,
+                RelOp::Neq,
+                RelOp::Geq,
+                RelOp::Gt,
+                RelOp::Leq,
+                RelOp::Lt,
+            ])
+        }
+
+        /// Any tree of values, not necessarily one the parser builds; see `parseable`.
+        fn any_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                3 => atom(),
+                1 => (relop(), atom(), atom()).prop_map(|(op, l, r)| {
+                    value(ValueKind::Relop(spanned(op), Box::new(l), Box::new(r)))
+                }),
+                1 => (relop(), atom())
+                    .prop_map(|(op, v)| value(ValueKind::PrefixRelop(spanned(op), Box::new(v)))),
+                1 => (
+                    // `EnvOp::Eq` prints as `=`, which reads as a relational operator:
+                    // the parser never builds it.
+                    prop::sample::select(vec![
+                        EnvOp::PlusEq,
+                        EnvOp::EqPlus,
+                        EnvOp::EqPlusEq,
+                        EnvOp::ColonEq,
+                        EnvOp::EqColon,
+                    ]),
+                    atom(),
+                    atom()
+                )
+                    .prop_map(|(op, l, r)| {
+                        value(ValueKind::EnvBinding(Box::new(l), spanned(op), Box::new(r)))
+                    }),
+            ];
+            leaf.prop_recursive(6, 64, 6, |inner| {
+                let values = prop::collection::vec(inner.clone(), 0..6);
+                prop_oneof![
+                    values
+                        .clone()
+                        .prop_map(|v| value(ValueKind::List(spanned(v)))),
+                    values
+                        .clone()
+                        .prop_map(|v| value(ValueKind::Group(spanned(v)))),
+                    (inner.clone(), values).prop_map(|(v, options)| {
+                        value(ValueKind::Option(Box::new(v), spanned(options)))
+                    }),
+                    (any::<bool>(), inner.clone(), inner.clone()).prop_map(|(and, l, r)| {
+                        let op = if and { LogOp::And } else { LogOp::Or };
+                        value(ValueKind::Logop(spanned(op), Box::new(l), Box::new(r)))
+                    }),
+                    (any::<bool>(), inner).prop_map(|(not, v)| {
+                        let op = if not { PfxOp::Not } else { PfxOp::Defined };
+                        value(ValueKind::Pfxop(spanned(op), Box::new(v)))
+                    }),
+                ]
+            })
+        }
+
+        /// How tightly a value binds, in the parser's grammar: `|` < `&` < prefix
+        /// operators < options < the rest.
+        fn level(value: &Value) -> u8 {
+            match value.kind {
+                ValueKind::Logop(
+                    Spanned {
+                        value: LogOp::Or, ..
+                    },
+                    ..,
+                ) => 0,
+                ValueKind::Logop(
+                    Spanned {
+                        value: LogOp::And, ..
+                    },
+                    ..,
+                ) => 1,
+                ValueKind::Pfxop(..) => 2,
+                ValueKind::Option(..) => 3,
+                _ => 4,
+            }
+        }
+
+        fn group(v: Value) -> Value {
+            value(ValueKind::Group(spanned(vec![v])))
+        }
+
+        /// `v` in parentheses when it binds less tightly than `at_least`.
+        fn at_level(v: Value, at_least: u8) -> Value {
+            if level(&v) < at_least { group(v) } else { v }
+        }
+
+        /// Whether the value's text ends with a bare atom, which a following relational
+        /// operator would take as its left operand.
+        fn ends_with_atom(value: &Value) -> bool {
+            match &value.kind {
+                ValueKind::Bool(_)
+                | ValueKind::Int(_)
+                | ValueKind::String(_)
+                | ValueKind::Ident(_) => true,
+                ValueKind::Logop(_, _, right) | ValueKind::Pfxop(_, right) => ends_with_atom(right),
+                _ => false,
+            }
+        }
+
+        /// The relational operator the value's text starts with, if any.
+        fn leading_relop(value: &Value) -> Option<RelOp> {
+            match &value.kind {
+                ValueKind::PrefixRelop(op, _) => Some(op.value),
+                ValueKind::Option(subject, _) | ValueKind::Logop(_, subject, _) => {
+                    leading_relop(subject)
+                }
+                _ => None,
+            }
+        }
+
+        /// The tree the parser builds from the printed text of `v`: parentheses (groups)
+        /// where precedence needs them, around a value starting with a relational
+        /// operator that follows a bare atom in a list, and around `= v` after `!`.
+        fn parseable(v: Value) -> Value {
+            let kind = match v.kind {
+                ValueKind::Logop(op, left, right) => {
+                    let (left_level, right_level) = match op.value {
+                        LogOp::Or => (0, 1),
+                        LogOp::And => (1, 2),
+                    };
+                    ValueKind::Logop(
+                        op,
+                        Box::new(at_level(parseable(*left), left_level)),
+                        Box::new(at_level(parseable(*right), right_level)),
+                    )
+                }
+                ValueKind::Pfxop(op, operand) => {
+                    let operand = at_level(parseable(*operand), 2);
+                    // `!` then `= v` would print as `!= v`.
+                    let operand =
+                        if op.value == PfxOp::Not && leading_relop(&operand) == Some(RelOp::Eq) {
+                            group(operand)
+                        } else {
+                            operand
+                        };
+                    ValueKind::Pfxop(op, Box::new(operand))
+                }
+                ValueKind::Option(subject, options) => ValueKind::Option(
+                    Box::new(at_level(parseable(*subject), 3)),
+                    spanned(juxtaposed(options.value)),
+                ),
+                ValueKind::List(values) => ValueKind::List(spanned(juxtaposed(values.value))),
+                ValueKind::Group(values) => ValueKind::Group(spanned(juxtaposed(values.value))),
+                other => other,
+            };
+            value(kind)
+        }
+
+        fn juxtaposed(values: Vec<Value>) -> Vec<Value> {
+            let mut result: Vec<Value> = Vec::with_capacity(values.len());
+            for v in values {
+                let v = parseable(v);
+                let after_atom = result.last().is_some_and(ends_with_atom);
+                if after_atom && leading_relop(&v).is_some() {
+                    result.push(group(v));
+                } else {
+                    result.push(v);
+                }
+            }
+            result
+        }
+
+        /// A field's value; `[]` and `[[]]` print nothing, so they become `([])`.
+        fn field_value(v: Value) -> Value {
+            let v = parseable(v);
+            match &v.kind {
+                ValueKind::List(l) if is_empty_list(&l.value) => group(v),
+                _ => v,
+            }
+        }
+
+        fn items(depth: u32) -> BoxedStrategy<Vec<Item>> {
+            let field = (
+                ident().prop_filter("opam-version has rules", |n| n != "opam-version"),
+                any_value(),
+            )
+                .prop_map(|(name, v)| ItemKind::Variable(spanned(name), field_value(v)));
+            let item = if depth == 0 {
+                field.boxed()
+            } else {
+                let section_name = prop::option::of(string().prop_map(spanned));
+                let section =
+                    (ident(), section_name, items(depth - 1)).prop_map(|(kind, name, items)| {
+                        ItemKind::Section(Section {
+                            kind: spanned(kind),
+                            name,
+                            items: spanned(items),
+                        })
+                    });
+                prop_oneof![3 => field, 1 => section].boxed()
+            };
+            prop::collection::vec(
+                item.prop_map(|kind| Item {
+                    kind,
+                    span: Span::default(),
+                }),
+                0..5,
+            )
+            .boxed()
+        }
+
+        fn without_spans_value(v: &mut Value) {
+            v.span = Span::default();
+            match &mut v.kind {
+                ValueKind::Relop(op, l, r) => {
+                    op.span = Span::default();
+                    without_spans_value(l);
+                    without_spans_value(r);
+                }
+                ValueKind::Logop(op, l, r) => {
+                    op.span = Span::default();
+                    without_spans_value(l);
+                    without_spans_value(r);
+                }
+                ValueKind::EnvBinding(l, op, r) => {
+                    op.span = Span::default();
+                    without_spans_value(l);
+                    without_spans_value(r);
+                }
+                ValueKind::PrefixRelop(op, v) => {
+                    op.span = Span::default();
+                    without_spans_value(v);
+                }
+                ValueKind::Pfxop(op, v) => {
+                    op.span = Span::default();
+                    without_spans_value(v);
+                }
+                ValueKind::List(l) | ValueKind::Group(l) => {
+                    l.span = Span::default();
+                    l.value.iter_mut().for_each(without_spans_value);
+                }
+                ValueKind::Option(v, l) => {
+                    without_spans_value(v);
+                    l.span = Span::default();
+                    l.value.iter_mut().for_each(without_spans_value);
+                }
+                ValueKind::Bool(_)
+                | ValueKind::Int(_)
+                | ValueKind::String(_)
+                | ValueKind::Ident(_) => {}
+            }
+        }
+
+        fn without_spans(items: &mut [Item]) {
+            for item in items {
+                item.span = Span::default();
+                match &mut item.kind {
+                    ItemKind::Variable(name, v) => {
+                        name.span = Span::default();
+                        without_spans_value(v);
+                    }
+                    ItemKind::Section(section) => {
+                        section.kind.span = Span::default();
+                        if let Some(name) = &mut section.name {
+                            name.span = Span::default();
+                        }
+                        section.items.span = Span::default();
+                        without_spans(&mut section.items.value);
+                    }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+
+            #[test]
+            fn printing_then_parsing_gives_back_the_tree(items in items(2)) {
+                let file = OpamFile { items };
+                let printed = opamfile(&file).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let parsed = crate::parse(&printed).map_err(|e| {
+                    TestCaseError::fail(format!("{e:?} in {}", String::from_utf8_lossy(&printed)))
+                })?;
+                let mut parsed_items = parsed.items;
+                without_spans(&mut parsed_items);
+                prop_assert_eq!(&parsed_items, &file.items, "printed:\n{}", String::from_utf8_lossy(&printed));
+            }
+
+            #[test]
+            fn printing_a_value_then_parsing_it_gives_back_the_value(v in any_value()) {
+                let v = field_value(v);
+                let mut text = b"x: ".to_vec();
+                text.extend_from_slice(&crate::print::standard::value(&v));
+                let parsed = crate::parse(&text).map_err(|e| {
+                    TestCaseError::fail(format!("{e:?} in {}", String::from_utf8_lossy(&text)))
+                })?;
+                let mut parsed_items = parsed.items;
+                without_spans(&mut parsed_items);
+                let expected = vec![Item {
+                    kind: ItemKind::Variable(spanned("x".to_string()), v),
+                    span: Span::default(),
+                }];
+                prop_assert_eq!(parsed_items, expected);
+            }
+        }
     }
 }
