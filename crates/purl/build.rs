@@ -192,13 +192,13 @@ fn component_code(
     let permitted = component
         .and_then(|c| c.get("permitted_characters"))
         .and_then(Value::as_str);
-    if let Some(pattern) = permitted {
-        if let Err(err) = regex_lite::Regex::new(pattern) {
-            panic!(
-                "{}: {key}: permitted_characters {pattern:?} does not compile: {err}",
-                path.display()
-            );
-        }
+    if let Some(pattern) = permitted
+        && let Err(err) = regex_lite::Regex::new(pattern)
+    {
+        panic!(
+            "{}: {key}: permitted_characters {pattern:?} does not compile: {err}",
+            path.display()
+        );
     }
     let mut actions = Vec::new();
     let rules = component
