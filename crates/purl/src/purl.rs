@@ -275,3 +275,48 @@ impl<'de> serde::Deserialize<'de> for Purl {
         Purl::parse(&text).map_err(serde::de::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualifiers_are_sorted_and_looked_up_by_key() {
+        let purl = Purl::parse("pkg:generic/a?z=1&a=2&m=3").unwrap();
+        let pairs: Vec<(&str, &str)> = purl.qualifiers().iter().collect();
+        assert_eq!(pairs, [("a", "2"), ("m", "3"), ("z", "1")]);
+        assert_eq!(purl.qualifiers().get("m"), Some("3"));
+        assert_eq!(purl.qualifiers().get("b"), None);
+        assert_eq!(purl.qualifiers().len(), 3);
+    }
+
+    #[test]
+    fn without_version_keeps_everything_else() {
+        let purl = Purl::parse("pkg:opam/tls@0.17.5?repository_url=x#y").unwrap();
+        assert_eq!(
+            purl.without_version().to_string(),
+            "pkg:opam/tls?repository_url=x#y"
+        );
+    }
+
+    #[test]
+    fn from_str_is_the_strict_parser() {
+        let purl: Purl = "pkg:opam/conex@1.0.0".parse().unwrap();
+        assert_eq!(purl, Purl::parse("pkg:opam/conex@1.0.0").unwrap());
+        assert!("pkg:gem/x?Platform=java".parse::<Purl>().is_err());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_uses_the_canonical_string() {
+        let purl = Purl::parse("PKG:opam/conf-g++@1").unwrap();
+        let json = serde_json::to_string(&purl).unwrap();
+        assert_eq!(json, r#""pkg:opam/conf-g%2B%2B@1""#);
+        assert_eq!(serde_json::from_str::<Purl>(&json).unwrap(), purl);
+        let err = serde_json::from_str::<Purl>(r#""pkg:opam/a/b""#).unwrap_err();
+        assert!(
+            err.to_string().contains("opam type has no namespace"),
+            "{err}"
+        );
+    }
+}

@@ -57,13 +57,24 @@ fn segment() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn arbitrary_text_never_panics(input in any::<String>()) {
         let _ = Purl::parse(&input);
         let _ = Purl::parse_lenient(&input);
         let _ = Purl::parse(&format!("pkg:generic/{input}"));
+    }
+
+    #[test]
+    fn errors_point_inside_the_input(input in candidate_input()) {
+        if let Err(err) = Purl::parse(&input) {
+            let span = err.span();
+            prop_assert!(span.is_some(), "{}", err);
+            let span = span.unwrap_or_default();
+            prop_assert!(input.get(span.clone()).is_some(), "{:?} for {}", span, input);
+            prop_assert!(!err.message().is_empty());
+        }
     }
 
     #[test]
