@@ -10,9 +10,9 @@
 
 use std::fmt;
 
-use opam_file::{LogOp, PfxOp, RelOp, Span, Value, ValueKind};
+use opam_file::{ItemKind, LogOp, PfxOp, RelOp, Span, Value, ValueKind};
 
-use crate::error::{Error, FormulaError};
+use crate::error::{Error, FormulaError, InvalidText, TextKind};
 use crate::filter::{Environment, Filter, FilterValue, VariableScope, VariableValue, expand_string, relop_holds};
 use crate::name::PackageName;
 use crate::package::Package;
@@ -246,6 +246,52 @@ impl Formula<VersionConstraint> {
             .map(version_formula_from_value)
             .collect::<Result<Vec<_>, _>>()
             .map(Formula::ands)
+    }
+}
+
+impl Formula<VersionConstraint> {
+    /// Parses a constraint written in opam syntax, with or without its braces:
+    /// `>= "5" & < "5.4.1"` or `{< "4.14.3" | >= "5"}`. Errors quote the text and
+    /// give the position in it.
+    pub fn parse_text(text: &str) -> Result<VersionFormula, Error> {
+        let braced = text.trim_start().starts_with('{');
+        let (prefix, suffix) = if braced {
+            ("c: \"p\" ", "\n")
+        } else {
+            ("c: \"p\" {", "\n}\n")
+        };
+        let source = format!("{prefix}{text}{suffix}");
+        let invalid = |start: u32, reason: String| {
+            let offset = (start as usize).saturating_sub(prefix.len()).min(text.len());
+            Error::InvalidText(InvalidText {
+                kind: TextKind::Constraint,
+                text: text.to_owned(),
+                offset,
+                reason,
+            })
+        };
+        let file = opam_file::parse(source.as_bytes())
+            .map_err(|e| invalid(e.span().start, e.to_string()))?;
+        let values = match file.items.as_slice() {
+            [item] => match &item.kind {
+                ItemKind::Variable(_, value) => match &value.kind {
+                    ValueKind::Option(_, values) => Some(values),
+                    _ => None,
+                },
+                ItemKind::Section(_) => None,
+            },
+            _ => None,
+        };
+        let Some(values) = values else {
+            return Err(invalid(
+                prefix.len() as u32,
+                "expected version constraints such as `>= \"1.0\" & < \"2.0\"`, with or without braces".into(),
+            ));
+        };
+        VersionFormula::from_values(&values.value).map_err(|e| match e {
+            Error::Formula(FormulaError { message, span }) => invalid(span.start, message),
+            other => other,
+        })
     }
 }
 
