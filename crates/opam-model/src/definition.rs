@@ -35,7 +35,9 @@ impl Checksum {
             Some(("md5", hex)) => (ChecksumKind::Md5, hex),
             Some(("sha256", hex)) => (ChecksumKind::Sha256, hex),
             Some(("sha512", hex)) => (ChecksumKind::Sha512, hex),
-            Some((other, _)) => return Err(format!("unknown checksum algorithm {other:?} in {text:?}")),
+            Some((other, _)) => {
+                return Err(format!("unknown checksum algorithm {other:?} in {text:?}"));
+            }
             None => (ChecksumKind::Md5, text),
         };
         let expected = match kind {
@@ -44,7 +46,9 @@ impl Checksum {
             ChecksumKind::Sha512 => 128,
         };
         if hex.len() != expected || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!("invalid checksum {text:?}: expected {expected} hexadecimal digits"));
+            return Err(format!(
+                "invalid checksum {text:?}: expected {expected} hexadecimal digits"
+            ));
         }
         Ok(Checksum {
             kind,
@@ -96,10 +100,10 @@ impl PackageDefinition {
             if let ItemKind::Section(section) = &item.kind {
                 match section.kind.value.as_str() {
                     "url" => {
-                        url = Some(
-                            read_source(&section.items.value)
-                                .map_err(|(span, m)| format!("{}: {m}", line_column(bytes, span)))?,
-                        );
+                        url =
+                            Some(read_source(&section.items.value).map_err(|(span, m)| {
+                                format!("{}: {m}", line_column(bytes, span))
+                            })?);
                     }
                     "extra-source" => {
                         let name = section
@@ -196,7 +200,10 @@ fn read_source(items: &[Item]) -> Result<Source, (Span, String)> {
         }
         None => Vec::new(),
     };
-    let mirrors = field(items, "mirrors").map(strings).transpose()?.unwrap_or_default();
+    let mirrors = field(items, "mirrors")
+        .map(strings)
+        .transpose()?
+        .unwrap_or_default();
     Ok(Source {
         src,
         checksums,
@@ -209,6 +216,9 @@ pub(crate) fn line_column(text: &[u8], span: Span) -> String {
     let offset = (span.start as usize).min(text.len());
     let before = &text[..offset];
     let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
     format!("line {line}, column {}", offset - line_start + 1)
 }

@@ -33,13 +33,11 @@ pub enum Error {
         message: String,
     },
     /// Two directories of a repository hold versions that opam considers equal
-    /// (`1.0` and `1.00`); the first is used.
-    #[error("{}: the same version as {} (opam compares them equal); only the latter is used", path.display(), first.display())]
+    /// (`1.0` and `1.00`); the one whose path sorts first is used.
+    #[error("the same version as {} (opam compares them equal), which is used instead", used.display())]
     DuplicateVersion {
-        /// The ignored opam file.
-        path: PathBuf,
         /// The opam file that is used.
-        first: PathBuf,
+        used: PathBuf,
     },
     /// An opam file of a repository could not be parsed.
     #[error("{}: {message}", path.display())]

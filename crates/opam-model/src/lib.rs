@@ -11,8 +11,14 @@ mod version;
 
 pub use definition::{Checksum, ChecksumKind, ExtraSource, PackageDefinition, Source};
 pub use error::{Error, FormulaError, InvalidText, Result, TextKind};
-pub use filter::{Environment, Filter, FilterIdent, FilterValue, GlobalEnvironment, VariableScope, VariableValue, expand_string};
-pub use formula::{Dependency, DependencyFlags, DependencyFormula, FilteredConstraint, FilteredFormula, Formula, Junction, PackageConstraint, Partial, VersionConstraint, VersionFormula, negate_relop};
+pub use filter::{
+    Environment, Filter, FilterIdent, FilterValue, GlobalEnvironment, VariableScope, VariableValue,
+    expand_string,
+};
+pub use formula::{
+    Dependency, DependencyFlags, DependencyFormula, FilteredConstraint, FilteredFormula, Formula,
+    Junction, PackageConstraint, Partial, VersionConstraint, VersionFormula, negate_relop,
+};
 pub use name::{PackageName, compare_names};
 pub use package::Package;
 pub use repository::{Problem, Repository, RepositoryStack};

@@ -6,7 +6,7 @@
 //! layered with [`RepositoryStack`]: for a package present in more than one, the
 //! first repository wins, as opam does with its repository priority list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,16 @@ pub struct Problem {
     pub path: PathBuf,
     /// What is wrong with it.
     pub error: Error,
+}
+
+impl std::fmt::Display for Problem {
+    /// `path: error`, without repeating the path when the error already names it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.error {
+            Error::OpamFile { path, .. } if *path == self.path => write!(f, "{}", self.error),
+            error => write!(f, "{}: {error}", self.path.display()),
+        }
+    }
 }
 
 /// Where the bytes of an opam file are.
@@ -89,25 +99,57 @@ impl Repository {
     pub fn from_tarball_reader(location: &Path, reader: impl Read) -> Result<Repository, Error> {
         let mut repository = Repository::empty(location);
         let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
-        let entries = archive.entries().map_err(|source| io_error(location, source))?;
+        let entries = archive
+            .entries()
+            .map_err(|source| io_error(location, source))?;
+        let mut opam_files = Vec::new();
         for entry in entries {
             let mut entry = entry.map_err(|source| io_error(location, source))?;
             if !entry.header().entry_type().is_file() {
                 continue;
             }
-            let path = entry.path().map_err(|source| io_error(location, source))?.into_owned();
+            let path = entry
+                .path()
+                .map_err(|source| io_error(location, source))?
+                .into_owned();
             let Some(relative) = path_under_root(&path) else {
                 continue;
             };
-            let Some(package_dir) = opam_file_package_dir(&relative) else {
+            if relative.file_name().is_none_or(|n| n != "opam") {
                 continue;
-            };
-            let package_dir = package_dir.to_owned();
+            }
             let mut bytes = Vec::with_capacity(entry.size().try_into().unwrap_or(0));
             entry
                 .read_to_end(&mut bytes)
                 .map_err(|source| io_error(&location.join(&path), source))?;
-            repository.add(&package_dir, relative, OpamSource::Bytes(bytes.into_boxed_slice()));
+            opam_files.push((relative, bytes));
+        }
+        // As in a directory, a package directory is not searched for more packages
+        // (an `opam` under its `files/` is not one).
+        let package_dirs: HashSet<PathBuf> = opam_files
+            .iter()
+            .filter_map(|(path, _)| path.parent().map(Path::to_owned))
+            .collect();
+        for (relative, bytes) in opam_files {
+            let Some(dir) = relative.parent() else {
+                continue;
+            };
+            if dir
+                .ancestors()
+                .skip(1)
+                .any(|ancestor| package_dirs.contains(ancestor))
+            {
+                continue;
+            }
+            let Some(package_dir) = dir.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let package_dir = package_dir.to_owned();
+            repository.add(
+                &package_dir,
+                relative,
+                OpamSource::Bytes(bytes.into_boxed_slice()),
+            );
         }
         Ok(repository)
     }
@@ -130,11 +172,14 @@ impl Repository {
                 .map_err(|e| git_error(format!("revision {revision:?}: {e}")))?;
             let tree = commit.tree().map_err(|e| git_error(e.to_string()))?;
             tree.find_entry("packages")
-                .ok_or_else(|| git_error(format!("revision {revision:?} has no `packages` directory")))?
+                .ok_or_else(|| {
+                    git_error(format!("revision {revision:?} has no `packages` directory"))
+                })?
                 .object_id()
         };
         let mut repository = Repository::empty(path);
-        repository.index_git_tree(&git, packages, PathBuf::from("packages"))
+        repository
+            .index_git_tree(&git, packages, PathBuf::from("packages"))
             .map_err(git_error)?;
         repository.git = Some(git.into_sync());
         Ok(repository)
@@ -154,7 +199,9 @@ impl Repository {
         let mut has_opam_file = false;
         for entry in fs::read_dir(dir).map_err(|source| io_error(dir, source))? {
             let entry = entry.map_err(|source| io_error(dir, source))?;
-            let file_type = entry.file_type().map_err(|source| io_error(&entry.path(), source))?;
+            let file_type = entry
+                .file_type()
+                .map_err(|source| io_error(&entry.path(), source))?;
             if file_type.is_dir() {
                 subdirectories.push(entry.path());
             } else if entry.file_name() == "opam" {
@@ -218,24 +265,40 @@ impl Repository {
             }
         };
         let versions = self.packages.entry(package.name).or_default();
-        if let Some(existing) = versions.get(&package.version) {
-            self.problems.push(Problem {
-                error: Error::DuplicateVersion {
-                    path: path.clone(),
-                    first: existing.path.clone(),
-                },
-                path,
-            });
-            return;
-        }
-        versions.insert(
-            package.version,
-            Entry {
-                path,
-                source,
-                definition: OnceLock::new(),
-            },
-        );
+        let entry = Entry {
+            path,
+            source,
+            definition: OnceLock::new(),
+        };
+        // Of versions that compare equal (`1.0`, `1.00`), the one whose path sorts
+        // first is used, whatever order the files were read in.
+        let replaces = match versions.get(&package.version) {
+            None => {
+                versions.insert(package.version, entry);
+                return;
+            }
+            Some(existing) => entry.path < existing.path,
+        };
+        let ignored = if replaces {
+            // Remove the old key too: the map keeps the text of the version used.
+            let old = versions.remove(&package.version);
+            versions.insert(package.version.clone(), entry);
+            match old {
+                Some(old) => old,
+                None => return,
+            }
+        } else {
+            entry
+        };
+        let used = versions
+            .get(&package.version)
+            .map(|e| e.path.clone())
+            .unwrap_or_default();
+        self.problems.push(Problem {
+            path: ignored.path,
+            error: Error::DuplicateVersion { used },
+        });
+        self.problems.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// The directory, tarball or git repository this was read from.
@@ -250,7 +313,10 @@ impl Repository {
 
     /// The versions of a package, in opam's order (empty for an unknown name).
     pub fn versions(&self, name: &PackageName) -> impl DoubleEndedIterator<Item = &Version> {
-        self.packages.get(name).into_iter().flat_map(|versions| versions.keys())
+        self.packages
+            .get(name)
+            .into_iter()
+            .flat_map(|versions| versions.keys())
     }
 
     /// The versions of `name` that satisfy `constraint`, in opam's order.
@@ -259,7 +325,8 @@ impl Repository {
         name: &PackageName,
         constraint: &'a VersionFormula,
     ) -> impl Iterator<Item = &'a Version> {
-        self.versions(name).filter(move |version| constraint.matches(version))
+        self.versions(name)
+            .filter(move |version| constraint.matches(version))
     }
 
     /// How many package versions the repository holds.
@@ -310,7 +377,10 @@ impl Repository {
             for version in versions.keys() {
                 let package = Package::new(name.clone(), version.clone());
                 if let Some(Err(error)) = self.definition(&package) {
-                    let path = self.opam_path(&package).map(Path::to_owned).unwrap_or_default();
+                    let path = self
+                        .opam_path(&package)
+                        .map(Path::to_owned)
+                        .unwrap_or_default();
                     broken.push(Problem { path, error });
                 }
             }
@@ -327,7 +397,11 @@ impl Repository {
             OpamSource::File(path) => fs::read(path).map_err(|e| e.to_string()),
             OpamSource::Bytes(bytes) => Ok(bytes.to_vec()),
             OpamSource::GitBlob(id) => {
-                let git = self.git.as_ref().ok_or("no git repository to read from")?.to_thread_local();
+                let git = self
+                    .git
+                    .as_ref()
+                    .ok_or("no git repository to read from")?
+                    .to_thread_local();
                 let blob = git.find_blob(*id).map_err(|e| e.to_string())?;
                 Ok(blob.data.clone())
             }
@@ -352,14 +426,6 @@ fn path_under_root(path: &Path) -> Option<PathBuf> {
         _ => return None,
     };
     Some(components.get(start..)?.iter().collect())
-}
-
-/// For `packages/…/NAME.VERSION/opam`, the `NAME.VERSION` directory name.
-fn opam_file_package_dir(relative: &Path) -> Option<&str> {
-    if relative.file_name()? != "opam" {
-        return None;
-    }
-    relative.parent()?.file_name()?.to_str()
 }
 
 /// Several repositories, the first taking precedence, as opam layers its
@@ -392,14 +458,19 @@ impl RepositoryStack {
 
     /// The versions of `name` in any layer, in opam's order, each once.
     pub fn versions(&self, name: &PackageName) -> Vec<&Version> {
-        let mut versions: Vec<&Version> = self.layers.iter().flat_map(|r| r.versions(name)).collect();
+        let mut versions: Vec<&Version> =
+            self.layers.iter().flat_map(|r| r.versions(name)).collect();
         versions.sort();
         versions.dedup();
         versions
     }
 
     /// The versions of `name` satisfying `constraint`, in opam's order.
-    pub fn matching_versions(&self, name: &PackageName, constraint: &VersionFormula) -> Vec<&Version> {
+    pub fn matching_versions(
+        &self,
+        name: &PackageName,
+        constraint: &VersionFormula,
+    ) -> Vec<&Version> {
         let mut versions = self.versions(name);
         versions.retain(|version| constraint.matches(version));
         versions

@@ -78,5 +78,9 @@ pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{version}")?;
     }
     out.flush()?;
-    Ok(if matching.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if matching.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
