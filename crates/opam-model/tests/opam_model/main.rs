@@ -1,5 +1,7 @@
 //! Integration tests of opam-model, one module a topic.
 
+/// Filter and dependency-formula evaluation against opam's own.
+mod evaluation;
 /// Reading repositories from directories, tarballs and git.
 mod repository;
 /// Version order against opam's own, on every package of both repositories.
