@@ -550,3 +550,93 @@ impl fmt::Display for Filter {
         write(self, f, 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(text: &str) -> Filter {
+        let file = opam_file::parse(format!("available: {text}\n").as_bytes()).unwrap();
+        match file.items.into_iter().next().unwrap().kind {
+            opam_file::ItemKind::Variable(_, value) => Filter::from_value(&value).unwrap(),
+            opam_file::ItemKind::Section(_) => unreachable!(),
+        }
+    }
+
+    /// The filters of the notes' §2.5, verified with opam 2.1.2 in this environment.
+    #[test]
+    fn evaluates_the_notes_examples() {
+        let env = GlobalEnvironment::from_bindings("os=linux,arch=x86_64");
+        let cases = [
+            (r#"os = "linux""#, true),
+            (r#"os = "Linux""#, false),
+            ("?os", true),
+            ("?nosuchvar", false),
+            ("nosuchvar | true", true),
+            ("nosuchvar & false", false),
+            ("!nosuchvar", false),
+            (r#""true""#, true),
+            (r#"true = "true""#, true),
+            (r#""1.0" = "1.00""#, true),
+            ("1 < 2", true),
+            (r#""%{os}%" = "linux""#, true),
+            (r#""%{nosuchvar}%" = """#, true),
+            (r#"os-version >= "12""#, false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(filter(text).eval_to_bool(&env, false), expected, "{text}");
+        }
+        assert_eq!(filter("!nosuchvar").reduce(&env), FilterValue::Undefined);
+    }
+
+    #[test]
+    fn expands_interpolations_like_opam() {
+        let env = GlobalEnvironment::from_bindings("os=linux,flag=true,off=false");
+        let expand = |text: &str| expand_string(text, &env, Some(""));
+        assert_eq!(expand("%{os}%-%{arch}%").as_deref(), Some("linux-"));
+        assert_eq!(expand("100%%").as_deref(), Some("100%"));
+        assert_eq!(expand("%{flag?yes:no}%/%{off?yes:no}%/%{none?yes:no}%").as_deref(), Some("yes/no/no"));
+        // Unclosed interpolations stay as written.
+        assert_eq!(expand("a%{os").as_deref(), Some("a%{os"));
+        assert_eq!(expand("%{os\n}%").as_deref(), Some("%{os\n}%"));
+        // Without a default, an undefined variable makes the whole string undefined.
+        assert_eq!(expand_string("%{none}%", &env, None), None);
+        // A malformed variable (invalid package name) also does.
+        assert_eq!(expand("%{a.b:c}%"), None);
+    }
+
+    #[test]
+    fn resolves_package_variables_and_enable() {
+        let env = |scope: VariableScope<'_>, variable: &str| match (scope, variable) {
+            (VariableScope::Package(name), "installed") => Some(VariableValue::Bool(name.as_str() == "lwt")),
+            (VariableScope::SelfPackage, "version") => Some(VariableValue::String("1.2".into())),
+            _ => None,
+        };
+        assert!(filter("lwt:installed").eval_to_bool(&env, false));
+        assert!(!filter("lwt+async:installed").eval_to_bool(&env, true));
+        assert_eq!(
+            filter(r#""%{lwt:enable}%-%{async:enable}%""#).reduce(&env),
+            FilterValue::String("enable-disable".into())
+        );
+        assert!(filter(r#"_:version < "1.10""#).eval_to_bool(&env, false));
+    }
+
+    #[test]
+    fn rejects_non_filters_with_their_span() {
+        let file = opam_file::parse(b"available: [os]\n").unwrap();
+        let opam_file::ItemKind::Variable(_, value) = &file.items[0].kind else {
+            unreachable!()
+        };
+        let err = Filter::from_value(value).unwrap_err();
+        assert!(err.to_string().starts_with("expected a filter"), "{err}");
+        assert!(Filter::from_values(&[]).is_ok_and(|f| f == Filter::Bool(true)));
+    }
+
+    #[test]
+    fn prints_filters_in_opam_syntax() {
+        for text in [r#"os = "linux" & !(arch = "arm32" | ?x)"#, "a | b & c", "!(a & b)", r#"(a | b) & "x" < y"#] {
+            let printed = filter(text).to_string();
+            assert_eq!(filter(&printed), filter(text), "{text} printed as {printed}");
+        }
+    }
+}

@@ -279,7 +279,11 @@ impl Formula<VersionConstraint> {
         let values = match file.items.as_slice() {
             [item] => match &item.kind {
                 ItemKind::Variable(_, value) => match &value.kind {
-                    ValueKind::Option(_, values) => Some(values),
+                    ValueKind::Option(package, values)
+                        if matches!(&package.kind, ValueKind::String(p) if p == b"p") =>
+                    {
+                        Some(values)
+                    }
                     _ => None,
                 },
                 ItemKind::Section(_) => None,
@@ -681,5 +685,165 @@ impl Environment for FlagEnvironment<'_> {
             }
         }
         self.env.lookup(scope, variable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::GlobalEnvironment;
+
+    fn value_of(text: &str) -> Value {
+        let file = opam_file::parse(format!("x: {text}\n").as_bytes()).unwrap();
+        match file.items.into_iter().next().unwrap().kind {
+            ItemKind::Variable(_, value) => value,
+            ItemKind::Section(_) => unreachable!(),
+        }
+    }
+
+    fn versions_matching(constraint: &str, candidates: &[&str]) -> Vec<String> {
+        let formula = VersionFormula::parse_text(constraint).unwrap();
+        candidates
+            .iter()
+            .filter(|v| formula.matches(&Version::parse(v).unwrap()))
+            .map(|v| (*v).to_owned())
+            .collect()
+    }
+
+    /// The repository of the notes' §2.4, whose results were verified with opam 2.1.2.
+    const NOTES_VERSIONS: &[&str] = &["0.9", "1.0~beta", "1.0", "1.5", "2.0~rc1", "2.0", "2.1", "3.0", "10"];
+
+    #[test]
+    fn selects_the_versions_of_the_notes_examples() {
+        let cases: &[(&str, &[&str])] = &[
+            (r#">= "1.0" & < "2.0""#, &["1.0", "1.5", "2.0~rc1"]),
+            (r#"{< "1.0" | >= "3.0"}"#, &["0.9", "1.0~beta", "3.0", "10"]),
+            (r#"!(>= "1.0" & < "2.0")"#, &["0.9", "1.0~beta", "2.0", "2.1", "3.0", "10"]),
+            (r#">= "1.0" & (< "1.5" | = "10")"#, &["1.0", "10"]),
+            (r#"> "2.0~~" & < "2.0""#, &["2.0~rc1"]),
+            (r#">= "2.0~""#, &["2.0~rc1", "2.0", "2.1", "3.0", "10"]),
+            (r#"= "1.00""#, &["1.0"]),
+            ("", NOTES_VERSIONS),
+            ("  { }  ", NOTES_VERSIONS),
+        ];
+        for (constraint, expected) in cases {
+            assert_eq!(&versions_matching(constraint, NOTES_VERSIONS), expected, "{constraint}");
+        }
+    }
+
+    #[test]
+    fn reads_an_advisory_affected_field() {
+        let affected = PackageConstraint::from_value(&value_of(r#""ocaml" {< "4.14.3" | (>= "5" & < "5.4.1")}"#)).unwrap();
+        assert_eq!(affected.name.as_str(), "ocaml");
+        for (package, expected) in [("ocaml.4.14.2", true), ("ocaml.4.14.3", false), ("ocaml.5.4.0", true), ("ocaml.5.4.1", false), ("dune.1", false)] {
+            assert_eq!(affected.matches(&Package::parse(package).unwrap()), expected, "{package}");
+        }
+    }
+
+    #[test]
+    fn constraint_text_errors_quote_the_text_and_position() {
+        let message = |text: &str| VersionFormula::parse_text(text).unwrap_err().to_string();
+        assert_eq!(
+            message(r#">= "1.0" & < v2"#),
+            "invalid constraint \">= \\\"1.0\\\" & < v2\" at column 14: expected a version in double quotes"
+        );
+        assert_eq!(
+            message(r#">= "1.0" & < 2.0"#),
+            "invalid constraint \">= \\\"1.0\\\" & < 2.0\" at column 15: '.' is not a valid token"
+        );
+        assert_eq!(
+            message(r#">= "1 0""#),
+            "invalid constraint \">= \\\"1 0\\\"\" at column 4: invalid version \"1 0\" at column 2: invalid character ' ': a version may only contain ASCII letters, digits and `-_+.~`"
+        );
+        assert!(message(r#">= "1.0" &"#).starts_with("invalid constraint \">= \\\"1.0\\\" &\" at column"));
+        assert!(message("with-test").contains("expected a version constraint"));
+        assert!(message(r#"{>= "1"} {< "2"}"#).contains("with or without braces"));
+        let injected = message(r#">= "1"} y: {"#);
+        assert!(injected.starts_with("invalid constraint"), "{injected}");
+    }
+
+    #[test]
+    fn negation_is_pushed_down_to_constraints_and_filters() {
+        let formula = FilteredFormula::from_values(std::slice::from_ref(&value_of(r#"!(>= "1.0" & with-test)"#))).unwrap();
+        let expected = Formula::Block(Box::new(Formula::Or(
+            Box::new(Formula::Atom(FilteredConstraint::Constraint(RelOp::Lt, Filter::String("1.0".into())))),
+            Box::new(Formula::Atom(FilteredConstraint::Filter(Filter::Not(Box::new(Filter::Ident(
+                crate::filter::FilterIdent::parse("with-test").unwrap(),
+            )))))),
+        )));
+        assert_eq!(formula, expected);
+    }
+
+    #[test]
+    fn depends_is_a_conjunction_and_depopts_a_disjunction() {
+        let value = value_of(r#"["a" "b" {>= "1"}]"#);
+        assert!(matches!(DependencyFormula::from_value(&value, Junction::And).unwrap(), Formula::And(..)));
+        assert!(matches!(DependencyFormula::from_value(&value, Junction::Or).unwrap(), Formula::Or(..)));
+        // A single dependency may stand without brackets.
+        let single = DependencyFormula::from_value(&value_of(r#""a" {build}"#), Junction::And).unwrap();
+        assert_eq!(single.atoms().len(), 1);
+    }
+
+    #[test]
+    fn filtered_out_dependencies_disappear_even_from_a_disjunction() {
+        let value = value_of(r#"["a" {with-test} | "b" {>= "2"}]"#);
+        let formula = DependencyFormula::from_value(&value, Junction::And).unwrap();
+        let env = GlobalEnvironment::default();
+        let resolved = formula.filter_deps(&DependencyFlags::default(), &env, false);
+        let a = Package::parse("a.1").unwrap();
+        let b = Package::parse("b.2").unwrap();
+        assert!(!resolved.matches(&a));
+        assert!(resolved.matches(&b));
+        assert!(!resolved.matches(&Package::parse("b.1").unwrap()));
+        let with_test = resolved_with(&formula, DependencyFlags { test: true, ..DependencyFlags::default() });
+        assert!(with_test.matches(&a));
+    }
+
+    fn resolved_with(formula: &DependencyFormula, flags: DependencyFlags) -> Formula<PackageConstraint> {
+        formula.filter_deps(&flags, &GlobalEnvironment::default(), false)
+    }
+
+    #[test]
+    fn constraint_versions_may_be_variables_or_interpolated() {
+        let value = value_of(r#"["a" {= "%{myver}%"} "b" {>= myver} "c" {< "%{nosuchvar}%"}]"#);
+        let formula = DependencyFormula::from_value(&value, Junction::And).unwrap();
+        let env = GlobalEnvironment::from_bindings("myver=1.2");
+        let resolved = formula.filter_deps(&DependencyFlags::default(), &env, false);
+        assert!(resolved.matches(&Package::parse("a.1.2").unwrap()));
+        assert!(!resolved.matches(&Package::parse("a.1.3").unwrap()));
+        assert!(resolved.matches(&Package::parse("b.1.3").unwrap()));
+        // An undefined version expands to "", not a version: the constraint is dropped.
+        assert!(resolved.matches(&Package::parse("c.99").unwrap()));
+    }
+
+    #[test]
+    fn rejects_malformed_dependencies_with_their_span() {
+        let err = DependencyFormula::from_value(&value_of(r#"["a" b]"#), Junction::And).unwrap_err();
+        let Error::Formula(FormulaError { span, message }) = err else {
+            panic!("{err}");
+        };
+        assert_eq!((span.start, span.end), (8, 9));
+        assert!(message.starts_with("expected a dependency"), "{message}");
+        let err = DependencyFormula::from_value(&value_of(r#"["a" {>= "1 0"}]"#), Junction::And).unwrap_err();
+        assert!(err.to_string().contains("invalid character ' '"), "{err}");
+    }
+
+    #[test]
+    fn dnf_distributes_and_over_or() {
+        let atom = |n: u8| Formula::Atom(n);
+        let f = Formula::And(
+            Box::new(Formula::Block(Box::new(Formula::Or(Box::new(atom(1)), Box::new(atom(2)))))),
+            Box::new(atom(3)),
+        );
+        let dnf = f.to_dnf();
+        let expected = Formula::Or(
+            Box::new(Formula::And(Box::new(atom(1)), Box::new(atom(3)))),
+            Box::new(Formula::And(Box::new(atom(2)), Box::new(atom(3)))),
+        );
+        assert_eq!(dnf, expected);
+        for values in 0..8u8 {
+            let truth = |n: &u8| values & (1 << (n - 1)) != 0;
+            assert_eq!(f.eval(&mut |n| truth(n)), dnf.eval(&mut |n| truth(n)));
+        }
     }
 }
