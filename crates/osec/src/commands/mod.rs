@@ -2,3 +2,4 @@
 
 pub(crate) mod opam;
 pub(crate) mod purl;
+pub(crate) mod opam_model;
