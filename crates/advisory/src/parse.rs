@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use opam_file::{Item, ItemKind, LogOp, OpamFile, Span, Spanned, Value, ValueKind};
+use opam_file::{ItemKind, LogOp, OpamFile, Span, Spanned, Value, ValueKind};
 
 use crate::lint::Finding;
 use crate::lint::rules::{
@@ -102,6 +102,10 @@ struct HeaderReader<'a> {
 /// What a value should have been, for the "invalid-field-value" message.
 type Expected = &'static str;
 
+/// A value that is not what its field needs: what was expected, and the innermost
+/// value that does not fit.
+type Mismatch<'v> = (Expected, &'v Value);
+
 impl HeaderReader<'_> {
     fn span(&self, span: Span) -> Span {
         span.shifted(self.offset)
@@ -128,9 +132,9 @@ impl HeaderReader<'_> {
                 continue;
             }
             seen.insert(&name.value, name_span);
-            if let Err(expected) = self.read_field(&name.value, value, advisory) {
-                let span = self.span(item_value_span(item));
-                self.findings.push(invalid_field_value::finding(&name.value, expected, value, span));
+            if let Err((expected, found)) = self.read_field(&name.value, value, advisory) {
+                let span = self.span(found.span);
+                self.findings.push(invalid_field_value::finding(&name.value, expected, found, span));
             }
         }
         for required in REQUIRED_FIELDS {
@@ -140,33 +144,34 @@ impl HeaderReader<'_> {
         }
     }
 
-    fn read_field(&mut self, name: &str, value: &Value, adv: &mut Advisory) -> Result<(), Expected> {
+    fn read_field<'v>(&mut self, name: &str, value: &'v Value, adv: &mut Advisory) -> Result<(), Mismatch<'v>> {
+        let at = |expected: Expected| (expected, value);
         match name {
-            "id" => adv.id = Some(self.word(value).ok_or("an identifier such as OSEC-2026-01")?),
-            "modified" => adv.modified = Some(self.string(value).ok_or(DATE)?),
-            "published" => adv.published = Some(self.string(value).ok_or(DATE)?),
-            "withdrawn" => adv.withdrawn = Some(self.string(value).ok_or(DATE)?),
+            "id" => adv.id = Some(self.word(value).ok_or(at("an identifier such as OSEC-2026-01"))?),
+            "modified" => adv.modified = Some(self.string(value).ok_or(at(DATE))?),
+            "published" => adv.published = Some(self.string(value).ok_or(at(DATE))?),
+            "withdrawn" => adv.withdrawn = Some(self.string(value).ok_or(at(DATE))?),
             "aliases" => {
-                let words = self.words(value).ok_or("a list of identifiers such as [ CVE-2024-1234 ]")?;
+                let words = self.words(value).ok_or(at("a list of identifiers such as [ CVE-2024-1234 ]"))?;
                 adv.aliases = words.into_iter().map(|w| Spanned::new(Alias::new(&w.value), w.span)).collect();
             }
-            "upstream" => adv.upstream = self.words(value).ok_or("a list of identifiers")?,
-            "related" => adv.related = self.words(value).ok_or("a list of identifiers")?,
+            "upstream" => adv.upstream = self.words(value).ok_or(at("a list of identifiers"))?,
+            "related" => adv.related = self.words(value).ok_or(at("a list of identifiers"))?,
             "historical" => match value.kind {
                 ValueKind::Bool(b) => adv.historical = Some(Spanned::new(b, self.span(value.span))),
-                _ => return Err("`true` or `false`"),
+                _ => return Err(at("`true` or `false`")),
             },
-            "severity" => adv.severity = Some(self.string(value).ok_or("a string holding a CVSS vector")?),
+            "severity" => adv.severity = Some(self.string(value).ok_or(at("a string holding a CVSS vector"))?),
             "severity_score" => {
-                adv.severity_score = Some(self.string(value).ok_or("a string such as \"7.5 (High)\"")?)
+                adv.severity_score = Some(self.string(value).ok_or(at("a string such as \"7.5 (High)\""))?)
             }
             "affected" => adv.affected = self.affected(value)?,
             "events" => adv.events = self.events(value)?,
             "references" => adv.references = self.references(value)?,
             "credits" => adv.credits = self.credits(value)?,
-            "cwe" => adv.cwe = self.words(value).ok_or("a list of identifiers such as [ CWE-79 ]")?,
+            "cwe" => adv.cwe = self.words(value).ok_or(at("a list of identifiers such as [ CWE-79 ]"))?,
             "affected_bindings" => {
-                adv.affected_bindings = self.strings(value).ok_or("a list of strings such as [ \"Module.function\" ]")?
+                adv.affected_bindings = self.strings(value).ok_or(at("a list of strings such as [ \"Module.function\" ]"))?
             }
             _ => {}
         }
@@ -202,36 +207,37 @@ impl HeaderReader<'_> {
         }
     }
 
-    fn affected(&self, value: &Value) -> Result<Vec<Affected>, Expected> {
+    fn affected<'v>(&self, value: &'v Value) -> Result<Vec<Affected>, Mismatch<'v>> {
         const EXPECTED: Expected = "a package with its affected versions, such as \"pkg\" {< \"1.2.3\"}, \
                                     or a list of them";
-        let one = |v: &Value| -> Result<Affected, Expected> {
+        let one = |v: &'v Value| -> Result<Affected, Mismatch<'v>> {
             match &v.kind {
-                ValueKind::String(_) => Ok(Affected { package: self.string(v).ok_or(EXPECTED)?, constraint: None }),
+                ValueKind::String(_) => Ok(Affected { package: self.string(v).ok_or((EXPECTED, v))?, constraint: None }),
                 ValueKind::Option(package, formula) if matches!(package.kind, ValueKind::String(_)) => {
-                    let package = self.string(package).ok_or(EXPECTED)?;
+                    let package = self.string(package).ok_or((EXPECTED, v))?;
                     let constraint = match formula.value.as_slice() {
-                        [single] => self.constraint(single).ok_or(CONSTRAINT)?,
-                        _ => return Err(CONSTRAINT),
+                        [single] => self.constraint(single)?,
+                        [_, second, ..] => return Err((CONSTRAINT_ONE, second)),
+                        [] => return Err((CONSTRAINT, v)),
                     };
                     Ok(Affected { package, constraint: Some(constraint) })
                 }
-                _ => Err(EXPECTED),
+                _ => Err((EXPECTED, v)),
             }
         };
         match &value.kind {
             ValueKind::List(items) if !items.value.is_empty() => items.value.iter().map(one).collect(),
-            ValueKind::List(_) => Err(EXPECTED),
+            ValueKind::List(_) => Err((EXPECTED, value)),
             _ => one(value).map(|a| vec![a]),
         }
     }
 
-    fn constraint(&self, value: &Value) -> Option<Constraint> {
+    fn constraint<'v>(&self, value: &'v Value) -> Result<Constraint, Mismatch<'v>> {
         let span = self.span(value.span);
         let kind = match &value.kind {
             ValueKind::PrefixRelop(op, version) => ConstraintKind::Atom {
                 op: Spanned::new(op.value, self.span(op.span)),
-                version: self.string(version)?,
+                version: self.string(version).ok_or((CONSTRAINT_VERSION, &**version))?,
             },
             ValueKind::Logop(op, a, b) => {
                 let (a, b) = (Box::new(self.constraint(a)?), Box::new(self.constraint(b)?));
@@ -242,11 +248,11 @@ impl HeaderReader<'_> {
             }
             ValueKind::Group(inner) => match inner.value.as_slice() {
                 [single] => return self.constraint(single),
-                _ => return None,
+                _ => return Err((CONSTRAINT_ONE, value)),
             },
-            _ => return None,
+            _ => return Err((CONSTRAINT, value)),
         };
-        Some(Constraint { kind, span })
+        Ok(Constraint { kind, span })
     }
 
     /// `[kind "text"]` or `[kind "text" extra]`: the list's items.
@@ -274,21 +280,22 @@ impl HeaderReader<'_> {
         }
     }
 
-    fn events(&self, value: &Value) -> Result<Vec<EventRange>, Expected> {
+    fn events<'v>(&self, value: &'v Value) -> Result<Vec<EventRange>, Mismatch<'v>> {
         const EXPECTED: Expected = "a list of ranges such as [ [ git \"https://repo\" [ [fixed \"<commit>\"] ] ] ]";
-        let ranges = self.entries(value).ok_or(EXPECTED)?;
+        const EVENT: Expected = "an event such as [fixed \"<commit>\"]";
+        let ranges = self.entries(value).ok_or((EXPECTED, value))?;
         ranges
             .iter()
             .map(|range| {
-                let (kind, repo, rest) = self.tagged(range).ok_or(EXPECTED)?;
-                let [events] = rest else { return Err(EXPECTED) };
+                let (kind, repo, rest) = self.tagged(range).ok_or((EXPECTED, range))?;
+                let [events] = rest else { return Err((EXPECTED, range)) };
                 let events = self
                     .entries(events)
-                    .ok_or(EXPECTED)?
+                    .ok_or((EXPECTED, events))?
                     .iter()
                     .map(|event| match self.tagged(event) {
                         Some((kind, value, [])) => Ok(Event { kind: kind.map(|k| EventKind::new(&k)), value }),
-                        _ => Err(EXPECTED),
+                        _ => Err((EVENT, event)),
                     })
                     .collect::<Result<_, _>>()?;
                 Ok(EventRange { kind: kind.map(|k| RangeKind::new(&k)), repo, events })
@@ -296,30 +303,31 @@ impl HeaderReader<'_> {
             .collect()
     }
 
-    fn references(&self, value: &Value) -> Result<Vec<Reference>, Expected> {
+    fn references<'v>(&self, value: &'v Value) -> Result<Vec<Reference>, Mismatch<'v>> {
         const EXPECTED: Expected = "a list of references such as [ [report \"https://…\"] ]";
+        const ENTRY: Expected = "a reference such as [report \"https://…\"]";
         self.entries(value)
-            .ok_or(EXPECTED)?
+            .ok_or((EXPECTED, value))?
             .iter()
             .map(|entry| match self.tagged(entry) {
                 Some((kind, url, [])) => Ok(Reference { kind: kind.map(|k| ReferenceKind::new(&k)), url }),
-                _ => Err(EXPECTED),
+                _ => Err((ENTRY, entry)),
             })
             .collect()
     }
 
-    fn credits(&self, value: &Value) -> Result<Vec<Credit>, Expected> {
-        const EXPECTED: Expected = "a list of credits such as [ [reporter \"Name\"] ] or \
-                                    [ [reporter \"Name\" [ \"mailto:…\" ]] ]";
+    fn credits<'v>(&self, value: &'v Value) -> Result<Vec<Credit>, Mismatch<'v>> {
+        const EXPECTED: Expected = "a list of credits such as [ [reporter \"Name\"] ]";
+        const ENTRY: Expected = "a credit such as [reporter \"Name\"] or [reporter \"Name\" [ \"mailto:…\" ]]";
         self.entries(value)
-            .ok_or(EXPECTED)?
+            .ok_or((EXPECTED, value))?
             .iter()
             .map(|entry| {
-                let (kind, name, rest) = self.tagged(entry).ok_or(EXPECTED)?;
+                let (kind, name, rest) = self.tagged(entry).ok_or((ENTRY, entry))?;
                 let contacts = match rest {
                     [] => Vec::new(),
-                    [contacts] => self.strings(contacts).ok_or(EXPECTED)?,
-                    _ => return Err(EXPECTED),
+                    [contacts] => self.strings(contacts).ok_or((ENTRY, contacts))?,
+                    _ => return Err((ENTRY, entry)),
                 };
                 Ok(Credit { kind: kind.map(|k| CreditKind::new(&k)), name, contacts })
             })
@@ -330,13 +338,8 @@ impl HeaderReader<'_> {
 const DATE: Expected = "a string holding an RFC 3339 date such as \"2026-01-31T12:00:00Z\"";
 const CONSTRAINT: Expected = "a version constraint such as {>= \"1.0\" & < \"1.2.3\"}, made of \
                               `op \"version\"`, `&`, `|` and parentheses";
-
-fn item_value_span(item: &Item) -> Span {
-    match &item.kind {
-        ItemKind::Variable(_, value) => value.span,
-        ItemKind::Section(_) => item.span,
-    }
-}
+const CONSTRAINT_ONE: Expected = "one formula: join its parts with `&` or `|`";
+const CONSTRAINT_VERSION: Expected = "a version in quotes, as in < \"1.2.3\"";
 
 /// Maps a [`Spanned`] value, keeping its span.
 trait MapSpanned<T> {

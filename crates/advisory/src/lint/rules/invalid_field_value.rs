@@ -23,8 +23,8 @@ Write the value in the shape the message names, e.g.
 ";
 
 pub(crate) fn finding(name: &str, expected: &str, value: &Value, span: Span) -> Finding {
-    Finding::new(Rule::InvalidFieldValue, span, format!("`{name}` must be {expected}, found {}", describe(value)))
-        .with_help(format!("write `{name}` as {expected}"))
+    Finding::new(Rule::InvalidFieldValue, span, format!("invalid `{name}`: expected {expected}, found {}", describe(value)))
+        .with_help(format!("`{name}` takes {expected}"))
 }
 
 fn describe(value: &Value) -> &'static str {
@@ -36,9 +36,9 @@ fn describe(value: &Value) -> &'static str {
         ValueKind::Relop(..) | ValueKind::PrefixRelop(..) => "a comparison",
         ValueKind::Logop(..) => "a logical formula",
         ValueKind::Pfxop(..) => "a prefixed value",
-        ValueKind::List(_) => "a list of other shape",
+        ValueKind::List(_) => "a list",
         ValueKind::Group(_) => "a parenthesised group",
-        ValueKind::Option(..) => "a value with options of other shape",
+        ValueKind::Option(..) => "a value with options `{…}`",
         ValueKind::EnvBinding(..) => "an environment binding",
     }
 }

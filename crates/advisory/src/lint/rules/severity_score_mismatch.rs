@@ -76,6 +76,9 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
         );
         return;
     };
+    if super::invalid_cvss::vector_problem(&severity.value).is_some() {
+        return;
+    }
     let Ok(vector) = severity.value.parse::<cvss::Cvss>() else { return };
     let computed = vector.score();
     let rating = vector.severity();

@@ -37,7 +37,7 @@ pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &
                     Finding::new(
                         Rule::UnreleasedUpperBound,
                         version.span,
-                        format!("`{}` {} is not a released version of `{}`", affected.package.value, version.value, affected.package.value),
+                        format!("the upper bound {} is not a released version of `{}`", version.value, affected.package.value),
                     )
                     .with_help("check the version for a typo, or release the fix first"),
                 );
