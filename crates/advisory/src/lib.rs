@@ -33,13 +33,16 @@
 //!   caller supplies the opam order.
 
 pub mod date;
+pub mod error;
 pub mod format;
 pub mod id;
 pub mod lint;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod tree;
 
+pub use error::{Error, Result};
 pub use id::AdvisoryId;
 pub use model::{Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event, EventKind,
     EventRange, RangeKind, Reference, ReferenceKind};

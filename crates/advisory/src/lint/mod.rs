@@ -5,6 +5,7 @@
 //! run when [`LintOptions::packages`] is given.
 
 pub mod codes;
+mod released;
 pub(crate) mod rules;
 
 use std::cmp::Ordering;
@@ -16,6 +17,7 @@ use opam_file::Span;
 use crate::model::Advisory;
 use crate::parse::{ParsedAdvisory, parse};
 pub use codes::{Level, Rule, Status};
+pub use released::ReleasedVersions;
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
