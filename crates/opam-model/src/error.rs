@@ -32,6 +32,13 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// Two directories of a repository hold versions that opam considers equal
+    /// (`1.0` and `1.00`); the one whose path sorts first is used.
+    #[error("the same version as {} (opam compares them equal), which is used instead", used.display())]
+    DuplicateVersion {
+        /// The opam file that is used.
+        used: PathBuf,
+    },
     /// An opam file of a repository could not be parsed.
     #[error("{}: {message}", path.display())]
     OpamFile {

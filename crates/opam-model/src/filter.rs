@@ -337,16 +337,17 @@ impl FilterIdent {
     /// else to its second string, unless `keep_undefined`).
     fn resolve(&self, env: &dyn Environment, keep_undefined: bool) -> Option<VariableValue> {
         let desugared;
-        let ident = if !self.packages.is_empty() && self.variable == "enable" && self.converter.is_none() {
-            desugared = FilterIdent {
-                packages: self.packages.clone(),
-                variable: "installed".into(),
-                converter: Some(("enable".into(), "disable".into())),
+        let ident =
+            if !self.packages.is_empty() && self.variable == "enable" && self.converter.is_none() {
+                desugared = FilterIdent {
+                    packages: self.packages.clone(),
+                    variable: "installed".into(),
+                    converter: Some(("enable".into(), "disable".into())),
+                };
+                &desugared
+            } else {
+                self
             };
-            &desugared
-        } else {
-            self
-        };
         let lookup = |package: &Option<PackageName>| match package {
             Some(name) => env.lookup(VariableScope::Package(name), &ident.variable),
             None => env.lookup(VariableScope::SelfPackage, &ident.variable),
@@ -387,7 +388,9 @@ fn parse_package_list(text: &str) -> Result<Vec<Option<PackageName>>, String> {
             if part == "_" {
                 Ok(None)
             } else {
-                PackageName::parse(part).map(Some).map_err(|e| e.to_string())
+                PackageName::parse(part)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
             }
         })
         .collect()
@@ -494,7 +497,9 @@ impl fmt::Display for Filter {
             // context: 0 = or, 1 = and, 2 = relop operand, 3 = under a prefix operator
             match filter {
                 Filter::Bool(b) => write!(f, "{b}"),
-                Filter::String(s) => write!(f, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+                Filter::String(s) => {
+                    write!(f, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+                }
                 Filter::Ident(ident) => write!(f, "{ident}"),
                 Filter::Op(a, op, b) => {
                     let paren = context >= 2;
@@ -529,7 +534,11 @@ impl fmt::Display for Filter {
                     if paren {
                         f.write_str("(")?;
                     }
-                    f.write_str(if matches!(filter, Filter::Not(_)) { "!" } else { "?" })?;
+                    f.write_str(if matches!(filter, Filter::Not(_)) {
+                        "!"
+                    } else {
+                        "?"
+                    })?;
                     write(a, f, 3)?;
                     if paren {
                         f.write_str(")")?;

@@ -10,10 +10,12 @@
 
 use std::fmt;
 
-use opam_file::{LogOp, PfxOp, RelOp, Span, Value, ValueKind};
+use opam_file::{ItemKind, LogOp, PfxOp, RelOp, Span, Value, ValueKind};
 
-use crate::error::{Error, FormulaError};
-use crate::filter::{Environment, Filter, FilterValue, VariableScope, VariableValue, expand_string, relop_holds};
+use crate::error::{Error, FormulaError, InvalidText, TextKind};
+use crate::filter::{
+    Environment, Filter, FilterValue, VariableScope, VariableValue, expand_string, relop_holds,
+};
 use crate::name::PackageName;
 use crate::package::Package;
 use crate::version::{Version, check_version_text};
@@ -249,6 +251,54 @@ impl Formula<VersionConstraint> {
     }
 }
 
+impl Formula<VersionConstraint> {
+    /// Parses a constraint written in opam syntax, with or without its braces:
+    /// `>= "5" & < "5.4.1"` or `{< "4.14.3" | >= "5"}`. Errors quote the text and
+    /// give the position in it.
+    pub fn parse_text(text: &str) -> Result<VersionFormula, Error> {
+        let braced = text.trim_start().starts_with('{');
+        let (prefix, suffix) = if braced {
+            ("c: \"p\" ", "\n")
+        } else {
+            ("c: \"p\" {", "\n}\n")
+        };
+        let source = format!("{prefix}{text}{suffix}");
+        let invalid = |start: u32, reason: String| {
+            let offset = (start as usize)
+                .saturating_sub(prefix.len())
+                .min(text.len());
+            Error::InvalidText(InvalidText {
+                kind: TextKind::Constraint,
+                text: text.to_owned(),
+                offset,
+                reason,
+            })
+        };
+        let file = opam_file::parse(source.as_bytes())
+            .map_err(|e| invalid(e.span().start, e.to_string()))?;
+        let values = match file.items.as_slice() {
+            [item] => match &item.kind {
+                ItemKind::Variable(_, value) => match &value.kind {
+                    ValueKind::Option(_, values) => Some(values),
+                    _ => None,
+                },
+                ItemKind::Section(_) => None,
+            },
+            _ => None,
+        };
+        let Some(values) = values else {
+            return Err(invalid(
+                prefix.len() as u32,
+                "expected version constraints such as `>= \"1.0\" & < \"2.0\"`, with or without braces".into(),
+            ));
+        };
+        VersionFormula::from_values(&values.value).map_err(|e| match e {
+            Error::Formula(FormulaError { message, span }) => invalid(span.start, message),
+            other => other,
+        })
+    }
+}
+
 fn version_formula_from_value(value: &Value) -> Result<VersionFormula, Error> {
     Ok(match &value.kind {
         ValueKind::PrefixRelop(op, version) => Formula::Atom(VersionConstraint {
@@ -268,7 +318,9 @@ fn version_formula_from_value(value: &Value) -> Result<VersionFormula, Error> {
         ValueKind::Pfxop(op, inner) if op.value == PfxOp::Not => {
             version_formula_from_value(inner)?.negated(&VersionConstraint::negated)
         }
-        ValueKind::Group(group) => Formula::Block(Box::new(VersionFormula::from_values(&group.value)?)),
+        ValueKind::Group(group) => {
+            Formula::Block(Box::new(VersionFormula::from_values(&group.value)?))
+        }
         _ => {
             return Err(shape_error(
                 "expected a version constraint such as `>= \"1.0\"`, combined with `&`, `|`, `!` and parentheses",
@@ -285,7 +337,10 @@ fn version_from_value(value: &Value) -> Result<Version, Error> {
                 .map_err(|_| shape_error("a version must be ASCII text", value.span))?;
             Version::parse(text).map_err(|e| located(e, value.span))
         }
-        _ => Err(shape_error("expected a version in double quotes", value.span)),
+        _ => Err(shape_error(
+            "expected a version in double quotes",
+            value.span,
+        )),
     }
 }
 
@@ -331,21 +386,31 @@ impl Formula<FilteredConstraint> {
 
 fn filtered_formula_from_value(value: &Value) -> Result<FilteredFormula, Error> {
     Ok(match &value.kind {
-        ValueKind::PrefixRelop(op, version) => {
-            Formula::Atom(FilteredConstraint::Constraint(op.value, version_expression(version)?))
-        }
+        ValueKind::PrefixRelop(op, version) => Formula::Atom(FilteredConstraint::Constraint(
+            op.value,
+            version_expression(version)?,
+        )),
         ValueKind::Logop(op, a, b) => {
-            let (a, b) = (filtered_formula_from_value(a)?, filtered_formula_from_value(b)?);
+            let (a, b) = (
+                filtered_formula_from_value(a)?,
+                filtered_formula_from_value(b)?,
+            );
             match op.value {
                 LogOp::And => Formula::and(a, b),
                 LogOp::Or => Formula::or(a, b),
             }
         }
-        ValueKind::Group(group) => Formula::Block(Box::new(FilteredFormula::from_values(&group.value)?)),
+        ValueKind::Group(group) => {
+            Formula::Block(Box::new(FilteredFormula::from_values(&group.value)?))
+        }
         ValueKind::Pfxop(op, inner) if op.value == PfxOp::Not => {
             FilteredFormula::from_values(std::slice::from_ref(inner))?.negated(&|atom| match atom {
-                FilteredConstraint::Constraint(op, v) => FilteredConstraint::Constraint(negate_relop(op), v),
-                FilteredConstraint::Filter(f) => FilteredConstraint::Filter(Filter::Not(Box::new(f))),
+                FilteredConstraint::Constraint(op, v) => {
+                    FilteredConstraint::Constraint(negate_relop(op), v)
+                }
+                FilteredConstraint::Filter(f) => {
+                    FilteredConstraint::Filter(Filter::Not(Box::new(f)))
+                }
             })
         }
         _ => Formula::Atom(FilteredConstraint::Filter(Filter::from_value(value)?)),
@@ -358,13 +423,17 @@ fn version_expression(value: &Value) -> Result<Filter, Error> {
     match &value.kind {
         ValueKind::String(bytes) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            let placeholder = |_: VariableScope<'_>, _: &str| Some(VariableValue::String("-".into()));
+            let placeholder =
+                |_: VariableScope<'_>, _: &str| Some(VariableValue::String("-".into()));
             let expanded = expand_string(&text, &placeholder, Some("-")).unwrap_or_default();
             check_version_text(&expanded).map_err(|e| located(e, value.span))?;
             Ok(Filter::String(text))
         }
         ValueKind::Ident(_) => Filter::from_value(value),
-        _ => Err(shape_error("expected a version in double quotes or a variable", value.span)),
+        _ => Err(shape_error(
+            "expected a version in double quotes or a variable",
+            value.span,
+        )),
     }
 }
 
@@ -391,9 +460,10 @@ impl PackageConstraint {
     /// Reads `"name"` or `"name" {constraints}` (pure version constraints).
     pub fn from_value(value: &Value) -> Result<PackageConstraint, Error> {
         let (name, constraint) = match &value.kind {
-            ValueKind::Option(name, constraints) => {
-                (name.as_ref(), VersionFormula::from_values(&constraints.value)?)
-            }
+            ValueKind::Option(name, constraints) => (
+                name.as_ref(),
+                VersionFormula::from_values(&constraints.value)?,
+            ),
             _ => (value, Formula::Empty),
         };
         Ok(PackageConstraint {
@@ -414,7 +484,10 @@ fn package_name_from_value(value: &Value) -> Result<PackageName, Error> {
             let text = String::from_utf8_lossy(bytes);
             PackageName::parse(&text).map_err(|e| located(e, value.span))
         }
-        _ => Err(shape_error("expected a package name in double quotes", value.span)),
+        _ => Err(shape_error(
+            "expected a package name in double quotes",
+            value.span,
+        )),
     }
 }
 
@@ -455,8 +528,8 @@ impl Formula<Dependency> {
         default: bool,
     ) -> Formula<PackageConstraint> {
         let env = FlagEnvironment { flags, env };
-        self.map(&mut |dependency| {
-            match dependency.constraint.partial_eval(&mut |atom| match atom {
+        self.map(&mut |dependency| match dependency.constraint.partial_eval(
+            &mut |atom| match atom {
                 FilteredConstraint::Filter(filter) => {
                     if filter.eval_to_bool(&env, default) {
                         Partial::True
@@ -470,27 +543,32 @@ impl Formula<Dependency> {
                         value => value.as_string(),
                     };
                     match version.and_then(|v| Version::parse(&v).ok()) {
-                        Some(version) => Partial::Formula(Formula::Atom(VersionConstraint { op: *op, version })),
+                        Some(version) => {
+                            Partial::Formula(Formula::Atom(VersionConstraint { op: *op, version }))
+                        }
                         None => Partial::Formula(Formula::Empty),
                     }
                 }
-            }) {
-                Partial::True => Formula::Atom(PackageConstraint {
-                    name: dependency.name.clone(),
-                    constraint: Formula::Empty,
-                }),
-                Partial::False => Formula::Empty,
-                Partial::Formula(constraint) => Formula::Atom(PackageConstraint {
-                    name: dependency.name.clone(),
-                    constraint,
-                }),
-            }
+            },
+        ) {
+            Partial::True => Formula::Atom(PackageConstraint {
+                name: dependency.name.clone(),
+                constraint: Formula::Empty,
+            }),
+            Partial::False => Formula::Empty,
+            Partial::Formula(constraint) => Formula::Atom(PackageConstraint {
+                name: dependency.name.clone(),
+                constraint,
+            }),
         })
     }
 }
 
 fn dependency_items(items: &[Value], junction: Junction) -> Result<DependencyFormula, Error> {
-    let formulas = items.iter().map(dependency_item).collect::<Result<Vec<_>, _>>()?;
+    let formulas = items
+        .iter()
+        .map(dependency_item)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(match junction {
         Junction::And => Formula::ands(formulas),
         Junction::Or => Formula::ors(formulas),
@@ -507,7 +585,9 @@ fn dependency_item(value: &Value) -> Result<DependencyFormula, Error> {
             name: package_name_from_value(name)?,
             constraint: FilteredFormula::from_values(&constraints.value)?,
         }),
-        ValueKind::Group(group) => Formula::Block(Box::new(dependency_items(&group.value, Junction::And)?)),
+        ValueKind::Group(group) => {
+            Formula::Block(Box::new(dependency_items(&group.value, Junction::And)?))
+        }
         ValueKind::Logop(op, a, b) => {
             let (a, b) = (Box::new(dependency_item(a)?), Box::new(dependency_item(b)?));
             match op.value {
@@ -536,7 +616,8 @@ impl Formula<PackageConstraint> {
                 Formula::Empty
             }
         });
-        by_name != Formula::Empty && by_name.eval(&mut |constraint| constraint.matches(&package.version))
+        by_name != Formula::Empty
+            && by_name.eval(&mut |constraint| constraint.matches(&package.version))
     }
 }
 

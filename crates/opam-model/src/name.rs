@@ -9,8 +9,8 @@ use crate::error::{Error, InvalidText, TextKind};
 /// A package name, such as `cohttp-lwt-unix`.
 ///
 /// Valid names are made of ASCII letters, digits and `-_+`, with at least one letter.
-/// Names are ordered as opam orders them: case-insensitively first, then byte-wise
-/// (so `ANSITerminal` sorts among the `a…` names).
+/// Names are ordered as opam orders them (see [`compare_names`]): `ANSITerminal`
+/// sorts among the `a…` names, `conf-libMagickCore` before `conf-libmagic`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PackageName {
     text: Box<str>,
@@ -86,11 +86,18 @@ impl Ord for PackageName {
     }
 }
 
-/// opam's name order: the lowercased names byte-wise, then the names byte-wise.
+/// opam's name order (`OpamStd.String.compare_case`): at the first position where
+/// the names differ, letters compare case-insensitively, and if they are the same
+/// letter in different cases the uppercase one comes first; a name that is a prefix
+/// of the other comes first.
 pub fn compare_names(a: &str, b: &str) -> Ordering {
-    let lowercase_a = a.bytes().map(|c| c.to_ascii_lowercase());
-    let lowercase_b = b.bytes().map(|c| c.to_ascii_lowercase());
-    lowercase_a.cmp(lowercase_b).then_with(|| a.cmp(b))
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            let by_letter = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+            return by_letter.then(x.cmp(&y));
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 #[cfg(test)]
@@ -99,7 +106,13 @@ mod tests {
 
     #[test]
     fn accepts_opam_names() {
-        for name in ["cohttp-lwt-unix", "ANSITerminal", "0install", "ocaml+twt", "conf_x"] {
+        for name in [
+            "cohttp-lwt-unix",
+            "ANSITerminal",
+            "0install",
+            "ocaml+twt",
+            "conf_x",
+        ] {
             assert_eq!(PackageName::parse(name).unwrap().as_str(), name);
         }
     }
@@ -118,13 +131,32 @@ mod tests {
     }
 
     #[test]
-    fn orders_names_case_insensitively_first() {
-        let mut names: Vec<PackageName> = ["zarith", "ANSITerminal", "abc", "Abc", "ab"]
-            .iter()
-            .map(|n| PackageName::parse(n).unwrap())
-            .collect();
+    fn orders_names_by_letter_then_uppercase_first() {
+        let mut names: Vec<PackageName> = [
+            "zarith",
+            "ANSITerminal",
+            "abc",
+            "Abc",
+            "ab",
+            "conf-libmagic",
+            "conf-libMagickCore",
+        ]
+        .iter()
+        .map(|n| PackageName::parse(n).unwrap())
+        .collect();
         names.sort();
         let sorted: Vec<&str> = names.iter().map(PackageName::as_str).collect();
-        assert_eq!(sorted, ["ab", "Abc", "abc", "ANSITerminal", "zarith"]);
+        assert_eq!(
+            sorted,
+            [
+                "Abc",
+                "ANSITerminal",
+                "ab",
+                "abc",
+                "conf-libMagickCore",
+                "conf-libmagic",
+                "zarith"
+            ]
+        );
     }
 }

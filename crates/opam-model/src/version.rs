@@ -189,10 +189,18 @@ fn compare_part(a: &[u8], b: &[u8]) -> Ordering {
                     j = end_b;
                 }
                 (true, false) => {
-                    return if cb == b'~' { Ordering::Greater } else { Ordering::Less };
+                    return if cb == b'~' {
+                        Ordering::Greater
+                    } else {
+                        Ordering::Less
+                    };
                 }
                 (false, true) => {
-                    return if ca == b'~' { Ordering::Less } else { Ordering::Greater };
+                    return if ca == b'~' {
+                        Ordering::Less
+                    } else {
+                        Ordering::Greater
+                    };
                 }
                 (false, false) => {
                     let order = char_rank(ca).cmp(&char_rank(cb));
@@ -328,7 +336,11 @@ mod tests {
             "1.0.10", "dev", "trunk",
         ];
         for pair in sequence.windows(2) {
-            assert_eq!(compare_versions(pair[0], pair[1]), Ordering::Less, "{pair:?}");
+            assert_eq!(
+                compare_versions(pair[0], pair[1]),
+                Ordering::Less,
+                "{pair:?}"
+            );
         }
     }
 
