@@ -77,7 +77,10 @@ fn stored_expectations_agree_with_the_installed_oracle() {
         .unwrap_or_else(|| PathBuf::from("/tmp/osec-oracle"));
     let dump = dir.join("dump");
     if !dump.is_file() {
-        println!("oracle re-check skipped: {} is not installed", dump.display());
+        println!(
+            "oracle re-check skipped: {} is not installed",
+            dump.display()
+        );
         return;
     }
     let scratch = std::env::temp_dir().join(format!("osec-cases-{}", std::process::id()));

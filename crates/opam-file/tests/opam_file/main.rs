@@ -8,3 +8,6 @@ mod corpus;
 
 /// Hand-written cases for each lexer rule and trap, with the oracle's results.
 mod cases;
+
+/// Generated input: no panics, bounded nesting, round trips.
+mod properties;
