@@ -24,12 +24,18 @@ enum Command {
     /// Read, check and print opam files exactly as opam does.
     #[command(subcommand)]
     Opam(commands::opam::OpamCommand),
+    /// Check advisories: header fields, IDs, dates, CVSS, formats; packages with --repo.
+    Lint(commands::lint::LintArgs),
+    /// Rewrite advisory headers in the canonical layout (in place, atomically).
+    Fmt(commands::fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Opam(cmd) => commands::opam::run(cmd),
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 
 pub mod codes;
 mod released;
+mod render;
 pub(crate) mod rules;
 
 use std::cmp::Ordering;
@@ -18,6 +19,7 @@ use crate::model::Advisory;
 use crate::parse::{ParsedAdvisory, parse};
 pub use codes::{Level, Rule, Status};
 pub use released::ReleasedVersions;
+pub use render::{OutputFormat, render};
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,6 +28,15 @@ impl ReleasedVersions {
         }
     }
 
+    /// Every version of every package of `repository`.
+    pub fn add_repository(&mut self, repository: &opam_model::Repository) {
+        for name in repository.names() {
+            for version in repository.versions(name) {
+                self.add(name.as_str(), version.as_str());
+            }
+        }
+    }
+
     /// The number of packages known.
     pub fn package_count(&self) -> usize {
         self.by_package.len()
