@@ -19,6 +19,8 @@ pub struct Parts {
     pub header: Span,
     /// The line closing the header fence.
     pub close_fence: Span,
+    /// The first non-blank line after the header, where the summary heading belongs.
+    pub after_header: Option<Span>,
     /// The summary heading line, `# …`, without its line break, if there is one.
     pub summary_line: Option<Span>,
     /// The summary text: the heading line after `# `, trimmed.
@@ -123,10 +125,12 @@ impl Parts {
         let mut details_start = close.next;
         let mut summary_line = None;
         let mut summary = None;
+        let mut after_header = None;
         for line in lines {
             if is_blank(text, line.content) {
                 continue;
             }
+            after_header = Some(line.content);
             let content = text.get(line.content.range()).unwrap_or("");
             if let Some(title) = content.strip_prefix("# ") {
                 let lead = content.len() - title.trim_start().len();
@@ -142,6 +146,7 @@ impl Parts {
             open_fence: open.content,
             header,
             close_fence: close.content,
+            after_header,
             summary_line,
             summary,
             details: span(details_start, text.len()),
@@ -178,6 +183,7 @@ mod tests {
         let text = "```\nid: X\n```\nNo heading\n";
         let parts = Parts::split(text).unwrap();
         assert_eq!(parts.summary, None);
+        assert_eq!(&text[parts.after_header.unwrap().range()], "No heading");
     }
 
     #[test]
