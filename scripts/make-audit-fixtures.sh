@@ -306,4 +306,49 @@ opam install --fake --with-test --with-doc --switch="$work/proj/dev-only" devapp
 copy_switch dev-only
 exports dev-only devapp
 
+# 5. broken: real files damaged the ways disks and editors damage them. Each case is a
+#    directory that `detect` finds one input in.
+b="$out/broken"
+rm -rf "$b"
+state="$out/vulnerable/_opam/.opam-switch"
+# 5a. switch-state cut off in the middle of `installed:` (disk full, killed write)
+mkdir -p "$b/truncated-switch-state/_opam/.opam-switch"
+head -c 200 "$state/switch-state" > "$b/truncated-switch-state/_opam/.opam-switch/switch-state"
+# 5b. an installed entry without a version
+mkdir -p "$b/entry-without-version/_opam/.opam-switch/packages/cohttp.6.2.2"
+printf 'opam-version: "2.0"\nroots: ["cohttp.6.2.2"]\ninstalled: [\n  "cohttp"\n]\n' \
+  > "$b/entry-without-version/_opam/.opam-switch/switch-state"
+# 5c. the opam file of an installed package is missing
+mkdir -p "$b/missing-package-opam/_opam/.opam-switch/packages"
+cp "$state/switch-state" "$b/missing-package-opam/_opam/.opam-switch/"
+cp -r "$state/packages/"* "$b/missing-package-opam/_opam/.opam-switch/packages/"
+rm -r "$b/missing-package-opam/_opam/.opam-switch/packages/cohttp.6.2.2"
+# 5d. an installed package's opam file with a syntax error (the brace after uri's
+#     constraint deleted: the list closes inside the braces)
+mkdir -p "$b/corrupt-package-opam/_opam/.opam-switch/packages"
+cp "$state/switch-state" "$b/corrupt-package-opam/_opam/.opam-switch/"
+cp -r "$state/packages/"* "$b/corrupt-package-opam/_opam/.opam-switch/packages/"
+sed -i 's/"uri" {>= "2.0.0"}/"uri" {>= "2.0.0"/' \
+  "$b/corrupt-package-opam/_opam/.opam-switch/packages/cohttp.6.2.2/opam"
+# 5e. a lock file cut off inside `depends:`
+mkdir -p "$b/truncated-lock"
+head -n 12 "$out/vulnerable/myapp.opam.locked" > "$b/truncated-lock/myapp.opam.locked"
+# 5f. a lock file entry without its `= "version"` (hand-edited)
+mkdir -p "$b/unpinned-lock-entry"
+sed 's/"cohttp" {= "6.2.2"}/"cohttp" {>= "6.0"}/' "$out/vulnerable/myapp.opam.locked" \
+  > "$b/unpinned-lock-entry/myapp.opam.locked"
+# 5g. a dune lock package file with an unclosed parenthesis
+mkdir -p "$b/unbalanced-dune-lock/dune.lock"
+printf '(lang package 0.1)\n' > "$b/unbalanced-dune-lock/dune.lock/lock.dune"
+printf '(version 6.2.2)\n\n(depends\n (all_platforms (http uri))\n' \
+  > "$b/unbalanced-dune-lock/dune.lock/cohttp.6.2.2.pkg"
+# 5h. an esy lock file cut off, and one naming a node it does not define
+mkdir -p "$b/truncated-esy-lock/esy.lock" "$b/dangling-esy-node/esy.lock"
+head -c 300 "$out/vulnerable/esy.lock/index.json" > "$b/truncated-esy-lock/esy.lock/index.json"
+sed 's/^\( *\)"@opam\/cohttp@opam:6.2.2@6b2d1f4a",$/\1"@opam\/cohttp@opam:6.2.2@00000000",/' \
+  "$out/vulnerable/esy.lock/index.json" > "$b/dangling-esy-node/esy.lock/index.json"
+# 5i. a text file passed as an export that is not one
+mkdir -p "$b/not-an-export"
+printf 'opam-version: "2.0"\nsynopsis: "a package, not a switch export"\n' > "$b/not-an-export/switch.export"
+
 echo "fixtures written to $out"

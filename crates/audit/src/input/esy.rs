@@ -50,7 +50,11 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
             line: u32::try_from(e.line()).unwrap_or(u32::MAX),
             column: u32::try_from(e.column()).unwrap_or(u32::MAX),
         },
-        message: format!("invalid JSON: {e}"),
+        // serde_json's text ends with its own " at line L column C": the position is ours
+        message: format!(
+            "invalid JSON: {}",
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        ),
         help: HELP,
     })?;
     let root = json.get("root").and_then(Json::as_str).ok_or_else(|| {

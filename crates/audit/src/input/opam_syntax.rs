@@ -9,6 +9,7 @@
 //! Errors carry the byte offset where reading stopped; [`super::error`] turns it into a
 //! line and column.
 
+use super::error::Position;
 use opam_file::{
     EnvOp, Item, ItemKind, LogOp, OpamFile, PfxOp, RelOp, Section, Span, Spanned, Value, ValueKind,
 };
@@ -30,6 +31,7 @@ pub(crate) struct SyntaxError {
 pub(crate) fn parse(src: &str) -> Result<OpamFile, SyntaxError> {
     let tokens = Lexer::new(src.as_bytes()).tokenize()?;
     let mut parser = Parser {
+        src,
         tokens,
         pos: 0,
         depth: 0,
@@ -287,10 +289,10 @@ impl<'a> Lexer<'a> {
                     None => break,
                 }
             }
-            if self.at(end) == Some(b':') {
-                if let Some(next) = self.id_end(end + 1) {
-                    end = next;
-                }
+            if self.at(end) == Some(b':')
+                && let Some(next) = self.id_end(end + 1)
+            {
+                end = next;
             }
             end
         });
@@ -433,13 +435,14 @@ impl<'a> Lexer<'a> {
     }
 }
 
-struct Parser {
+struct Parser<'a> {
+    src: &'a str,
     tokens: Vec<(Tok, Span)>,
     pos: usize,
     depth: u32,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> &Tok {
         self.tokens.get(self.pos).map_or(&Tok::Eof, |(tok, _)| tok)
     }
@@ -678,13 +681,20 @@ impl Parser {
         self.enter()?;
         let mut values = Vec::new();
         while *self.peek() != close {
-            if *self.peek() == Tok::Eof
-                || matches!(
-                    self.peek(),
-                    Tok::RBrace | Tok::RBracket | Tok::RPar | Tok::Colon
-                )
-            {
-                return self.unexpected(&format!("a value or {shown}"));
+            if matches!(
+                self.peek(),
+                Tok::Eof | Tok::RBrace | Tok::RBracket | Tok::RPar | Tok::Colon
+            ) {
+                let opened = Position::of_offset(self.src, open.start as usize);
+                let opener = match close {
+                    Tok::RBrace => "`{`",
+                    Tok::RBracket => "`[`",
+                    _ => "`(`",
+                };
+                return self.unexpected(&format!(
+                    "a value or {shown} (closing the {opener} at line {}, column {})",
+                    opened.line, opened.column
+                ));
             }
             values.push(self.value()?);
         }
@@ -802,7 +812,7 @@ mod tests {
             (
                 "x: [a b",
                 7,
-                "expected a value or `]`, found the end of the file",
+                "expected a value or `]` (closing the `[` at line 1, column 4), found the end of the file",
             ),
             ("x: 1\ny: a.b", 9, "'.' is not a valid token"),
             ("x: \"\\q\"", 4, "illegal escape sequence"),
@@ -836,6 +846,76 @@ mod tests {
         #[test]
         fn never_panics(src in "[a-z\"\\[\\]{}()&|!?=<>~+:#*\\\\ \n0-9_-]{0,64}") {
             let _ = parse(&src);
+        }
+    }
+}
+
+/// The reader on every opam file of the two opam-repository snapshots (`$OSEC_DATA`,
+/// default `<workspace>/../shared/data`): each must parse, and each `depends:`,
+/// `depopts:` must be a formula the dependency reader accepts.
+#[cfg(test)]
+mod corpus_tests {
+    use std::io::Read;
+    use std::path::PathBuf;
+
+    use opam_file::ItemKind;
+
+    use super::parse;
+    use crate::input::formula;
+
+    fn data_dir() -> PathBuf {
+        std::env::var_os("OSEC_DATA").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+            PathBuf::from,
+        )
+    }
+
+    #[test]
+    fn reads_every_opam_file_of_the_repositories() {
+        for tarball in ["opam-repository.tar.gz", "opam-repository-archive.tar.gz"] {
+            let path = data_dir().join(tarball);
+            let Ok(file) = std::fs::File::open(&path) else {
+                #[allow(clippy::print_stdout)]
+                {
+                    println!("skipped: {} not found (set OSEC_DATA)", path.display());
+                }
+                continue;
+            };
+            let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+            let mut count = 0;
+            let mut failures = Vec::new();
+            for entry in archive.entries().expect("tar entries") {
+                let mut entry = entry.expect("tar entry");
+                let name = entry.path().expect("entry path").display().to_string();
+                if !name.ends_with("/opam") || !name.contains("packages/") {
+                    continue;
+                }
+                let mut text = String::new();
+                if entry.read_to_string(&mut text).is_err() {
+                    continue; // not UTF-8: the state readers reject such files anyway
+                }
+                count += 1;
+                match parse(&text) {
+                    Err(e) => failures.push(format!("{name}: {} at {}", e.message, e.offset)),
+                    Ok(file) => {
+                        for item in &file.items {
+                            if let ItemKind::Variable(field, value) = &item.kind
+                                && matches!(field.value.as_str(), "depends" | "depopts")
+                                && let Err((_, message)) = formula::atoms(value)
+                            {
+                                failures.push(format!("{name}: {}: {message}", field.value));
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(count > 1000, "{tarball}: only {count} opam files");
+            assert!(
+                failures.is_empty(),
+                "{tarball}: {} failures, first: {:?}",
+                failures.len(),
+                &failures[..failures.len().min(10)]
+            );
         }
     }
 }
