@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 
+use super::opam_model;
+
 /// Subcommands of `osec opam`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum OpamCommand {
@@ -15,11 +17,18 @@ pub(crate) enum OpamCommand {
         /// The opam file.
         file: PathBuf,
     },
+    /// Compare two versions in opam's order: prints `A < B`, `A = B` or `A > B`.
+    Compare(opam_model::CompareArgs),
+    /// List the versions of a package in repositories that satisfy a constraint,
+    /// in opam's order.
+    Versions(opam_model::VersionsArgs),
 }
 
 pub(crate) fn run(cmd: OpamCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         OpamCommand::Ast { file } => ast(&file),
+        OpamCommand::Compare(args) => opam_model::compare(args),
+        OpamCommand::Versions(args) => opam_model::versions(args),
     }
 }
 
