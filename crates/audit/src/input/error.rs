@@ -1,0 +1,195 @@
+//! Errors of the input readers: every one names the file, and, for bad content, the
+//! line and column where reading stopped.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A result of the input readers.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A line and column in a file, both counted from 1 (columns in bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column in bytes, from 1.
+    pub column: u32,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text` (clamped to the end of the text).
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before.len() - line_start + 1;
+        Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file or directory could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file is not valid in its format, or holds a value that cannot be right (a
+    /// corrupt or hand-broken state file).
+    #[error("{}:{position}: {message}\n  help: {help}", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Where reading stopped.
+        position: Position,
+        /// What is wrong.
+        message: String,
+        /// What the user can do about it.
+        help: &'static str,
+    },
+    /// A file that the format requires is missing (for example the opam file of an
+    /// installed package under `.opam-switch/packages/`).
+    #[error("{}: missing: {what}\n  help: {help}", path.display())]
+    Missing {
+        /// The path that was expected.
+        path: PathBuf,
+        /// What it should have held.
+        what: String,
+        /// What the user can do about it.
+        help: &'static str,
+    },
+    /// `--switch NAME|DIR` named neither a switch directory nor a switch of the opam root.
+    #[error("no opam switch `{name}`: neither {} nor {} exists\n  help: give a switch name from `opam switch list`, or the directory holding `_opam/` or `.opam-switch/`", as_dir.display(), in_root.display())]
+    SwitchNotFound {
+        /// The name or directory given.
+        name: String,
+        /// Where it was looked for as a directory.
+        as_dir: PathBuf,
+        /// Where it was looked for in the opam root.
+        in_root: PathBuf,
+    },
+    /// Nothing that can be audited was found under a path.
+    #[error("{}: nothing to audit: no `_opam/` switch, `*.opam.locked`, `dune.lock/`, `esy.lock/index.json` or `*.opam` file\n  help: run in a project directory, or name an input with --switch, --export or --lock", path.display())]
+    NothingFound {
+        /// The path that was searched.
+        path: PathBuf,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn malformed(
+        path: &Path,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+        help: &'static str,
+    ) -> Error {
+        Error::Malformed {
+            path: path.to_path_buf(),
+            position: Position::of_offset(text, offset),
+            message: message.into(),
+            help,
+        }
+    }
+
+    /// The file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Error::Io { path, .. }
+            | Error::Malformed { path, .. }
+            | Error::Missing { path, .. }
+            | Error::NothingFound { path } => path,
+            Error::SwitchNotFound { as_dir, .. } => as_dir,
+        }
+    }
+
+    /// The line and column, for errors about the content of a file.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            Error::Malformed { position, .. } => Some(*position),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a whole file as UTF-8 text; invalid UTF-8 is reported at its first bad byte.
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Error::malformed(
+            path,
+            &text,
+            valid,
+            "the file is not valid UTF-8",
+            "the file is corrupt: regenerate it with the tool that wrote it",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_columns_from_one() {
+        let text = "ab\ncd\n\nef";
+        assert_eq!(
+            Position::of_offset(text, 0),
+            Position { line: 1, column: 1 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 4),
+            Position { line: 2, column: 2 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 7),
+            Position { line: 4, column: 1 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 99),
+            Position { line: 4, column: 3 }
+        );
+    }
+
+    #[test]
+    fn malformed_error_names_file_position_and_help() {
+        let err = Error::malformed(
+            Path::new("a/switch-state"),
+            "x\ny: [",
+            5,
+            "unterminated list",
+            "fix it",
+        );
+        assert_eq!(
+            err.to_string(),
+            "a/switch-state:2:4: unterminated list\n  help: fix it"
+        );
+        assert_eq!(err.position(), Some(Position { line: 2, column: 4 }));
+    }
+}

@@ -1,0 +1,254 @@
+//! opam's own state files: a switch on disk (`.opam-switch/switch-state` and the
+//! installed packages' opam files) and `opam switch export` files.
+//!
+//! Both list `roots`, `installed`, `pinned` (and `compiler`) as `"name.version"`
+//! strings; a one-element list may be written bare. The dependency graph comes from the
+//! installed packages' `depends:` and `depopts:`: from `.opam-switch/packages/<name>.<version>/opam`
+//! for a switch, from the `package "<name>" { … }` sections of an export (all packages
+//! with `--full`, only the pinned ones otherwise).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use opam_file::{ItemKind, OpamFile, Value, ValueKind};
+
+use super::error::{Error, Result, read_text};
+use super::formula;
+use super::inventory::{InstalledPackage, Inventory, Registry};
+use super::{Input, opam_syntax};
+
+const STATE_HELP: &str = "the switch state is corrupt: restore it from a backup in .opam-switch/backup/, or recreate the switch";
+const OPAM_HELP: &str = "this opam file is corrupt: reinstall the package, or fix the file";
+const EXPORT_HELP: &str = "regenerate the file with `opam switch export [--full] FILE`";
+
+/// Parses opam syntax, turning a syntax error into one naming the file and position.
+pub(crate) fn parse_file(path: &Path, text: &str, help: &'static str) -> Result<OpamFile> {
+    opam_syntax::parse(text).map_err(|e| Error::malformed(path, text, e.offset, e.message, help))
+}
+
+/// The value of a top-level field, when present.
+pub(crate) fn field<'a>(file: &'a OpamFile, name: &str) -> Option<&'a Value> {
+    fields(&file.items, name)
+}
+
+fn fields<'a>(items: &'a [opam_file::Item], name: &str) -> Option<&'a Value> {
+    items.iter().find_map(|item| match &item.kind {
+        ItemKind::Variable(field, value) if field.value == name => Some(value),
+        _ => None,
+    })
+}
+
+/// A string field's text.
+pub(crate) fn string_field(
+    path: &Path,
+    text: &str,
+    items: &[opam_file::Item],
+    name: &str,
+    help: &'static str,
+) -> Result<Option<String>> {
+    let Some(value) = fields(items, name) else {
+        return Ok(None);
+    };
+    match value.as_str() {
+        Some(s) => Ok(Some(s.to_owned())),
+        None => Err(Error::malformed(
+            path,
+            text,
+            value.span.start as usize,
+            format!("`{name}:` must be a string"),
+            help,
+        )),
+    }
+}
+
+/// A `"name.version"` package list (a bare string is a one-element list).
+fn package_list(
+    path: &Path,
+    text: &str,
+    file: &OpamFile,
+    name: &str,
+    help: &'static str,
+) -> Result<Vec<(String, String)>> {
+    let Some(value) = field(file, name) else {
+        return Ok(Vec::new());
+    };
+    let values = match &value.kind {
+        ValueKind::List(items) => items.value.as_slice(),
+        ValueKind::String(_) => std::slice::from_ref(value),
+        _ => {
+            return Err(Error::malformed(
+                path,
+                text,
+                value.span.start as usize,
+                format!("`{name}:` must be a list of \"name.version\" strings"),
+                help,
+            ));
+        }
+    };
+    values
+        .iter()
+        .map(|v| name_version(path, text, v, help))
+        .collect()
+}
+
+/// Splits `"name.version"` at the first dot (package names hold no dot).
+fn name_version(
+    path: &Path,
+    text: &str,
+    value: &Value,
+    help: &'static str,
+) -> Result<(String, String)> {
+    let bad =
+        |message: String| Error::malformed(path, text, value.span.start as usize, message, help);
+    let s = value
+        .as_str()
+        .ok_or_else(|| bad("expected a \"name.version\" string".to_owned()))?;
+    match s.split_once('.') {
+        Some((name, version)) if !name.is_empty() && !version.is_empty() => {
+            Ok((name.to_owned(), version.to_owned()))
+        }
+        _ => Err(bad(format!("`{s}` is not \"name.version\""))),
+    }
+}
+
+/// Packages, roots and pins of a switch-state or export file.
+fn read_state(
+    inventory: &mut Inventory,
+    path: &Path,
+    text: &str,
+    file: &OpamFile,
+    help: &'static str,
+) -> Result<()> {
+    let installed = package_list(path, text, file, "installed", help)?;
+    let roots: BTreeSet<String> = package_list(path, text, file, "roots", help)?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let pinned: BTreeSet<String> = package_list(path, text, file, "pinned", help)?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    for (name, version) in installed {
+        inventory.add_package(InstalledPackage {
+            root: roots.contains(&name),
+            pinned: pinned.contains(&name),
+            name,
+            version,
+            registry: Registry::Opam,
+        });
+    }
+    Ok(())
+}
+
+/// Adds the edges that one package's opam items (`depends`, `depopts`) declare.
+fn add_edges(
+    inventory: &mut Inventory,
+    from: &str,
+    path: &Path,
+    text: &str,
+    items: &[opam_file::Item],
+    help: &'static str,
+) -> Result<()> {
+    for field_name in ["depends", "depopts"] {
+        let Some(value) = fields(items, field_name) else {
+            continue;
+        };
+        let atoms = formula::atoms(value)
+            .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
+        for atom in atoms {
+            if let Some(kind) = formula::kind_of(atom.constraints) {
+                inventory.add_dependency(from, atom.name, kind);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a switch: `dir` holds `.opam-switch/`.
+pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
+    let meta = dir.join(".opam-switch");
+    let state_path = meta.join("switch-state");
+    let text = read_text(&state_path)?;
+    let file = parse_file(&state_path, &text, STATE_HELP)?;
+    let mut inventory = Inventory::new(input);
+    read_state(&mut inventory, &state_path, &text, &file, STATE_HELP)?;
+    let installed: Vec<(String, String)> = inventory
+        .packages()
+        .map(|p| (p.name.clone(), p.version.clone()))
+        .collect();
+    for (name, version) in installed {
+        let opam_path = meta
+            .join("packages")
+            .join(format!("{name}.{version}"))
+            .join("opam");
+        let opam_text = match read_text(&opam_path) {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Missing {
+                    path: opam_path,
+                    what: format!("the opam file of installed package {name}.{version}"),
+                    help: "the switch is incomplete: run `opam reinstall` on that package, or recreate the switch",
+                });
+            }
+            other => other?,
+        };
+        let opam = parse_file(&opam_path, &opam_text, OPAM_HELP)?;
+        add_edges(
+            &mut inventory,
+            &name,
+            &opam_path,
+            &opam_text,
+            &opam.items,
+            OPAM_HELP,
+        )?;
+    }
+    inventory.prune_edges();
+    Ok(inventory)
+}
+
+/// Reads an `opam switch export` file.
+pub(crate) fn read_export(input: Input, path: &Path) -> Result<Inventory> {
+    let text = read_text(path)?;
+    let file = parse_file(path, &text, EXPORT_HELP)?;
+    if field(&file, "installed").is_none() {
+        return Err(Error::malformed(
+            path,
+            &text,
+            0,
+            "no `installed:` field: this is not an `opam switch export` file",
+            EXPORT_HELP,
+        ));
+    }
+    let mut inventory = Inventory::new(input);
+    read_state(&mut inventory, path, &text, &file, EXPORT_HELP)?;
+    for item in &file.items {
+        let ItemKind::Section(section) = &item.kind else {
+            continue;
+        };
+        if section.kind.value != "package" {
+            continue;
+        }
+        let Some(name) = section
+            .name
+            .as_ref()
+            .and_then(|n| std::str::from_utf8(&n.value).ok())
+        else {
+            return Err(Error::malformed(
+                path,
+                &text,
+                section.kind.span.start as usize,
+                "a `package` section needs a package name: package \"NAME\" { … }",
+                EXPORT_HELP,
+            ));
+        };
+        add_edges(
+            &mut inventory,
+            name,
+            path,
+            &text,
+            &section.items.value,
+            EXPORT_HELP,
+        )?;
+    }
+    inventory.prune_edges();
+    Ok(inventory)
+}
