@@ -43,6 +43,11 @@ pub(crate) enum OpamCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Compare two versions in opam's order: prints `A < B`, `A = B` or `A > B`.
+    Compare(opam_model::CompareArgs),
+    /// List the versions of a package in repositories that satisfy a constraint,
+    /// in opam's order.
+    Versions(opam_model::VersionsArgs),
 }
 
 /// Output formats of diagnostics.
@@ -54,11 +59,6 @@ pub(crate) enum Format {
     Json,
     /// SARIF 2.1.0.
     Sarif,
-    /// Compare two versions in opam's order: prints `A < B`, `A = B` or `A > B`.
-    Compare(opam_model::CompareArgs),
-    /// List the versions of a package in repositories that satisfy a constraint,
-    /// in opam's order.
-    Versions(opam_model::VersionsArgs),
 }
 
 pub(crate) fn run(cmd: OpamCommand) -> anyhow::Result<ExitCode> {
@@ -86,9 +86,6 @@ fn ast(path: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn print(path: &Path, normalise: bool) -> anyhow::Result<ExitCode> {
-    if !normalise {
-        anyhow::bail!("standard printer not yet available (use --normalise)");
-    }
     let src = read(path)?;
     let file = match opam_file::parse(&src) {
         Ok(file) => file,
@@ -99,8 +96,13 @@ fn print(path: &Path, normalise: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let text = opam_file::print::normalise::normalise(&file)
-        .with_context(|| format!("cannot normalise {}", path.display()))?;
+    let text = if normalise {
+        opam_file::print::normalise::normalise(&file)
+            .with_context(|| format!("cannot normalise {}", path.display()))?
+    } else {
+        opam_file::print::standard::opamfile(&file)
+            .with_context(|| format!("cannot print {}", path.display()))?
+    };
     std::io::stdout().lock().write_all(&text)?;
     Ok(ExitCode::SUCCESS)
 }
