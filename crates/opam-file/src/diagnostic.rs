@@ -376,7 +376,7 @@ mod tests {
         let (file, diagnostics) = diagnose("opam", "a: \"é\" b: 99999999999999999999\n");
         assert_eq!(
             render_json_lines(&file, &diagnostics),
-            "{\"code\":\"SYN003\",\"column\":11,\"line\":1,\"message\":\"integer out of range or malformed\",\"path\":\"opam\",\"severity\":\"error\"}\n"
+            "{\"path\":\"opam\",\"line\":1,\"column\":11,\"severity\":\"error\",\"code\":\"SYN003\",\"message\":\"integer out of range or malformed\"}\n"
         );
     }
 
