@@ -1073,6 +1073,19 @@ tags: [
         }
     }
 
+    #[test]
+    fn hand_written_cases_print_as_opam_does_from_our_parser() {
+        for case in CASES {
+            let file = crate::parse(case.source).unwrap();
+            assert_eq!(
+                opamfile(&file).as_deref().map(String::from_utf8_lossy),
+                Ok(String::from_utf8_lossy(case.printed)),
+                "case {}",
+                case.name
+            );
+        }
+    }
+
     /// The value as the oracle's `dump ast` writes it.
     fn dump_value(value: &Value) -> String {
         let list = |values: &[Value]| -> String {
