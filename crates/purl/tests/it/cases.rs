@@ -190,6 +190,29 @@ fn qualifier_keys_are_strict_by_default_and_lowercased_on_request() {
 }
 
 #[test]
+fn a_version_and_a_vers_range_exclude_each_other() {
+    let err = error("pkg:pypi/django@1.11.1?vers=vers:pypi%2F%3E%3D1.11.0");
+    assert_eq!(
+        (err.kind(), err.component(), err.text()),
+        (
+            ErrorKind::VersionAndVers,
+            Component::Qualifiers,
+            "vers:pypi/>=1.11.0"
+        )
+    );
+    assert_eq!(
+        canonical("pkg:pypi/django?vers=vers:pypi/>=1.11.0|!=1.11.1|<2.0.0"),
+        "pkg:pypi/django?vers=vers:pypi%2F%3E%3D1.11.0%7C%21%3D1.11.1%7C%3C2.0.0"
+    );
+    let err = Purl::builder("opam", "tls")
+        .version("1")
+        .qualifier("vers", "vers:opam/<1")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::VersionAndVers);
+}
+
+#[test]
 fn qualifier_values_keep_equals_and_encode_it() {
     let purl = Purl::parse("pkg:generic/a?k=v=w%26x").unwrap();
     assert_eq!(purl.qualifiers().get("k"), Some("v=w&x"));
