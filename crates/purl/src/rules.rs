@@ -120,9 +120,7 @@ pub(crate) fn apply(parts: Parts) -> Result<Purl, Error> {
                             ErrorKind::TypeRule,
                             Component::Name,
                             name,
-                            format!(
-                                "a {package_type} name must not contain `{forbidden}` (use the distribution name, such as `URI-PackageURL`)"
-                            ),
+                            format!("a {package_type} name must not contain `{forbidden}`"),
                         ));
                     }
                 }
