@@ -131,7 +131,7 @@ fn benches(c: &mut Criterion) {
             files
                 .iter()
                 .map(|(_, text)| osv::from_str(black_box(text)).unwrap())
-                .count()
+                .collect::<Vec<_>>()
         })
     });
     let parsed: Vec<osv::Vulnerability> = files
