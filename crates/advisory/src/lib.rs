@@ -44,6 +44,8 @@ pub mod tree;
 
 pub use error::{Error, Result};
 pub use id::AdvisoryId;
-pub use model::{Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event, EventKind,
-    EventRange, RangeKind, Reference, ReferenceKind};
+pub use model::{
+    Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event,
+    EventKind, EventRange, RangeKind, Reference, ReferenceKind,
+};
 pub use parse::{ParsedAdvisory, parse};

@@ -23,7 +23,12 @@ fn the_26_real_advisories_format_stably() {
     for (path, text) in &files {
         let once = format_advisory(text).unwrap();
         let twice = format_advisory(&once).unwrap();
-        assert_eq!(once, twice, "formatting {} is not idempotent", path.display());
+        assert_eq!(
+            once,
+            twice,
+            "formatting {} is not idempotent",
+            path.display()
+        );
         if &once != text {
             changed.push(path.display().to_string());
         }
