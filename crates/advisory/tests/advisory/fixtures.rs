@@ -9,9 +9,9 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{LintOptions, PackageVersions, Rule, lint_files};
+use advisory::lint::{LintOptions, OutputFormat, PackageVersions, Rule, lint_files, render};
 
-use crate::support::{concise, data_dir, options};
+use crate::support::{data_dir, options};
 
 const CLEAN_PATH: &str = "advisories/2026/OSEC-2026-01.md";
 const DEFAULT_PATH: &str = "advisories/2026/OSEC-2026-02.md";
@@ -80,7 +80,7 @@ fn lint_fixtures() {
         }
         let reports = lint_files(files, &options);
         let report = reports.iter().find(|r| r.path == path).unwrap();
-        let rendered = concise(report);
+        let rendered = render(std::slice::from_ref(report), OutputFormat::Human);
         insta::assert_snapshot!(rendered);
 
         let index = opam_file::LineIndex::new(&report.source);
