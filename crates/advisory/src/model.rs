@@ -58,6 +58,33 @@ impl Advisory {
     pub fn advisory_id(&self) -> Option<AdvisoryId> {
         self.id.as_ref().and_then(|id| id.value.parse().ok())
     }
+
+    /// `modified` as a timestamp, when present and valid RFC 3339.
+    pub fn modified_at(&self) -> Option<jiff::Timestamp> {
+        self.modified
+            .as_ref()
+            .and_then(|d| crate::date::parse_date(&d.value).ok())
+    }
+
+    /// `published` as a timestamp, when present and valid RFC 3339.
+    pub fn published_at(&self) -> Option<jiff::Timestamp> {
+        self.published
+            .as_ref()
+            .and_then(|d| crate::date::parse_date(&d.value).ok())
+    }
+
+    /// `withdrawn` as a timestamp, when present and valid RFC 3339.
+    pub fn withdrawn_at(&self) -> Option<jiff::Timestamp> {
+        self.withdrawn
+            .as_ref()
+            .and_then(|d| crate::date::parse_date(&d.value).ok())
+    }
+
+    /// The `severity` vector, parsed (CVSS 2.0, 3.0, 3.1 or 4.0), when present and valid;
+    /// its `score()` and `severity()` give the recomputed score and rating.
+    pub fn cvss(&self) -> Option<cvss::Cvss> {
+        self.severity.as_ref().and_then(|s| s.value.parse().ok())
+    }
 }
 
 /// A package the advisory applies to, with the versions affected.
