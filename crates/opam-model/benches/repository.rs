@@ -5,6 +5,9 @@
 //! tarballs are unpacked once into a temporary directory for the directory cases.
 //! Run: `cargo bench -p opam-model --bench repository`.
 
+// Benchmarks tell plainly when they are skipped.
+#![allow(clippy::print_stderr)]
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
