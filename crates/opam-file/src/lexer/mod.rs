@@ -129,7 +129,10 @@ impl<'src> Lexer<'src> {
                 (TokenKind::String { triple }, self.string(start, triple)?)
             }
             b'#' => {
-                let run = self.src[start..].iter().take_while(|&&b| b != b'\n').count();
+                let run = self.src[start..]
+                    .iter()
+                    .take_while(|&&b| b != b'\n')
+                    .count();
                 (TokenKind::LineComment, run)
             }
             b'=' => match (next, self.byte(start + 2)) {
@@ -195,12 +198,20 @@ impl<'src> Lexer<'src> {
     /// Integers, identifiers and booleans, which compete for the same bytes.
     fn word(&self, start: usize) -> Result<(TokenKind, usize), ParseError> {
         // int = '-'? ['0'-'9' '_']+
-        let digits_from = if self.byte(start) == Some(b'-') { start + 1 } else { start };
+        let digits_from = if self.byte(start) == Some(b'-') {
+            start + 1
+        } else {
+            start
+        };
         let digits = self.src[digits_from..]
             .iter()
             .take_while(|&&b| b.is_ascii_digit() || b == b'_')
             .count();
-        let int_len = if digits == 0 { 0 } else { digits_from + digits - start };
+        let int_len = if digits == 0 {
+            0
+        } else {
+            digits_from + digits - start
+        };
         // ident = (id | '_') ('+' (id | '_'))* (':' id)?
         let mut ident_len = 0;
         if let Some(mut end) = self.ident_segment(start) {
@@ -235,11 +246,7 @@ impl<'src> Lexer<'src> {
                 )),
             }
         } else {
-            Err(self.error(
-                LexerError::InvalidToken(self.src[start]),
-                start,
-                start + 1,
-            ))
+            Err(self.error(LexerError::InvalidToken(self.src[start]), start, start + 1))
         }
     }
 
@@ -345,7 +352,10 @@ impl<'src> Lexer<'src> {
             Some(b'b') => 0x08,
             Some(b' ') => b' ',
             Some(b'0'..=b'9')
-                if self.src.get(at..at + 3).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) =>
+                if self
+                    .src
+                    .get(at..at + 3)
+                    .is_some_and(|d| d.iter().all(u8::is_ascii_digit)) =>
             {
                 let code = self.src[at..at + 3]
                     .iter()

@@ -456,9 +456,7 @@ impl<'src> Parser<'src> {
             }
             TokenKind::Bool(b) => ValueKind::Bool(b),
             TokenKind::Int(i) => ValueKind::Int(i),
-            TokenKind::String { .. } => {
-                ValueKind::String(std::mem::take(&mut self.current_string))
-            }
+            TokenKind::String { .. } => ValueKind::String(std::mem::take(&mut self.current_string)),
             _ => return Err(self.unexpected()),
         };
         self.advance()?;

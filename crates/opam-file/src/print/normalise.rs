@@ -101,7 +101,9 @@ fn print_item(out: &mut Vec<u8>, item: &Item) {
             if let ValueKind::List(list) = &value.kind {
                 let empty = match list.value.as_slice() {
                     [] => true,
-                    [only] => matches!(&only.kind, ValueKind::List(inner) if inner.value.is_empty()),
+                    [only] => {
+                        matches!(&only.kind, ValueKind::List(inner) if inner.value.is_empty())
+                    }
                     _ => false,
                 };
                 if empty {

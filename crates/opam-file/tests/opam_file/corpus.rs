@@ -29,7 +29,11 @@ fn opam_files(tarball: &Path) -> Vec<(String, Vec<u8>)> {
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let name = entry.path().expect("entry path").to_string_lossy().into_owned();
+        let name = entry
+            .path()
+            .expect("entry path")
+            .to_string_lossy()
+            .into_owned();
         let base = name.rsplit('/').next().unwrap_or_default();
         if base == "opam" || base.ends_with(".opam") {
             let mut bytes = Vec::new();
@@ -93,11 +97,18 @@ fn corpus_matches_oracle() {
         data.join("opam-repository-archive.tar.gz"),
     ];
     if !tarballs.iter().all(|t| t.is_file()) {
-        println!("corpus test skipped: no tarballs in {} (set OSEC_DATA)", data.display());
+        println!(
+            "corpus test skipped: no tarballs in {} (set OSEC_DATA)",
+            data.display()
+        );
         return;
     }
     let files: Vec<(String, Vec<u8>)> = tarballs.iter().flat_map(|t| opam_files(t)).collect();
-    assert!(files.len() > 30_000, "only {} opam files found", files.len());
+    assert!(
+        files.len() > 30_000,
+        "only {} opam files found",
+        files.len()
+    );
 
     // Without the oracle: everything parses and prints back exactly.
     let mut rejected = Vec::new();
@@ -107,7 +118,11 @@ fn corpus_matches_oracle() {
             Err(error) => rejected.push(format!("{name}: {error}")),
         }
     }
-    println!("{} files parsed, {} rejected", files.len() - rejected.len(), rejected.len());
+    println!(
+        "{} files parsed, {} rejected",
+        files.len() - rejected.len(),
+        rejected.len()
+    );
 
     let Some(oracle_path) = std::env::var_os("OSEC_ORACLE_OUT") else {
         println!("oracle comparison skipped: set OSEC_ORACLE_OUT (see scripts/oracle-corpus.sh)");
@@ -140,7 +155,10 @@ fn corpus_matches_oracle() {
             println!("{tag}: no printer of ours yet, not compared");
             continue;
         }
-        println!("{tag}: {compared} files, {identical} identical, {} different", compared - identical);
+        println!(
+            "{tag}: {compared} files, {identical} identical, {} different",
+            compared - identical
+        );
         failures += compared - identical;
     }
     assert_eq!(failures, 0, "files differ from the oracle");

@@ -5,3 +5,9 @@
 
 /// The whole corpus: every opam file of both repository tarballs, against the oracle.
 mod corpus;
+
+/// Hand-written cases for each lexer rule and trap, with the oracle's results.
+mod cases;
+
+/// Generated input: no panics, bounded nesting, round trips.
+mod properties;
