@@ -111,7 +111,9 @@ mod properties {
 
     fn offset_within(result: Result<(), Error>, text: &str) -> bool {
         match result {
-            Err(Error::InvalidText(invalid)) => invalid.offset <= text.len() && invalid.text == text,
+            Err(Error::InvalidText(invalid)) => {
+                invalid.offset <= text.len() && invalid.text == text
+            }
             Err(_) => false,
             Ok(()) => true,
         }
