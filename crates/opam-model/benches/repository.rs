@@ -6,6 +6,7 @@
 //! Run: `cargo bench -p opam-model --bench repository`.
 
 // A benchmark tells the person running it why it measured nothing.
+// Benchmarks tell plainly when they are skipped.
 #![allow(clippy::print_stderr)]
 
 use std::hint::black_box;

@@ -681,6 +681,9 @@ impl Environment for FlagEnvironment<'_> {
             && let Some(flag) = self.flags.lookup(variable) {
                 return Some(VariableValue::Bool(flag));
             }
+            && let Some(flag) = self.flags.lookup(variable)
+        {
+            return Some(VariableValue::Bool(flag));
         self.env.lookup(scope, variable)
     }
 }

@@ -90,7 +90,7 @@ fn evaluates_generated_dependency_formulas_as_opam_does() {
                 let formula = DependencyFormula::from_value(&value, Junction::And)
                     .unwrap_or_else(|e| panic!("{rest}: {e}"));
                 let number = rest
-                    .trim_start_matches(|c| c == '(' || c == '"' || c == 'p')
+                    .trim_start_matches(['(', '"', 'p'])
                     .split('"')
                     .next()
                     .and_then(|n| n.parse().ok())
