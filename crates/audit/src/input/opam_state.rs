@@ -149,6 +149,7 @@ fn add_edges(
     text: &[u8],
     items: &[opam_file::Item],
     help: &'static str,
+    cache: &mut formula::KindCache,
 ) -> Result<()> {
     for field_name in ["depends", "depopts"] {
         let Some(value) = fields(items, field_name) else {
@@ -157,7 +158,8 @@ fn add_edges(
         let atoms = formula::atoms(value)
             .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
         for atom in atoms {
-            let kind = formula::kind_of(atom.constraints)
+            let kind = cache
+                .kind_of(text, atom.constraints)
                 .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
             if let Some(kind) = kind {
                 inventory.add_dependency(from, atom.name, kind);
@@ -175,6 +177,7 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
     let file = parse_file(&state_path, &text, STATE_HELP)?;
     let mut inventory = Inventory::new(input);
     read_state(&mut inventory, &state_path, &text, &file, STATE_HELP)?;
+    let mut cache = formula::KindCache::default();
     let installed: Vec<(String, String)> = inventory
         .packages()
         .map(|p| (p.name.clone(), p.version.clone()))
@@ -202,6 +205,7 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
             &opam_text,
             &opam.items,
             OPAM_HELP,
+            &mut cache,
         )?;
     }
     inventory.prune_edges();
@@ -223,6 +227,7 @@ pub(crate) fn read_export(input: Input, path: &Path) -> Result<Inventory> {
     }
     let mut inventory = Inventory::new(input);
     read_state(&mut inventory, path, &text, &file, EXPORT_HELP)?;
+    let mut cache = formula::KindCache::default();
     for item in &file.items {
         let ItemKind::Section(section) = &item.kind else {
             continue;
@@ -250,6 +255,7 @@ pub(crate) fn read_export(input: Input, path: &Path) -> Result<Inventory> {
             &text,
             &section.items.value,
             EXPORT_HELP,
+            &mut cache,
         )?;
     }
     inventory.prune_edges();
