@@ -27,6 +27,27 @@ pub(crate) fn parse_file(path: &Path, text: &[u8], help: &'static str) -> Result
         .map_err(|e| Error::malformed(path, text, e.span().start as usize, e.to_string(), help))
 }
 
+/// opam writes `opam-version:` first in every state file, even for an empty switch: a
+/// file without it (such as one truncated to nothing) is not one opam wrote.
+pub(crate) fn require_opam_version(
+    path: &Path,
+    text: &[u8],
+    file: &OpamFile,
+    what: &str,
+    help: &'static str,
+) -> Result<()> {
+    if field(file, "opam-version").is_some() {
+        return Ok(());
+    }
+    Err(Error::malformed(
+        path,
+        text,
+        0,
+        format!("no `opam-version:` field: this is not {what} file"),
+        help,
+    ))
+}
+
 /// The value of a top-level field, when present.
 pub(crate) fn field<'a>(file: &'a OpamFile, name: &str) -> Option<&'a Value> {
     fields(&file.items, name)
@@ -175,6 +196,13 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
     let state_path = meta.join("switch-state");
     let text = read_bytes(&state_path)?;
     let file = parse_file(&state_path, &text, STATE_HELP)?;
+    require_opam_version(
+        &state_path,
+        &text,
+        &file,
+        "an opam switch-state",
+        STATE_HELP,
+    )?;
     let mut inventory = Inventory::new(input);
     read_state(&mut inventory, &state_path, &text, &file, STATE_HELP)?;
     let mut cache = formula::KindCache::default();
