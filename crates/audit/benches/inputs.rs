@@ -3,6 +3,11 @@
 //! given every dependency path.
 //!
 //! `cargo bench -p audit --bench inputs`
+//!
+//! 2026-11-24, 2 shared cores (load average about 6 from other builds): 1,000-package
+//! switch read with every path 37.9 ms (35.8–40.6); all five inputs of the `vulnerable`
+//! fixture detected and read 1.07 ms. Most of the switch time is parsing the 1,001 opam
+//! files (opam-file's parser) and opening them.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
