@@ -197,3 +197,113 @@ pub struct OpamFile {
     /// The top-level items.
     pub items: Vec<Item>,
 }
+
+impl Value {
+    /// A value with no source position, for building new values to insert.
+    pub fn new(kind: ValueKind) -> Value {
+        Value {
+            kind,
+            span: Span::default(),
+        }
+    }
+
+    /// A new string value.
+    pub fn string(bytes: impl Into<Vec<u8>>) -> Value {
+        Value::new(ValueKind::String(bytes.into()))
+    }
+
+    /// A new identifier value (the caller makes sure it is a valid identifier).
+    pub fn ident(name: impl Into<String>) -> Value {
+        Value::new(ValueKind::Ident(name.into()))
+    }
+
+    /// A new list value.
+    pub fn list(values: Vec<Value>) -> Value {
+        Value::new(ValueKind::List(Spanned::new(values, Span::default())))
+    }
+
+    /// A copy of this value with every span, its own and its children's, reset to
+    /// the empty span: two values with the same structure compare equal after this,
+    /// wherever they were written (opam's `value_equals`).
+    pub fn without_spans(&self) -> Value {
+        let none = Span::default();
+        let list = |l: &Spanned<Vec<Value>>| {
+            Spanned::new(l.value.iter().map(Value::without_spans).collect(), none)
+        };
+        let kind = match &self.kind {
+            ValueKind::Relop(o, a, b) => ValueKind::Relop(
+                Spanned::new(o.value, none),
+                Box::new(a.without_spans()),
+                Box::new(b.without_spans()),
+            ),
+            ValueKind::PrefixRelop(o, a) => {
+                ValueKind::PrefixRelop(Spanned::new(o.value, none), Box::new(a.without_spans()))
+            }
+            ValueKind::Logop(o, a, b) => ValueKind::Logop(
+                Spanned::new(o.value, none),
+                Box::new(a.without_spans()),
+                Box::new(b.without_spans()),
+            ),
+            ValueKind::Pfxop(o, a) => {
+                ValueKind::Pfxop(Spanned::new(o.value, none), Box::new(a.without_spans()))
+            }
+            ValueKind::List(l) => ValueKind::List(list(l)),
+            ValueKind::Group(l) => ValueKind::Group(list(l)),
+            ValueKind::Option(v, l) => ValueKind::Option(Box::new(v.without_spans()), list(l)),
+            ValueKind::EnvBinding(a, o, b) => ValueKind::EnvBinding(
+                Box::new(a.without_spans()),
+                Spanned::new(o.value, none),
+                Box::new(b.without_spans()),
+            ),
+            atom => atom.clone(),
+        };
+        Value::new(kind)
+    }
+}
+
+impl Item {
+    /// A copy of this item with every span reset (see [`Value::without_spans`]).
+    pub fn without_spans(&self) -> Item {
+        let none = Span::default();
+        let kind = match &self.kind {
+            ItemKind::Variable(name, value) => ItemKind::Variable(
+                Spanned::new(name.value.clone(), none),
+                value.without_spans(),
+            ),
+            ItemKind::Section(section) => ItemKind::Section(Section {
+                kind: Spanned::new(section.kind.value.clone(), none),
+                name: section
+                    .name
+                    .as_ref()
+                    .map(|n| Spanned::new(n.value.clone(), none)),
+                items: Spanned::new(
+                    section
+                        .items
+                        .value
+                        .iter()
+                        .map(Item::without_spans)
+                        .collect(),
+                    none,
+                ),
+            }),
+        };
+        Item { kind, span: none }
+    }
+
+    /// The field's name and value, when this item is a field.
+    pub fn as_field(&self) -> Option<(&str, &Value)> {
+        match &self.kind {
+            ItemKind::Variable(name, value) => Some((&name.value, value)),
+            ItemKind::Section(_) => None,
+        }
+    }
+}
+
+impl OpamFile {
+    /// A copy of this file with every span reset (see [`Value::without_spans`]).
+    pub fn without_spans(&self) -> OpamFile {
+        OpamFile {
+            items: self.items.iter().map(Item::without_spans).collect(),
+        }
+    }
+}

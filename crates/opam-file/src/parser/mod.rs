@@ -1,0 +1,479 @@
+//! The parser: tokens to an [`OpamFile`], one function per grammar rule.
+//!
+//! The grammar of opam-file-format (`opamBaseParser.mly`, an LALR grammar with
+//! precedences) is rewritten here in stratified form for recursive descent; both
+//! accept the same token sequences and build the same trees:
+//!
+//! ```text
+//! file     = { item } EOF ;
+//! item     = IDENT ":" value | IDENT [ STRING ] "{" { item } "}" ;
+//! value    = and_e { "|" and_e } ;                 (* left-associative *)
+//! and_e    = unary { "&" unary } ;                 (* left-associative *)
+//! unary    = PFXOP unary | postfix ;
+//! postfix  = primary { "{" { value } "}" } ;       (* Option, left-nested *)
+//! primary  = atom [ RELOP atom | ENVOP atom ]
+//!          | RELOP atom
+//!          | "(" { value } ")" | "[" { value } "]" ;
+//! atom     = IDENT | BOOL | INT | STRING ;
+//! ```
+//!
+//! Around the grammar sit opam's header rules ([`header`]): the first three tokens are
+//! read ahead (a lexer error among them is a syntax error), a file whose
+//! `opam-version` is newer than [`LIBRARY_VERSION`] turns any later error into a `#`
+//! sentinel section, and `opam-version` fields after the first are checked.
+
+mod header;
+
+pub use header::{LIBRARY_VERSION, nopatch};
+
+use std::collections::VecDeque;
+
+use crate::ast::{Item, ItemKind, OpamFile, Section, Value, ValueKind};
+use crate::error::{LexerError, ParseError, ParseErrorKind};
+use crate::lexer::{Lexer, Token, TokenKind};
+use crate::source::{OcamlLines, Span, Spanned};
+
+/// How deeply values and sections may nest before the parser gives up with
+/// [`ParseErrorKind::TooDeep`] instead of exhausting the stack. opam has no such
+/// limit; no real opam file comes near it.
+pub const MAX_NESTING: usize = 256;
+
+/// Parses an opam file, as `OpamParser.FullPos.string` does.
+pub fn parse(src: &[u8]) -> Result<OpamFile, ParseError> {
+    parse_with_lines(src).map(|(file, _)| file)
+}
+
+/// Parses an opam file and also returns the line starts that opam-file-format uses
+/// for positions (see [`OcamlLines`]).
+pub fn parse_with_lines(src: &[u8]) -> Result<(OpamFile, OcamlLines), ParseError> {
+    if u32::try_from(src.len()).is_err() {
+        return Err(ParseError::new(
+            ParseErrorKind::Syntax {
+                found: "a file of 4 GiB or more",
+                hidden_lexer_error: None,
+            },
+            Span::new(0, 0),
+        ));
+    }
+    let mut parser = Parser::new(src);
+    let header = parser.read_header()?;
+    let result = parser.file();
+    let lines = OcamlLines::new(parser.lexer.into_line_starts());
+    let format_2_1 = header.as_ref().is_some_and(|h| h.format_2_1);
+    let file = match (result, &header) {
+        (Ok(file), _) => file,
+        (Err(error), Some(header)) if header.trap => sentinel(header, error.span()),
+        (Err(error), _) => return Err(error),
+    };
+    check_opam_version_fields(&file, format_2_1)?;
+    Ok((file, lines))
+}
+
+/// The `opam-version: "…"` header read from the first three tokens.
+struct Header {
+    name_end: u32,
+    colon_end: u32,
+    version: Vec<u8>,
+    version_end: u32,
+    /// `nopatch(version) >= (2, 1)`: `opam-version` may not appear again.
+    format_2_1: bool,
+    /// `nopatch(version) > LIBRARY_VERSION`: errors become the sentinel.
+    trap: bool,
+}
+
+/// What opam returns for a file newer than the library that fails to parse: its
+/// header and a section of kind `#` (which no file can contain) at the error.
+fn sentinel(header: &Header, error_span: Span) -> OpamFile {
+    let name = Spanned::new("opam-version".to_owned(), Span::new(0, header.name_end));
+    let value = Value {
+        kind: ValueKind::String(header.version.clone()),
+        span: Span::new(header.colon_end, header.version_end),
+    };
+    let version_item = Item {
+        kind: ItemKind::Variable(name, value),
+        span: Span::new(0, header.version_end),
+    };
+    let section = Item {
+        kind: ItemKind::Section(Section {
+            kind: Spanned::new("#".to_owned(), error_span),
+            name: None,
+            items: Spanned::new(Vec::new(), error_span),
+        }),
+        span: error_span,
+    };
+    OpamFile {
+        items: vec![version_item, section],
+    }
+}
+
+/// opam's checks on `opam-version` fields after the first item: after a 2.1+
+/// header none may follow; otherwise none may be a string of version 2.1 or later.
+fn check_opam_version_fields(file: &OpamFile, format_2_1: bool) -> Result<(), ParseError> {
+    for item in file.items.iter().skip(1) {
+        if let ItemKind::Variable(name, value) = &item.kind
+            && name.value == "opam-version"
+            && let ValueKind::String(version) = &value.kind
+        {
+            if format_2_1 {
+                return Err(ParseError::new(
+                    ParseErrorKind::Lexer(LexerError::OpamVersionRepeated),
+                    item.span,
+                ));
+            }
+            if nopatch(version) > (2, 0) {
+                return Err(ParseError::new(
+                    ParseErrorKind::Lexer(LexerError::OpamVersionNotFirst),
+                    item.span,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Parser<'src> {
+    src: &'src [u8],
+    lexer: Lexer<'src>,
+    /// Tokens read ahead for the header, with the bytes of string tokens.
+    replay: VecDeque<(Token, Vec<u8>)>,
+    current: Token,
+    current_string: Vec<u8>,
+    depth: usize,
+}
+
+impl<'src> Parser<'src> {
+    fn new(src: &'src [u8]) -> Parser<'src> {
+        Parser {
+            src,
+            lexer: Lexer::new(src),
+            replay: VecDeque::new(),
+            current: Token {
+                kind: TokenKind::Eof,
+                span: Span::default(),
+            },
+            current_string: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Reads the first three tokens as opam does (a lexer error among them is a
+    /// syntax error), and recognises an `opam-version: "…"` header.
+    fn read_header(&mut self) -> Result<Option<Header>, ParseError> {
+        for _ in 0..3 {
+            let token = self.lexer.next_significant().map_err(|error| {
+                let hidden_lexer_error = match error.kind() {
+                    ParseErrorKind::Lexer(lexer_error) => Some(*lexer_error),
+                    _ => None,
+                };
+                ParseError::new(
+                    ParseErrorKind::Syntax {
+                        found: "an invalid token",
+                        hidden_lexer_error,
+                    },
+                    error.span(),
+                )
+            })?;
+            let bytes = if matches!(token.kind, TokenKind::String { .. }) {
+                self.lexer.take_string_value()
+            } else {
+                Vec::new()
+            };
+            self.replay.push_back((token, bytes));
+        }
+        let header = match (self.replay.front(), self.replay.get(1), self.replay.get(2)) {
+            (Some((name, _)), Some((colon, _)), Some((version, version_bytes)))
+                if name.kind == TokenKind::Ident
+                    && self.text(name.span) == b"opam-version"
+                    && colon.kind == TokenKind::Colon
+                    && matches!(version.kind, TokenKind::String { .. }) =>
+            {
+                let (major_minor, bytes) = (nopatch(version_bytes), version_bytes.clone());
+                Some(Header {
+                    name_end: name.span.end,
+                    colon_end: colon.span.end,
+                    version: bytes,
+                    version_end: version.span.end,
+                    format_2_1: major_minor >= (2, 1),
+                    trap: major_minor > LIBRARY_VERSION,
+                })
+            }
+            _ => None,
+        };
+        self.advance()?;
+        Ok(header)
+    }
+
+    fn text(&self, span: Span) -> &'src [u8] {
+        self.src.get(span.range()).unwrap_or_default()
+    }
+
+    fn advance(&mut self) -> Result<(), ParseError> {
+        if let Some((token, bytes)) = self.replay.pop_front() {
+            self.current = token;
+            self.current_string = bytes;
+        } else {
+            self.current = self.lexer.next_significant()?;
+            if matches!(self.current.kind, TokenKind::String { .. }) {
+                self.current_string = self.lexer.take_string_value();
+            }
+        }
+        Ok(())
+    }
+
+    fn unexpected(&self) -> ParseError {
+        ParseError::new(
+            ParseErrorKind::Syntax {
+                found: self.current.kind.describe(),
+                hidden_lexer_error: None,
+            },
+            self.current.span,
+        )
+    }
+
+    fn expect(&mut self, kind: TokenKind) -> Result<Span, ParseError> {
+        if self.current.kind != kind {
+            return Err(self.unexpected());
+        }
+        let span = self.current.span;
+        self.advance()?;
+        Ok(span)
+    }
+
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(ParseError::new(
+                ParseErrorKind::TooDeep { limit: MAX_NESTING },
+                self.current.span,
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// `file = { item } EOF`
+    fn file(&mut self) -> Result<OpamFile, ParseError> {
+        let mut items = Vec::new();
+        while self.current.kind == TokenKind::Ident {
+            items.push(self.item()?);
+        }
+        if self.current.kind != TokenKind::Eof {
+            return Err(self.unexpected());
+        }
+        Ok(OpamFile { items })
+    }
+
+    /// `item = IDENT ":" value | IDENT [ STRING ] "{" { item } "}"`
+    fn item(&mut self) -> Result<Item, ParseError> {
+        let name_span = self.current.span;
+        let name = String::from_utf8_lossy(self.text(name_span)).into_owned();
+        self.advance()?;
+        match self.current.kind {
+            TokenKind::Colon => {
+                self.advance()?;
+                let value = self.value()?;
+                let span = name_span.to(value.span);
+                Ok(Item {
+                    kind: ItemKind::Variable(Spanned::new(name, name_span), value),
+                    span,
+                })
+            }
+            TokenKind::LBrace | TokenKind::String { .. } => {
+                let section_name = if matches!(self.current.kind, TokenKind::String { .. }) {
+                    let span = self.current.span;
+                    let bytes = std::mem::take(&mut self.current_string);
+                    self.advance()?;
+                    Some(Spanned::new(bytes, span))
+                } else {
+                    None
+                };
+                let open = self.expect(TokenKind::LBrace)?;
+                self.enter()?;
+                let mut items = Vec::new();
+                while self.current.kind == TokenKind::Ident {
+                    items.push(self.item()?);
+                }
+                self.leave();
+                let close = self.expect(TokenKind::RBrace)?;
+                Ok(Item {
+                    kind: ItemKind::Section(Section {
+                        kind: Spanned::new(name, name_span),
+                        name: section_name,
+                        items: Spanned::new(items, open.to(close)),
+                    }),
+                    span: name_span.to(close),
+                })
+            }
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    /// `value = and_e { "|" and_e }`
+    fn value(&mut self) -> Result<Value, ParseError> {
+        let mut left = self.and_e()?;
+        while self.current.kind == TokenKind::Or {
+            let op = Spanned::new(crate::ast::LogOp::Or, self.current.span);
+            self.advance()?;
+            let right = self.and_e()?;
+            let span = left.span.to(right.span);
+            left = Value {
+                kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
+                span,
+            };
+        }
+        Ok(left)
+    }
+
+    /// `and_e = unary { "&" unary }`
+    fn and_e(&mut self) -> Result<Value, ParseError> {
+        let mut left = self.unary()?;
+        while self.current.kind == TokenKind::And {
+            let op = Spanned::new(crate::ast::LogOp::And, self.current.span);
+            self.advance()?;
+            let right = self.unary()?;
+            let span = left.span.to(right.span);
+            left = Value {
+                kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
+                span,
+            };
+        }
+        Ok(left)
+    }
+
+    /// `unary = PFXOP unary | postfix`
+    fn unary(&mut self) -> Result<Value, ParseError> {
+        if let TokenKind::Pfxop(op) = self.current.kind {
+            let op = Spanned::new(op, self.current.span);
+            self.advance()?;
+            self.enter()?;
+            let operand = self.unary()?;
+            self.leave();
+            let span = op.span.to(operand.span);
+            return Ok(Value {
+                kind: ValueKind::Pfxop(op, Box::new(operand)),
+                span,
+            });
+        }
+        self.postfix()
+    }
+
+    /// `postfix = primary { "{" { value } "}" }`
+    fn postfix(&mut self) -> Result<Value, ParseError> {
+        let mut value = self.primary()?;
+        while self.current.kind == TokenKind::LBrace {
+            let options = self.values(TokenKind::RBrace)?;
+            let span = value.span.to(options.span);
+            value = Value {
+                kind: ValueKind::Option(Box::new(value), options),
+                span,
+            };
+        }
+        Ok(value)
+    }
+
+    /// `primary = atom [ RELOP atom | ENVOP atom ] | RELOP atom | "(" { value } ")" | "[" { value } "]"`
+    fn primary(&mut self) -> Result<Value, ParseError> {
+        match self.current.kind {
+            TokenKind::Relop(op) => {
+                let op = Spanned::new(op, self.current.span);
+                self.advance()?;
+                let operand = self.atom()?;
+                let span = op.span.to(operand.span);
+                Ok(Value {
+                    kind: ValueKind::PrefixRelop(op, Box::new(operand)),
+                    span,
+                })
+            }
+            TokenKind::LParen => {
+                let values = self.values(TokenKind::RParen)?;
+                let span = values.span;
+                Ok(Value {
+                    kind: ValueKind::Group(values),
+                    span,
+                })
+            }
+            TokenKind::LBracket => {
+                let values = self.values(TokenKind::RBracket)?;
+                let span = values.span;
+                Ok(Value {
+                    kind: ValueKind::List(values),
+                    span,
+                })
+            }
+            _ => {
+                let left = self.atom()?;
+                match self.current.kind {
+                    TokenKind::Relop(op) => {
+                        let op = Spanned::new(op, self.current.span);
+                        self.advance()?;
+                        let right = self.atom()?;
+                        let span = left.span.to(right.span);
+                        Ok(Value {
+                            kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
+                            span,
+                        })
+                    }
+                    TokenKind::EnvOp(op) => {
+                        let op = Spanned::new(op, self.current.span);
+                        self.advance()?;
+                        let right = self.atom()?;
+                        let span = left.span.to(right.span);
+                        Ok(Value {
+                            kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
+                            span,
+                        })
+                    }
+                    _ => Ok(left),
+                }
+            }
+        }
+    }
+
+    /// The opening token (current), `{ value }`, then `close`; the span covers both
+    /// delimiters.
+    fn values(&mut self, close: TokenKind) -> Result<Spanned<Vec<Value>>, ParseError> {
+        let open = self.current.span;
+        self.advance()?;
+        self.enter()?;
+        let mut values = Vec::new();
+        while starts_value(self.current.kind) {
+            values.push(self.value()?);
+        }
+        self.leave();
+        let close = self.expect(close)?;
+        Ok(Spanned::new(values, open.to(close)))
+    }
+
+    /// `atom = IDENT | BOOL | INT | STRING`
+    fn atom(&mut self) -> Result<Value, ParseError> {
+        let span = self.current.span;
+        let kind = match self.current.kind {
+            TokenKind::Ident => {
+                ValueKind::Ident(String::from_utf8_lossy(self.text(span)).into_owned())
+            }
+            TokenKind::Bool(b) => ValueKind::Bool(b),
+            TokenKind::Int(i) => ValueKind::Int(i),
+            TokenKind::String { .. } => ValueKind::String(std::mem::take(&mut self.current_string)),
+            _ => return Err(self.unexpected()),
+        };
+        self.advance()?;
+        Ok(Value { kind, span })
+    }
+}
+
+fn starts_value(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Ident
+            | TokenKind::Bool(_)
+            | TokenKind::Int(_)
+            | TokenKind::String { .. }
+            | TokenKind::Relop(_)
+            | TokenKind::Pfxop(_)
+            | TokenKind::LParen
+            | TokenKind::LBracket
+    )
+}

@@ -1,0 +1,13 @@
+//! Integration tests of opam-file, one module per topic.
+
+// Tests report what they skipped and how many files differ.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+/// The whole corpus: every opam file of both repository tarballs, against the oracle.
+mod corpus;
+
+/// Hand-written cases for each lexer rule and trap, with the oracle's results.
+mod cases;
+
+/// Generated input: no panics, bounded nesting, round trips.
+mod properties;
