@@ -4,6 +4,10 @@
 //!   bytes it was parsed from, edits included.
 //! - [`normalise`] is `OpamPrinter.FullPos.Normalise`, the deterministic one-line
 //!   layout opam uses for signatures and `opam show --normalise`.
+//! - [`standard`] is `OpamPrinter.FullPos`'s `Format`-based printer (`opamfile`,
+//!   `items`, `value`, `value_list`), byte for byte; [`format`] is the port of OCaml's
+//!   `Format` layout engine it runs on.
 
+pub mod format;
 pub mod normalise;
-// standard.rs (the Format-based printer) is added by the printer branch
+pub mod standard;
