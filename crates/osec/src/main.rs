@@ -24,12 +24,16 @@ enum Command {
     /// Read, check and print opam files exactly as opam does.
     #[command(subcommand)]
     Opam(commands::opam::OpamCommand),
+    /// Package URLs (ECMA-427): canonical form, components, building.
+    #[command(subcommand)]
+    Purl(commands::purl::PurlCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Opam(cmd) => commands::opam::run(cmd),
+        Command::Purl(cmd) => commands::purl::run(cmd),
     };
     match result {
         Ok(code) => code,

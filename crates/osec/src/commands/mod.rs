@@ -1,3 +1,4 @@
 //! One module per subcommand: take the arguments, call the library, print.
 
 pub(crate) mod opam;
+pub(crate) mod purl;

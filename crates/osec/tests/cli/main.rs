@@ -1,0 +1,3 @@
+//! Tests of the `osec` command line, one binary; one module per command.
+
+mod purl;

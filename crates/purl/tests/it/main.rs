@@ -1,0 +1,9 @@
+//! Integration tests of the `purl` crate, one binary:
+//! - `conformance`: the official purl-spec test suite, table-driven;
+//! - `cases`: what the suite does not cover (non-ASCII, malformed escapes,
+//!   duplicate keys, opam specifics, very long input, error positions);
+//! - `properties`: canonical form is a fixed point, build then parse is the identity.
+
+mod cases;
+mod conformance;
+mod properties;
