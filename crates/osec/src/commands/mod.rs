@@ -1,4 +1,5 @@
 //! One module per subcommand: take the arguments, call the library, print.
 
 pub(crate) mod opam;
+pub(crate) mod opam_model;
 pub(crate) mod purl;

@@ -10,6 +10,8 @@ use opam_file::SourceFile;
 use opam_file::diagnostic::{self, Diagnostic};
 use rayon::prelude::*;
 
+use super::opam_model;
+
 /// Subcommands of `osec opam`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum OpamCommand {
@@ -41,6 +43,11 @@ pub(crate) enum OpamCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Compare two versions in opam's order: prints `A < B`, `A = B` or `A > B`.
+    Compare(opam_model::CompareArgs),
+    /// List the versions of a package in repositories that satisfy a constraint,
+    /// in opam's order.
+    Versions(opam_model::VersionsArgs),
 }
 
 /// Output formats of diagnostics.
@@ -59,6 +66,8 @@ pub(crate) fn run(cmd: OpamCommand) -> anyhow::Result<ExitCode> {
         OpamCommand::Ast { file } => ast(&file),
         OpamCommand::Print { normalise, file } => print(&file, normalise),
         OpamCommand::Check { paths, format } => check(&paths, format),
+        OpamCommand::Compare(args) => opam_model::compare(args),
+        OpamCommand::Versions(args) => opam_model::versions(args),
     }
 }
 

@@ -1,0 +1,224 @@
+//! The parsed opam file of one package version, with the fields this crate
+//! interprets: sources (`url`, `extra-source`), dependencies and availability.
+
+use opam_file::{Item, ItemKind, OpamFile, Span, Value, ValueKind};
+
+use crate::error::Error;
+use crate::filter::Filter;
+use crate::formula::{DependencyFormula, Formula, Junction};
+
+/// A checksum algorithm of opam.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChecksumKind {
+    /// `md5=…` (also a bare 32-digit hex string).
+    Md5,
+    /// `sha256=…`
+    Sha256,
+    /// `sha512=…`
+    Sha512,
+}
+
+/// A checksum of a source archive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Checksum {
+    /// The algorithm.
+    pub kind: ChecksumKind,
+    /// The hash in lowercase hexadecimal.
+    pub hex: String,
+}
+
+impl Checksum {
+    /// Parses `md5=…`, `sha256=…`, `sha512=…`, or a bare md5, checking the length
+    /// and digits of the hash.
+    pub fn parse(text: &str) -> Result<Checksum, String> {
+        let (kind, hex) = match text.split_once('=') {
+            Some(("md5", hex)) => (ChecksumKind::Md5, hex),
+            Some(("sha256", hex)) => (ChecksumKind::Sha256, hex),
+            Some(("sha512", hex)) => (ChecksumKind::Sha512, hex),
+            Some((other, _)) => {
+                return Err(format!("unknown checksum algorithm {other:?} in {text:?}"));
+            }
+            None => (ChecksumKind::Md5, text),
+        };
+        let expected = match kind {
+            ChecksumKind::Md5 => 32,
+            ChecksumKind::Sha256 => 64,
+            ChecksumKind::Sha512 => 128,
+        };
+        if hex.len() != expected || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(format!(
+                "invalid checksum {text:?}: expected {expected} hexadecimal digits"
+            ));
+        }
+        Ok(Checksum {
+            kind,
+            hex: hex.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// Where a source comes from: the `url { … }` section or an `extra-source`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    /// `src:` (or the older `archive:`), as written.
+    pub src: String,
+    /// `checksum:`, a string or a list.
+    pub checksums: Vec<Checksum>,
+    /// `mirrors:`.
+    pub mirrors: Vec<String>,
+}
+
+/// An `extra-source "NAME" { … }` section.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExtraSource {
+    /// The file name the source is saved as.
+    pub name: String,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// A parsed opam file of a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageDefinition {
+    /// The file's items.
+    pub file: OpamFile,
+    /// The `url` section.
+    pub url: Option<Source>,
+    /// The `extra-source` sections, in file order.
+    pub extra_sources: Vec<ExtraSource>,
+}
+
+impl PackageDefinition {
+    /// Parses an opam file and reads its sources; the message of an error gives
+    /// the line and column.
+    pub(crate) fn parse(bytes: &[u8]) -> Result<PackageDefinition, String> {
+        let file = opam_file::parse(bytes)
+            .map_err(|e| format!("{}: {e}", line_column(bytes, e.span())))?;
+        let mut url = None;
+        let mut extra_sources = Vec::new();
+        for item in &file.items {
+            if let ItemKind::Section(section) = &item.kind {
+                match section.kind.value.as_str() {
+                    "url" => {
+                        url =
+                            Some(read_source(&section.items.value).map_err(|(span, m)| {
+                                format!("{}: {m}", line_column(bytes, span))
+                            })?);
+                    }
+                    "extra-source" => {
+                        let name = section
+                            .name
+                            .as_ref()
+                            .map(|n| String::from_utf8_lossy(&n.value).into_owned())
+                            .unwrap_or_default();
+                        let source = read_source(&section.items.value)
+                            .map_err(|(span, m)| format!("{}: {m}", line_column(bytes, span)))?;
+                        extra_sources.push(ExtraSource { name, source });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(PackageDefinition {
+            file,
+            url,
+            extra_sources,
+        })
+    }
+
+    /// The value of a top-level field.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        field(&self.file.items, name)
+    }
+
+    /// `depends:` (elements `&`-ed); `Empty` when absent.
+    pub fn depends(&self) -> Result<DependencyFormula, Error> {
+        self.dependency_field("depends", Junction::And)
+    }
+
+    /// `depopts:` (elements `|`-ed); `Empty` when absent.
+    pub fn depopts(&self) -> Result<DependencyFormula, Error> {
+        self.dependency_field("depopts", Junction::Or)
+    }
+
+    /// `conflicts:` (elements `|`-ed); `Empty` when absent.
+    pub fn conflicts(&self) -> Result<DependencyFormula, Error> {
+        self.dependency_field("conflicts", Junction::Or)
+    }
+
+    /// `available:`; `true` when absent.
+    pub fn available(&self) -> Result<Filter, Error> {
+        match self.field("available") {
+            Some(value) => Filter::from_value(value),
+            None => Ok(Filter::Bool(true)),
+        }
+    }
+
+    fn dependency_field(&self, name: &str, junction: Junction) -> Result<DependencyFormula, Error> {
+        match self.field(name) {
+            Some(value) => DependencyFormula::from_value(value, junction),
+            None => Ok(Formula::Empty),
+        }
+    }
+}
+
+fn field<'a>(items: &'a [Item], name: &str) -> Option<&'a Value> {
+    items.iter().find_map(|item| match &item.kind {
+        ItemKind::Variable(field, value) if field.value == name => Some(value),
+        _ => None,
+    })
+}
+
+fn read_source(items: &[Item]) -> Result<Source, (Span, String)> {
+    let string = |value: &Value| -> Result<String, (Span, String)> {
+        match &value.kind {
+            ValueKind::String(s) => Ok(String::from_utf8_lossy(s).into_owned()),
+            _ => Err((value.span, "expected a string".to_owned())),
+        }
+    };
+    let strings = |value: &Value| -> Result<Vec<String>, (Span, String)> {
+        match &value.kind {
+            ValueKind::List(list) => list.value.iter().map(string).collect(),
+            _ => Ok(vec![string(value)?]),
+        }
+    };
+    let src_value = field(items, "src").or_else(|| field(items, "archive"));
+    let src = match src_value {
+        Some(value) => string(value)?,
+        None => {
+            let span = items.first().map(|i| i.span).unwrap_or_default();
+            return Err((span, "missing `src:` in a source section".to_owned()));
+        }
+    };
+    let checksums = match field(items, "checksum") {
+        Some(value) => {
+            let texts = strings(value)?;
+            texts
+                .iter()
+                .map(|t| Checksum::parse(t).map_err(|m| (value.span, m)))
+                .collect::<Result<_, _>>()?
+        }
+        None => Vec::new(),
+    };
+    let mirrors = field(items, "mirrors")
+        .map(strings)
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Source {
+        src,
+        checksums,
+        mirrors,
+    })
+}
+
+/// `line L, column C` (both from 1) of a byte offset, for messages.
+pub(crate) fn line_column(text: &[u8], span: Span) -> String {
+    let offset = (span.start as usize).min(text.len());
+    let before = &text[..offset];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    format!("line {line}, column {}", offset - line_start + 1)
+}

@@ -1,0 +1,101 @@
+use opam_file::{ItemKind, Value};
+use opam_model::{DependencyFlags, DependencyFormula, Filter, GlobalEnvironment, Junction, Package};
+
+/// The value of the only field of `text`.
+fn field_value(text: &str) -> Value {
+    let file = opam_file::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e}"));
+    match file.items.into_iter().next().map(|item| item.kind) {
+        Some(ItemKind::Variable(_, value)) => value,
+        other => panic!("{text}: not a field: {other:?}"),
+    }
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(crate::test_data().join(name)).unwrap()
+}
+
+#[test]
+fn evaluates_generated_filters_as_opam_does() {
+    let text = fixture("filter-eval.txt");
+    let mut lines = text.lines();
+    let env_line = lines.next().unwrap();
+    let env = GlobalEnvironment::from_bindings(env_line.strip_prefix("ENV\t").unwrap());
+    let mut mismatches = Vec::new();
+    let mut count = 0;
+    for line in lines {
+        let (expected, filter_text) = line.split_once('\t').unwrap();
+        let value = field_value(&format!("available: {filter_text}\n"));
+        let filter = Filter::from_value(&value).unwrap_or_else(|e| panic!("{filter_text}: {e}"));
+        let ours = filter.eval_to_bool(&env, false);
+        if ours.to_string() != expected {
+            mismatches.push(format!("{filter_text}: opam {expected}, ours {ours}"));
+        }
+        count += 1;
+    }
+    assert_eq!(count, 1500);
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+}
+
+fn flags(name: &str) -> DependencyFlags {
+    let default = DependencyFlags::default();
+    match name {
+        "default" => default,
+        "with-test" => DependencyFlags { test: true, ..default },
+        "with-doc" => DependencyFlags { doc: true, ..default },
+        "nobuild" => DependencyFlags { build: false, ..default },
+        "post" => DependencyFlags { post: true, ..default },
+        "dev" => DependencyFlags { dev: true, ..default },
+        other => panic!("unknown flag set {other}"),
+    }
+}
+
+#[test]
+fn evaluates_generated_dependency_formulas_as_opam_does() {
+    let text = fixture("formula-eval.txt");
+    let mut env = None;
+    let mut candidates = Vec::new();
+    let mut current: Option<(String, DependencyFormula, usize)> = None;
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for line in text.lines() {
+        let (head, rest) = line.split_once('\t').unwrap();
+        match head {
+            "ENV" => env = Some(GlobalEnvironment::from_bindings(rest)),
+            "CANDIDATES" => candidates = rest.split(' ').map(str::to_owned).collect(),
+            "FLAGS" => {}
+            "FORMULA" => {
+                let value = field_value(&format!("depends: [ {rest} ]\n"));
+                let formula = DependencyFormula::from_value(&value, Junction::And)
+                    .unwrap_or_else(|e| panic!("{rest}: {e}"));
+                let number = rest
+                    .trim_start_matches(|c| c == '(' || c == '"' || c == 'p')
+                    .split('"')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("no package number in {rest}"));
+                current = Some((rest.to_owned(), formula, number));
+            }
+            flag_name => {
+                let (formula_text, formula, number) = current.as_ref().unwrap();
+                let env = env.as_ref().unwrap();
+                let resolved = formula.filter_deps(&flags(flag_name), env, false);
+                let mut selected = Vec::new();
+                for name in [format!("p{number}"), format!("q{number}")] {
+                    for version in &candidates {
+                        let package = Package::parse(&format!("{name}.{version}")).unwrap();
+                        if resolved.matches(&package) {
+                            selected.push(package.to_string());
+                        }
+                    }
+                }
+                let ours = selected.join(" ");
+                if ours != rest {
+                    mismatches.push(format!("{formula_text} [{flag_name}]\n  opam: {rest}\n  ours: {ours}"));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 500 * 6);
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+}

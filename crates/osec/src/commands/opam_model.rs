@@ -1,0 +1,86 @@
+//! `osec opam compare` and `osec opam versions`: opam's version order and the
+//! versions of a package in repositories (the work is in opam-model).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use opam_model::{PackageName, Repository, RepositoryStack, Version, VersionFormula};
+
+/// Arguments of `osec opam compare`.
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// The first version.
+    a: String,
+    /// The second version.
+    b: String,
+}
+
+/// Arguments of `osec opam versions`.
+#[derive(Debug, Args)]
+pub(crate) struct VersionsArgs {
+    /// An opam repository: a directory or a `.tar.gz`; repeat for several, the first
+    /// taking precedence (as opam-repository over opam-repository-archive).
+    #[arg(long = "repo", value_name = "DIR", required = true)]
+    repos: Vec<PathBuf>,
+    /// The package name.
+    name: String,
+    /// A version constraint in opam syntax, with or without braces, such as
+    /// '>= "5" & < "5.4.1"' or '{< "4.14.3" | >= "5"}'; all versions without it.
+    constraint: Option<String>,
+}
+
+/// Prints `A < B`, `A = B` or `A > B` in opam's version order.
+pub(crate) fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let a = Version::parse(&args.a)?;
+    let b = Version::parse(&args.b)?;
+    let symbol = match a.cmp(&b) {
+        std::cmp::Ordering::Less => "<",
+        std::cmp::Ordering::Equal => "=",
+        std::cmp::Ordering::Greater => ">",
+    };
+    writeln!(std::io::stdout().lock(), "{a} {symbol} {b}")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the versions of a package satisfying a constraint, one a line, in opam's
+/// order. Exit 1 when none does; problems of the repositories go to stderr.
+pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<ExitCode> {
+    let name = PackageName::parse(&args.name)?;
+    let constraint = match &args.constraint {
+        Some(text) => VersionFormula::parse_text(text)?,
+        None => VersionFormula::Empty,
+    };
+    let layers = args
+        .repos
+        .iter()
+        .map(|path| {
+            Repository::open(path).with_context(|| format!("reading repository {}", path.display()))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let stack = RepositoryStack::new(layers);
+    for (location, problem) in stack.problems() {
+        eprintln!(
+            "warning: {}: {}",
+            location.join(&problem.path).display(),
+            problem.error
+        );
+    }
+    if stack.versions(&name).is_empty() {
+        eprintln!("error: no package {name} in the given repositories");
+        return Ok(ExitCode::from(1));
+    }
+    let matching = stack.matching_versions(&name, &constraint);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for version in &matching {
+        writeln!(out, "{version}")?;
+    }
+    out.flush()?;
+    Ok(if matching.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
