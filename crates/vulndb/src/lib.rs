@@ -1,1 +1,71 @@
-//! vulndb (work in progress; see DESIGN.md for what this crate owns).
+//! The vulnerability database: OSV records loaded from a directory, an
+//! osv.dev `all.zip` or a snapshot compiled into the program, indexed, and
+//! matched against package versions.
+//!
+//! # What this crate owns
+//!
+//! - Loading ([`Loader`], or the shortcuts [`Database::open`],
+//!   [`Database::from_dir`], [`Database::from_zip_file`],
+//!   [`Database::from_zip_bytes`]): every record is parsed and checked with
+//!   [`osv::Validator`]. A file that is not a valid record, two records with
+//!   one ID, or a source with no records at all is an [`Error`] naming the
+//!   file (and line and column): a corrupt database never reads as an empty one.
+//! - Indexes by (ecosystem, package name), by ID and by alias, and the
+//!   grouping of records that describe one vulnerability under several IDs.
+//! - Matching ([`Database::query`] with a [`Query`]): explicit `versions`
+//!   lists, SEMVER ranges, ECOSYSTEM ranges in the ecosystem's order (see
+//!   [`Orders`]); withdrawn records never match; each vulnerability is one
+//!   [`Finding`] with its aliases and the versions that fix it.
+//!
+//! # What it does not own
+//!
+//! The OSV model (`osv`), the opam version order (`opam-model`; hand it to
+//! [`Loader::with_ecosystem_order`]), fetching or caching databases over the
+//! network, reading installed packages and reporting (`audit`).
+//!
+//! # Example
+//!
+//! ```
+//! # fn main() -> Result<(), vulndb::Error> {
+//! let record = osv::from_str(r#"{
+//!   "id": "OSEC-2026-16",
+//!   "modified": "2026-08-22T11:05:00Z",
+//!   "aliases": ["CVE-2026-0001"],
+//!   "affected": [{
+//!     "package": {"ecosystem": "opam", "name": "cohttp"},
+//!     "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "6.3.0"}]}],
+//!     "versions": ["6.2.1", "6.2.2"]
+//!   }]
+//! }"#).expect("a valid record");
+//! let db = vulndb::Loader::new().from_records("example", [("OSEC-2026-16.json".to_owned(), record)])?;
+//! let findings = db.query(&vulndb::Query::opam("cohttp", "6.2.2"));
+//! assert_eq!(findings.len(), 1);
+//! assert_eq!(findings[0].id(), "OSEC-2026-16");
+//! assert_eq!(findings[0].aliases(), ["CVE-2026-0001"]);
+//! assert_eq!(findings[0].fixed_versions(), ["6.3.0"]);
+//! assert!(db.query(&vulndb::Query::opam("cohttp", "6.3.0")).is_empty());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Limitations
+//!
+//! - Without an order for an ecosystem, its ECOSYSTEM ranges are not
+//!   evaluated and records match through their `versions` lists only (as
+//!   osv.dev does for opam). The opam order arrives with `opam-model`.
+//! - GIT ranges are never evaluated (that needs the repository's history).
+//! - Ecosystems and names are compared exactly: no `:suffix` folding, no
+//!   name normalisation (PyPI's, for instance).
+//! - Records are held in memory, parsed eagerly.
+
+mod database;
+mod error;
+mod load;
+mod order;
+mod query;
+
+pub use database::Database;
+pub use error::{Error, Result};
+pub use load::{EMBEDDED, Loader};
+pub use order::{Orders, SharedOrder};
+pub use query::{Finding, Query};
