@@ -1,1 +1,49 @@
-//! advisory (work in progress; see DESIGN.md for what this crate owns).
+//! The OSEC advisory format: parsing with positions, the typed model, lint rules and
+//! the canonical layout of the header.
+//!
+//! An advisory is a Markdown file `advisories/YYYY/OSEC-YYYY-NN.md`: a header in opam
+//! syntax fenced by ```` ``` ```` lines, a `# Summary` heading and Markdown details.
+//!
+//! **Owns:** the advisory model ([`Advisory`], [`AdvisoryId`], vocabularies of the OSV
+//! schema), reading a file into it ([`parse()`]), the lint rules and their registry
+//! ([`lint`]), the canonical header layout ([`format`]).
+//! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
+//! and whose diagnostic value the findings become), versions and repositories (crate
+//! `opam-model`, reached through [`lint::PackageVersions`]), the OSV data model
+//! (crate `osv`).
+//!
+//! Phases, in order: [`markdown::Parts::split`] finds the header, summary and details;
+//! `opam_file::parse` reads the header; [`parse()`] builds the [`Advisory`], with spans
+//! shifted into the `.md` file, and reports structural problems; [`lint::lint_files`]
+//! runs the rules; [`format::format_advisory`] prints the header in canonical layout.
+//!
+//! ```
+//! use advisory::lint::{lint_source, LintOptions, Rule};
+//! let text = "```\nid: OSEC-2026-01\nmodified: \"2026-01-01T00:00:00Z\"\n\
+//!             affected: \"pkg\" {< \"1.0\"}\ncolour: red\n```\n# Title\n";
+//! let report = lint_source("OSEC-2026-01.md".as_ref(), text.to_owned(), &LintOptions::now());
+//! assert_eq!(report.findings.len(), 1);
+//! assert_eq!(report.findings[0].rule, Rule::UnknownField);
+//! ```
+//!
+//! # Limitations
+//! - `osec fmt` keeps a field's original text when a comment sits inside its value, and
+//!   drops blank lines between header fields.
+//! - The repository checks compare versions through [`lint::PackageVersions`]; the
+//!   caller supplies the opam order.
+
+pub mod date;
+pub mod error;
+pub mod format;
+pub mod id;
+pub mod lint;
+pub mod markdown;
+pub mod model;
+pub mod parse;
+pub mod tree;
+
+pub use error::{Error, Result};
+pub use id::AdvisoryId;
+pub use model::{Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event, EventKind,
+    EventRange, RangeKind, Reference, ReferenceKind};
+pub use parse::{ParsedAdvisory, parse};

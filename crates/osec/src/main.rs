@@ -27,6 +27,10 @@ enum Command {
     /// Package URLs (ECMA-427): canonical form, components, building.
     #[command(subcommand)]
     Purl(commands::purl::PurlCommand),
+    /// Check advisories: header fields, IDs, dates, CVSS, formats; packages with --repo.
+    Lint(commands::lint::LintArgs),
+    /// Rewrite advisory headers in the canonical layout (in place, atomically).
+    Fmt(commands::fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Opam(cmd) => commands::opam::run(cmd),
         Command::Purl(cmd) => commands::purl::run(cmd),
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
     };
     match result {
         Ok(code) => code,

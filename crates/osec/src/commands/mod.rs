@@ -1,5 +1,7 @@
 //! One module per subcommand: take the arguments, call the library, print.
 
+pub(crate) mod fmt;
+pub(crate) mod lint;
 pub(crate) mod opam;
 pub(crate) mod opam_model;
 pub(crate) mod purl;

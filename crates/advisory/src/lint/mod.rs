@@ -1,0 +1,172 @@
+//! Lint rules over advisories: one file per rule under `rules/`, codes in [`codes`].
+//!
+//! [`lint_source`] checks one file; [`lint_files`] checks a set of files and adds the
+//! rules that look across files (duplicate IDs). Checks against package repositories
+//! run when [`LintOptions::packages`] is given.
+
+pub mod codes;
+mod released;
+mod render;
+pub(crate) mod rules;
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use opam_file::Span;
+
+use crate::model::Advisory;
+use crate::parse::{ParsedAdvisory, parse};
+pub use codes::{Level, Rule, Status};
+pub use released::ReleasedVersions;
+pub use render::{OutputFormat, render};
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule that found it.
+    pub rule: Rule,
+    /// Where, as byte offsets into the `.md` file.
+    pub span: Span,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// A second place that explains the first (the earlier duplicate, say).
+    pub related: Option<(Span, String)>,
+}
+
+impl Finding {
+    /// A finding of `rule` at `span`.
+    pub fn new(rule: Rule, span: Span, message: impl Into<String>) -> Finding {
+        Finding { rule, span, message: message.into(), help: None, related: None }
+    }
+
+    /// The same finding with a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The same finding pointing at a second, related place.
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Finding {
+        self.related = Some((span, label.into()));
+        self
+    }
+
+    /// The level of the finding (its rule's).
+    pub fn level(&self) -> Level {
+        self.rule.level()
+    }
+}
+
+/// The released versions of opam packages, for the checks that need a repository.
+pub trait PackageVersions {
+    /// Every released version of `package`, or `None` if no repository has it.
+    fn versions(&self, package: &str) -> Option<Vec<String>>;
+
+    /// opam's order of two versions.
+    fn compare(&self, a: &str, b: &str) -> Ordering;
+}
+
+/// What the lint run knows besides the files.
+#[derive(Clone, Copy)]
+pub struct LintOptions<'a> {
+    /// The current time: dates after it are in the future.
+    pub now: Timestamp,
+    /// The package repositories, if any were given.
+    pub packages: Option<&'a dyn PackageVersions>,
+}
+
+impl std::fmt::Debug for LintOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LintOptions")
+            .field("now", &self.now)
+            .field("packages", &self.packages.is_some())
+            .finish()
+    }
+}
+
+impl LintOptions<'_> {
+    /// Options for a run now, without repositories.
+    pub fn now() -> LintOptions<'static> {
+        LintOptions { now: Timestamp::now(), packages: None }
+    }
+}
+
+/// The findings of one file, sorted by position then code.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// Its text (the renderers quote it).
+    pub source: String,
+    /// What was read from it.
+    pub advisory: Advisory,
+    /// What is wrong.
+    pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    /// The number of findings at `level`.
+    pub fn count(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level() == level).count()
+    }
+}
+
+/// Everything a rule may look at for one file.
+pub(crate) struct FileContext<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) parsed: &'a ParsedAdvisory,
+    pub(crate) options: &'a LintOptions<'a>,
+}
+
+impl FileContext<'_> {
+    pub(crate) fn advisory(&self) -> &Advisory {
+        &self.parsed.advisory
+    }
+}
+
+/// Checks one advisory file. `path` is used for the rules that compare the ID with the
+/// file name and directory.
+pub fn lint_source(path: &Path, source: String, options: &LintOptions<'_>) -> FileReport {
+    let parsed = parse(&source);
+    let mut findings = parsed.findings.clone();
+    let context = FileContext { path, parsed: &parsed, options };
+    rules::check_file(&context, &mut findings);
+    sort_findings(&mut findings);
+    FileReport { path: path.to_path_buf(), source, advisory: parsed.advisory, findings }
+}
+
+/// Checks a set of advisory files, including the rules across files (duplicate IDs).
+/// Reports come back in the order of `files`.
+pub fn lint_files(files: Vec<(PathBuf, String)>, options: &LintOptions<'_>) -> Vec<FileReport> {
+    let mut reports: Vec<FileReport> =
+        files.into_iter().map(|(path, source)| lint_source(&path, source, options)).collect();
+    rules::duplicate_id::check(&mut reports);
+    for report in &mut reports {
+        sort_findings(&mut report.findings);
+    }
+    reports
+}
+
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message)));
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Totals {
+    /// Findings of level error.
+    pub errors: usize,
+    /// Findings of level warning.
+    pub warnings: usize,
+}
+
+/// Adds up the findings of `reports`.
+pub fn totals(reports: &[FileReport]) -> Totals {
+    reports.iter().fold(Totals::default(), |t, r| Totals {
+        errors: t.errors + r.count(Level::Error),
+        warnings: t.warnings + r.count(Level::Warning),
+    })
+}

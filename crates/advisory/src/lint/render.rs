@@ -1,0 +1,120 @@
+//! Turning lint reports into output: findings become the project's
+//! [`opam_file::Diagnostic`] and are printed by its renderers (rustc-style text, SARIF);
+//! the JSON document of `osec lint --format json` is built here.
+
+use opam_file::diagnostic::{self, render_human, sarif};
+use opam_file::{Diagnostic, Label, Severity, SourceFile};
+
+use super::{FileReport, Finding, Level, Rule, totals};
+
+/// The output formats of `osec lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// rustc-style text with the source line and carets, then a summary line.
+    Human,
+    /// `{"diagnostics": [{path, line, column, severity, code, message}], "errors": N, "warnings": N}`.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning reads it.
+    Sarif,
+}
+
+impl Finding {
+    /// The finding as the project's diagnostic value.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let severity = match self.level() {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        };
+        Diagnostic {
+            code: self.rule.code().to_owned(),
+            severity,
+            message: self.message.clone(),
+            primary: Label::new(self.span, self.rule.name()),
+            secondary: self.related.iter().map(|(span, label)| Label::new(*span, label.clone())).collect(),
+            help: self.help.clone(),
+        }
+    }
+}
+
+impl Rule {
+    /// The rule as SARIF describes it: summary from "What it checks", help from "Fix".
+    pub fn to_description(self) -> diagnostic::Rule {
+        let severity = match self.level() {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        };
+        let fix = self.doc().split("## Fix").nth(1).map(str::trim).unwrap_or("");
+        diagnostic::Rule { code: self.code(), name: self.name(), severity, summary: self.summary(), help: fix }
+    }
+}
+
+fn source_file(report: &FileReport) -> SourceFile {
+    SourceFile::new(report.path.display().to_string(), report.source.as_bytes())
+}
+
+/// Renders the reports of a run in `format`.
+pub fn render(reports: &[FileReport], format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Human => render_text(reports),
+        OutputFormat::Json => render_json(reports),
+        OutputFormat::Sarif => render_sarif(reports),
+    }
+}
+
+fn render_text(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for report in reports.iter().filter(|r| !r.findings.is_empty()) {
+        let diagnostics: Vec<Diagnostic> = report.findings.iter().map(Finding::to_diagnostic).collect();
+        out.push_str(&render_human(&source_file(report), &diagnostics));
+    }
+    let totals = totals(reports);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    out.push_str(&format!(
+        "checked {}: {}, {}\n",
+        plural(reports.len(), "advisory file"),
+        plural(totals.errors, "error"),
+        plural(totals.warnings, "warning")
+    ));
+    out
+}
+
+fn render_json(reports: &[FileReport]) -> String {
+    let mut diagnostics = Vec::new();
+    for report in reports {
+        let file = source_file(report);
+        for finding in &report.findings {
+            let (line, column) = file.line_column(finding.span.start);
+            diagnostics.push(serde_json::json!({
+                "path": file.path,
+                "line": line,
+                "column": column,
+                "severity": finding.level().as_str(),
+                "code": finding.rule.code(),
+                "message": finding.message,
+            }));
+        }
+    }
+    let totals = totals(reports);
+    let document = serde_json::json!({
+        "diagnostics": diagnostics,
+        "errors": totals.errors,
+        "warnings": totals.warnings,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn render_sarif(reports: &[FileReport]) -> String {
+    let files: Vec<(SourceFile, Vec<Diagnostic>)> = reports
+        .iter()
+        .map(|r| (source_file(r), r.findings.iter().map(Finding::to_diagnostic).collect()))
+        .collect();
+    let borrowed: Vec<(&SourceFile, &[Diagnostic])> = files.iter().map(|(f, d)| (f, d.as_slice())).collect();
+    let rules: Vec<diagnostic::Rule> = Rule::ALL.iter().map(|r| r.to_description()).collect();
+    let mut text = sarif("osec", &borrowed, &rules);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}

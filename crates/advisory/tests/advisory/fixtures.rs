@@ -1,0 +1,96 @@
+//! Every rule has fixtures `tests/data/lint/ADVnnn.md` (and `_1`, `_2` variants); each
+//! fixture states what it must produce in HTML comments at its end:
+//! `<!-- expect: ADV005 27 -->` (code and line, one comment per finding) and optionally
+//! `<!-- path: advisories/2026/OSEC-2026-03.md -->`, the path it is linted under
+//! (default `advisories/2026/OSEC-2026-02.md`). Each fixture is linted together with
+//! `clean.md` (as `advisories/2026/OSEC-2026-01.md`), so that cross-file rules fire.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use advisory::lint::{LintOptions, PackageVersions, Rule, lint_files};
+
+use crate::support::{concise, data_dir, options};
+
+const CLEAN_PATH: &str = "advisories/2026/OSEC-2026-01.md";
+const DEFAULT_PATH: &str = "advisories/2026/OSEC-2026-02.md";
+
+/// A tiny repository for the `--repo` rules: dotted numeric versions.
+struct FakeRepository(BTreeMap<&'static str, Vec<String>>);
+
+impl FakeRepository {
+    fn new() -> FakeRepository {
+        let mut packages = BTreeMap::new();
+        packages.insert("pkg", ["0.9", "1.0", "1.1", "1.2"].map(String::from).to_vec());
+        packages.insert("other", ["1.0", "2.0"].map(String::from).to_vec());
+        FakeRepository(packages)
+    }
+}
+
+impl PackageVersions for FakeRepository {
+    fn versions(&self, package: &str) -> Option<Vec<String>> {
+        self.0.get(package).cloned()
+    }
+
+    fn compare(&self, a: &str, b: &str) -> Ordering {
+        let parts = |v: &str| v.split('.').map(|p| p.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+        parts(a).cmp(&parts(b))
+    }
+}
+
+fn directives(text: &str, key: &str) -> Vec<String> {
+    let prefix = format!("<!-- {key}: ");
+    text.lines()
+        .filter_map(|l| l.strip_prefix(&prefix).and_then(|r| r.strip_suffix(" -->")))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn lint_fixtures() {
+    let repository = FakeRepository::new();
+    let options = LintOptions { packages: Some(&repository), ..options() };
+    let clean = std::fs::read_to_string(data_dir().join("lint/clean.md")).unwrap();
+    insta::glob!("../data/lint", "*.md", |fixture| {
+        let text = std::fs::read_to_string(fixture).unwrap();
+        let is_clean = fixture.file_name().is_some_and(|n| n == "clean.md");
+        let path = if is_clean {
+            PathBuf::from(CLEAN_PATH)
+        } else {
+            PathBuf::from(directives(&text, "path").pop().unwrap_or_else(|| DEFAULT_PATH.to_owned()))
+        };
+        let mut files = vec![(path.clone(), text.clone())];
+        if !is_clean {
+            files.push((PathBuf::from(CLEAN_PATH), clean.clone()));
+        }
+        let reports = lint_files(files, &options);
+        let report = reports.iter().find(|r| r.path == path).unwrap();
+        let rendered = concise(report);
+        insta::assert_snapshot!(rendered);
+
+        let index = opam_file::LineIndex::new(&report.source);
+        let mut found: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule.code(), index.line_column(&report.source, f.span.start).0))
+            .collect();
+        let mut expected = directives(&text, "expect");
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected, "{}:\n{rendered}", fixture.display());
+        if let Some(stem) = fixture.file_stem().and_then(|s| s.to_str()).filter(|s| s.starts_with("ADV")) {
+            let code = stem.split('_').next().unwrap();
+            assert!(found.iter().any(|f| f.starts_with(code)), "{stem} does not produce {code}");
+        }
+    });
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let dir = data_dir().join("lint");
+    let missing: Vec<&str> =
+        Rule::ALL.iter().map(|r| r.code()).filter(|code| !dir.join(format!("{code}.md")).exists()).collect();
+    assert!(missing.is_empty(), "rules without a fixture in {}: {missing:?}", dir.display());
+    assert!(Path::new(&dir.join("clean.md")).exists());
+}

@@ -1,0 +1,16 @@
+//! Integration tests of the advisory crate, one module per topic.
+
+/// Shared helpers: reading fixture trees and rendering findings concisely.
+mod support;
+
+/// The 26 real advisories: lint clean, format stably.
+mod real;
+
+/// One fixture per rule under tests/data/lint, each snapshotted.
+mod fixtures;
+
+/// Formatting: idempotence and preservation of comments and Markdown.
+mod format;
+
+/// No panic on any input.
+mod properties;

@@ -1,0 +1,57 @@
+use std::path::{Path, PathBuf};
+
+use advisory::lint::{FileReport, LintOptions};
+use opam_file::LineIndex;
+
+pub(crate) fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// Every `.md` file under `dir`, sorted, as (path relative to `base`, text).
+pub(crate) fn read_tree(dir: &Path, base: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") && path.file_name().is_some_and(|n| n != "SOURCE.md") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.strip_prefix(base).unwrap().to_path_buf(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A fixed "now" so that tests do not depend on the clock: 2026-11-24T00:00:00Z.
+pub(crate) fn options() -> LintOptions<'static> {
+    LintOptions { now: "2026-11-24T00:00:00Z".parse().unwrap(), packages: None }
+}
+
+/// `line:column: level[CODE] message` per finding, with help and related lines.
+pub(crate) fn concise(report: &FileReport) -> String {
+    let index = LineIndex::new(&report.source);
+    let mut out = String::new();
+    for f in &report.findings {
+        let (line, column) = index.line_column(&report.source, f.span.start);
+        out += &format!(
+            "{}:{line}:{column}: {}[{}] {}: {}\n",
+            report.path.display(),
+            f.level().as_str(),
+            f.rule.code(),
+            f.rule.name(),
+            f.message
+        );
+        if let Some((span, label)) = &f.related {
+            let (line, column) = index.line_column(&report.source, span.start);
+            out += &format!("  note: {line}:{column}: {label}\n");
+        }
+        if let Some(help) = &f.help {
+            out += &format!("  help: {help}\n");
+        }
+    }
+    out
+}

@@ -1,0 +1,70 @@
+//! `osec lint [PATH...] [--repo DIR]... [--format human|json|sarif]`: check advisories.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_files, render, totals};
+use advisory::tree::{find_advisories, read_text};
+use anyhow::Context as _;
+
+
+/// Arguments of `osec lint`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LintArgs {
+    /// Advisory files, or directories searched for `OSEC-*.md` [default: .]
+    paths: Vec<PathBuf>,
+    /// An opam repository (directory or .tar.gz) for the package checks; repeat for several.
+    #[arg(long = "repo", value_name = "DIR")]
+    repos: Vec<PathBuf>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    format: LintFormat,
+}
+
+pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let files = find_advisories(&paths)?;
+    let mut released = ReleasedVersions::new();
+    for repo in &args.repos {
+        let repository = opam_model::Repository::open(repo)
+            .with_context(|| format!("cannot open the repository {}", repo.display()))?;
+        released.add_repository(&repository);
+    }
+    let sources = files
+        .into_iter()
+        .map(|path| read_text(&path).map(|text| (path, text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = LintOptions {
+        now: jiff::Timestamp::now(),
+        packages: if args.repos.is_empty() { None } else { Some(&released) },
+    };
+    let reports = lint_files(sources, &options);
+    let totals = totals(&reports);
+    let text = render(&reports, args.format.into());
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(if totals.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The values of `--format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LintFormat {
+    /// rustc-style text for people.
+    Human,
+    /// One JSON document with the diagnostics and totals.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+impl From<LintFormat> for OutputFormat {
+    fn from(format: LintFormat) -> OutputFormat {
+        match format {
+            LintFormat::Human => OutputFormat::Human,
+            LintFormat::Json => OutputFormat::Json,
+            LintFormat::Sarif => OutputFormat::Sarif,
+        }
+    }
+}
