@@ -1,1 +1,9 @@
+//! Integration tests of crate `publish`: the export against the published records,
+//! and the behaviour of the output tree, `all.zip` and `modified_id.csv`.
 
+/// The 26 real advisories against the published `generated-osv` records.
+mod published;
+/// Helpers: data directory, synthetic advisories, the OSV schema.
+mod support;
+/// Writing the tree: only changed files, lint failures, orphans, the index files.
+mod tree;
