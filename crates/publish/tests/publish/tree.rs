@@ -164,7 +164,13 @@ fn records_whose_advisory_disappeared_are_reported_not_removed() {
 #[test]
 fn publish_writes_all_zip_and_modified_id_csv_as_osv_dev_serves_them() {
     let (_dir, advisories, out) = setup();
-    let report = publish::publish(&[advisories.clone()], &out, &options(), &NoProgress).unwrap();
+    let report = publish::publish(
+        std::slice::from_ref(&advisories),
+        &out,
+        &options(),
+        &NoProgress,
+    )
+    .unwrap();
     assert_eq!(report.index.records, 3);
     assert_eq!(report.index.zip.1, FileChange::Created);
     let csv = std::fs::read_to_string(out.join("modified_id.csv")).unwrap();
