@@ -1,3 +1,4 @@
 //! Tests of the `osec` command line, one binary; one module per command.
 
+mod osv;
 mod purl;
