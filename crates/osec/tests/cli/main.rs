@@ -1,4 +1,17 @@
-//! Tests of the `osec` command line, one binary; one module per command.
+//! Tests of the `osec` binary: each runs the built command in its own temporary
+//! directory and checks stdout, stderr and the exit code. One module per command.
 
+/// The test harness: a temporary directory and a way to run `osec` in it.
+mod support;
+
+/// `osec lint`.
+mod lint;
+
+/// `osec fmt`.
+mod fmt;
+
+/// `osec osv export | publish`.
 mod osv;
+
+/// `osec purl`.
 mod purl;

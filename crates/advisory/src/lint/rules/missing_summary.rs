@@ -24,7 +24,11 @@ Add a line `# <one-line summary>` right after the header.
 ";
 
 pub(crate) fn finding(parts: &Parts) -> Finding {
-    let span = parts.summary_line.unwrap_or(parts.close_fence);
-    Finding::new(Rule::MissingSummary, span, "the header must be followed by a summary heading `# …`")
-        .with_help("add a line `# <one-line summary>` after the header")
+    let span = parts.after_header.unwrap_or(parts.close_fence);
+    Finding::new(
+        Rule::MissingSummary,
+        span,
+        "the header must be followed by a summary heading `# …`",
+    )
+    .with_help("add a line `# <one-line summary>` after the header")
 }

@@ -1,0 +1,87 @@
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A temporary directory in which `osec` runs.
+pub(crate) struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of `osec` produced.
+#[derive(Debug)]
+pub(crate) struct Output {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl TestDir {
+    pub(crate) fn new() -> TestDir {
+        TestDir {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `text` to `relative`, creating directories.
+    pub(crate) fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub(crate) fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative)).unwrap()
+    }
+
+    /// Runs `osec ARGS` in the directory.
+    pub(crate) fn osec(&self, args: &[&str]) -> Output {
+        let output = Command::new(env!("CARGO_BIN_EXE_osec"))
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .unwrap();
+        Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+}
+
+/// The directory of the advisory crate's test data.
+pub(crate) fn advisory_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../advisory/tests/data")
+}
+
+/// Copies the 26 real advisories into `dir/advisories`.
+pub(crate) fn copy_real_advisories(dir: &TestDir) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    copy(
+        &advisory_data().join("real"),
+        &dir.path().join("advisories"),
+    );
+}
+
+/// A valid advisory with ID `id` (for `advisories/<year>/<id>.md`).
+pub(crate) fn advisory(id: &str) -> String {
+    format!(
+        "```\nid: {id}\nmodified: \"2026-03-02T10:00:00Z\"\npublished: \"2026-03-01T10:00:00Z\"\n\
+         severity: \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H\"\nseverity_score: \"9.1 (Critical)\"\n\
+         affected: \"ocaml\" {{< \"4.03.0\"}}\n```\n\n# A bug\n\nDetails.\n"
+    )
+}
