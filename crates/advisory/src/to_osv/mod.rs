@@ -26,6 +26,18 @@
 //!   carry no `repo`;
 //! - `opam_constraint` keeps the parentheses the formula needs
 //!   (`(< "1" | > "2") & != "5"`), which the reference drops.
+//!
+//! # Limitations
+//! - With several packages, the ranges of `events` and the `affected_bindings` are
+//!   repeated in every package's entry (the header does not say which package they
+//!   belong to).
+//! - A range that starts after a version (`> "v"`, `!= "v"`) starts at the first
+//!   released version after `v`: a later release between `v` and that version would
+//!   be missed, and with no release after `v` at all the interval gets no range (a
+//!   note says so). OSV has no excluded lower bound.
+//! - `introduced: "0"` means "from the beginning" in OSV, also for versions opam
+//!   orders before `0` (`~beta`); a constraint `>= "0"` with such a release is caught
+//!   by the range check ([`ConvertError::RangesDisagree`]) rather than published.
 
 pub mod intervals;
 

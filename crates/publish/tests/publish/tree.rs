@@ -244,3 +244,70 @@ fn a_broken_json_file_in_the_tree_is_an_error_with_its_position() {
         "{err}"
     );
 }
+
+#[test]
+fn every_operator_nesting_and_several_packages_give_schema_valid_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    for (name, version) in [
+        ("a", "0.9"),
+        ("a", "1.0"),
+        ("a", "1.1"),
+        ("a", "1.10"),
+        ("b", "2.0"),
+        ("b", "2.1"),
+    ] {
+        let path = repo.join(format!("packages/{name}/{name}.{version}/opam"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "opam-version: \"2.0\"\n").unwrap();
+    }
+    let advisories = dir.path().join("advisories");
+    let header = "withdrawn: \"2026-02-01T00:00:00Z\"\n\
+                  aliases: [ CVE-2026-0001 ]\n\
+                  affected: [ \"a\" {(> \"0.9\" & != \"1.1\") | = \"0.9\" | <= \"0.1\"} \"b\" {>= \"2.0\" & < \"2.1\" | > \"2.1\"} ]\n\
+                  events: [ [ git \"https://example.org/a.git\" [ [introduced \"1111111111111111111111111111111111111111\"] [last_affected \"2222222222222222222222222222222222222222\"] ] ] ]\n\
+                  credits: [ [finder \"Zoë Ünal\" [\"mailto:z@example.org\"]] ]\n";
+    let text = advisory_text("OSEC-2026-03", "2026-02-01T00:00:00Z", header)
+        .replace("affected: \"pkg\" {< \"1.0\"}\n", "");
+    write_advisory(&advisories, "OSEC-2026-03", &text);
+    let stack =
+        opam_model::RepositoryStack::new(vec![opam_model::Repository::open(&repo).unwrap()]);
+    let released = publish::RepositoryVersions::new(&stack);
+    let options = ExportOptions {
+        released: Some(&released),
+        ..options()
+    };
+    let options = ExportOptions {
+        with_versions: true,
+        ..options
+    };
+    let out = dir.path().join("out");
+    let report = publish::export(&[advisories], &out, &options, &NoProgress).unwrap();
+    assert!(report.is_complete(), "{:?}", report.outcomes);
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2026/OSEC-2026-03.json")).unwrap())
+            .unwrap();
+    assert!(
+        schema_errors(&record).is_empty(),
+        "{:#?}",
+        schema_errors(&record)
+    );
+    assert_eq!(record["withdrawn"], "2026-02-01T00:00:00Z");
+    assert_eq!(
+        record["affected"][0]["versions"],
+        serde_json::json!(["0.9", "1.0", "1.10"])
+    );
+    assert_eq!(
+        record["affected"][1]["versions"],
+        serde_json::json!(["2.0"])
+    );
+    assert_eq!(
+        record["affected"][0]["ecosystem_specific"]["opam_constraint"],
+        "a {> \"0.9\" & != \"1.1\" | = \"0.9\" | <= \"0.1\"}"
+    );
+    assert_eq!(record["credits"][0]["name"], "Zoë Ünal");
+    osv::from_str(&record.to_string())
+        .unwrap()
+        .validate()
+        .unwrap();
+}
