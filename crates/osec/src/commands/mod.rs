@@ -5,3 +5,4 @@ pub(crate) mod lint;
 pub(crate) mod opam;
 pub(crate) mod purl;
 pub(crate) mod opam_model;
+pub(crate) mod osv;

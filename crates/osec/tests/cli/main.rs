@@ -8,5 +8,7 @@ mod support;
 mod fmt;
 /// `osec lint`.
 mod lint;
+/// `osec osv export | publish`.
+mod osv;
 /// `osec purl`.
 mod purl;
