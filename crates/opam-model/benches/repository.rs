@@ -5,7 +5,6 @@
 //! tarballs are unpacked once into a temporary directory for the directory cases.
 //! Run: `cargo bench -p opam-model --bench repository`.
 
-// A benchmark tells the person running it why it measured nothing.
 // Benchmarks tell plainly when they are skipped.
 #![allow(clippy::print_stderr)]
 

@@ -678,12 +678,10 @@ struct FlagEnvironment<'a> {
 impl Environment for FlagEnvironment<'_> {
     fn lookup(&self, scope: VariableScope<'_>, variable: &str) -> Option<VariableValue> {
         if scope == VariableScope::Global
-            && let Some(flag) = self.flags.lookup(variable) {
-                return Some(VariableValue::Bool(flag));
-            }
             && let Some(flag) = self.flags.lookup(variable)
         {
             return Some(VariableValue::Bool(flag));
+        }
         self.env.lookup(scope, variable)
     }
 }

@@ -226,18 +226,13 @@ impl Repository {
             }
         }
         if let Some(blob) = opam_blob
-            && let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str()) {
-                let package_dir = package_dir.to_owned();
-                let path = relative_dir.join("opam");
-                self.add(&package_dir, path, OpamSource::GitBlob(blob));
-                return Ok(());
-            }
             && let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str())
         {
             let package_dir = package_dir.to_owned();
             let path = relative_dir.join("opam");
             self.add(&package_dir, path, OpamSource::GitBlob(blob));
             return Ok(());
+        }
         for (name, oid) in subtrees {
             self.index_git_tree(git, oid, relative_dir.join(name))?;
         }

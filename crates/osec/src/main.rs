@@ -32,6 +32,7 @@ enum Command {
     /// Rewrite advisory headers in the canonical layout (in place, atomically).
     Fmt(commands::fmt::FmtArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
+    #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
 }
 
