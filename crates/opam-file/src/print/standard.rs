@@ -1457,62 +1457,6 @@ let () =
         comparison
     }
 
-    /// Every file of both opam repositories, printed from the AST the OCaml parser
-    /// read, compared with what `OpamPrinter.FullPos.opamfile` printed. The oracle's
-    /// records are cached in `OSEC_PRINTER_ORACLE` (default
-    /// /tmp/printer-oracle/corpus.bin), made from the extracted repositories in
-    /// `OSEC_CORPUS` (default /tmp/corpus) when missing.
-    #[test]
-    #[allow(clippy::print_stderr)]
-    fn corpus_matches_the_oracle() {
-        let cache = std::env::var("OSEC_PRINTER_ORACLE")
-            .unwrap_or_else(|_| "/tmp/printer-oracle/corpus.bin".to_string());
-        let records = match std::fs::read(&cache) {
-            Ok(records) => records,
-            Err(_) => {
-                let corpus =
-                    std::env::var("OSEC_CORPUS").unwrap_or_else(|_| "/tmp/corpus".to_string());
-                let files = opam_files(std::path::Path::new(&corpus));
-                let Some(driver) = oracle_driver().filter(|_| !files.is_empty()) else {
-                    eprintln!(
-                        "skipped: no oracle records at {cache}, and no corpus at {corpus} or no oracle to make them"
-                    );
-                    return;
-                };
-                let records = run_oracle(&driver, &files);
-                if let Some(parent) = std::path::Path::new(&cache).parent() {
-                    std::fs::create_dir_all(parent).unwrap();
-                }
-                let temporary = format!("{cache}.{}", std::process::id());
-                std::fs::write(&temporary, &records).unwrap();
-                std::fs::rename(&temporary, &cache).unwrap();
-                records
-            }
-        };
-        let comparison = compare_with_oracle(&records);
-        eprintln!(
-            "{} files, {} rejected by opam's parser; from opam's AST {} printed identically, {} differ; parsed by ours, {} printed identically, {} differ",
-            comparison.files,
-            comparison.rejected,
-            comparison.identical,
-            comparison.different.len(),
-            comparison.identical_from_our_parser,
-            comparison.different_from_our_parser.len(),
-        );
-        assert!(comparison.files > 0, "no oracle records in {cache}");
-        assert!(
-            comparison.different.is_empty(),
-            "differ: {:?}",
-            &comparison.different[..comparison.different.len().min(20)]
-        );
-        assert!(
-            comparison.different_from_our_parser.is_empty(),
-            "differ after our parser: {:?}",
-            &comparison.different_from_our_parser
-                [..comparison.different_from_our_parser.len().min(20)]
-        );
-    }
-
     /// A small deterministic generator (xorshift64*), so the random test needs no
     /// extra dependency and fails the same way every time.
     struct Random(u64);
@@ -1688,29 +1632,6 @@ let () =
             comparison.files - comparison.rejected,
             "{comparison:?}"
         );
-    }
-
-    /// The `opam` files under `root`/*/packages/NAME/NAME.VERSION/, sorted.
-    fn opam_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let mut files = Vec::new();
-        let mut pending = vec![root.to_path_buf()];
-        while let Some(dir) = pending.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path.file_name().is_some_and(|name| name == "opam")
-                    && path.components().any(|c| c.as_os_str() == "packages")
-                {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
-        files
     }
 
     mod round_trip {

@@ -84,7 +84,11 @@ fn ours(tag: &str, src: &[u8]) -> Option<Vec<u8>> {
     match tag {
         "AST" => Some(opam_file::dump::dump_ast_of_source(src).unwrap_or_else(|e| e)),
         "NORM" => Some(opam_file::print::normalise::dump_normalise_of_source(src)),
-        // The standard printer's branch adds: "PRINT" => Some(…),
+        "PRINT" => Some(match opam_file::parse(src) {
+            Ok(file) => opam_file::print::standard::opamfile(&file)
+                .unwrap_or_else(|error| format!("EXN Invalid_argument {error}\n").into_bytes()),
+            Err(error) => opam_file::dump::dump_error(&error),
+        }),
         _ => None,
     }
 }
