@@ -80,9 +80,12 @@ fn bench(c: &mut Criterion) {
         now: "2026-11-24T00:00:00Z".parse().unwrap(),
         packages: Some(&released),
     };
-    let clean = lint_files(large.clone(), &options)
-        .iter()
-        .all(|r| r.findings.iter().all(|f| f.rule.code() == "ADV027"));
+    // The in-memory version lists are coarse, so only the repository rules may fire.
+    let clean = lint_files(large.clone(), &options).iter().all(|r| {
+        r.findings
+            .iter()
+            .all(|f| matches!(f.rule.code(), "ADV026" | "ADV027"))
+    });
     assert!(clean, "the generated database must lint without errors");
 
     c.bench_function("lint 26 real advisories", |b| {
