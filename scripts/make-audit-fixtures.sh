@@ -263,6 +263,16 @@ exports() {
   sed -i "s|$work|/tmp/osec-fixtures|g" "$d/switch.export" "$d/switch-full.export" "$d/$2.opam.locked"
 }
 
+# required_by SCENARIO ROOTPKG: what opam itself says ROOTPKG needs, transitively,
+# without and with test and doc dependencies (the tests compare dependency paths to it).
+required_by() {
+  local sw="$work/proj/$1" d="$out/$1"
+  opam list --switch="$sw" --installed --required-by "$2" --recursive --short \
+    > "$d/opam-list-required-by.txt" 2>>"$work/opam.log"
+  opam list --switch="$sw" --installed --required-by "$2" --recursive --with-test --with-doc --short \
+    > "$d/opam-list-required-by-with-test-doc.txt" 2>>"$work/opam.log"
+}
+
 mkdir -p "$out"
 
 # 1. vulnerable: myapp → cohttp-lwt-unix 6.2.2 → cohttp 6.2.2, tls 2.0.3 →
@@ -272,6 +282,7 @@ make_switch vulnerable old
 opam install --fake --with-test --with-doc --switch="$work/proj/vulnerable" myapp >>"$work/opam.log" 2>&1
 copy_switch vulnerable
 exports vulnerable myapp
+required_by vulnerable myapp
 cp "$work/old/packages/myapp/myapp.1.0.0/opam" "$out/vulnerable/myapp.opam"
 
 # 2. clean: the same project on the fixed versions.
@@ -280,6 +291,7 @@ make_switch clean new
 opam install --fake --switch="$work/proj/clean" myapp >>"$work/opam.log" 2>&1
 copy_switch clean
 exports clean myapp
+required_by clean myapp
 
 # 3. pinned: tls pinned to a private fork that keeps the public name and version 2.0.3.
 mkdir -p "$out/pinned" "$work/tls-fork"
@@ -297,6 +309,7 @@ opam pin add --switch="$work/proj/pinned" --no-action -k git tls "git+file://$wo
 opam install --fake --switch="$work/proj/pinned" myapp tls >>"$work/opam.log" 2>&1
 copy_switch pinned
 exports pinned myapp
+required_by pinned myapp
 
 # 4. dev-only: devapp's tests need tar-unix 3.3.0 → tar 3.3.0 (vulnerable, only for tests);
 #    (the switch sees both repositories, the fixed one first); lwt is both a test dependency of devapp and a normal one of cohttp-lwt-unix.
@@ -305,6 +318,7 @@ make_switch dev-only new,old
 opam install --fake --with-test --with-doc --switch="$work/proj/dev-only" devapp >>"$work/opam.log" 2>&1
 copy_switch dev-only
 exports dev-only devapp
+required_by dev-only devapp
 
 # 5. broken: real files damaged the ways disks and editors damage them. Each case is a
 #    directory that `detect` finds one input in.

@@ -18,8 +18,8 @@ pub struct Position {
 
 impl Position {
     /// The position of byte `offset` in `text` (clamped to the end of the text).
-    pub fn of_offset(text: &str, offset: usize) -> Position {
-        let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    pub fn of_offset(text: &[u8], offset: usize) -> Position {
+        let before = text.get(..offset).unwrap_or(text);
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let line_start = before
             .iter()
@@ -103,14 +103,14 @@ impl Error {
 
     pub(crate) fn malformed(
         path: &Path,
-        text: &str,
+        text: impl AsRef<[u8]>,
         offset: usize,
         message: impl Into<String>,
         help: &'static str,
     ) -> Error {
         Error::Malformed {
             path: path.to_path_buf(),
-            position: Position::of_offset(text, offset),
+            position: Position::of_offset(text.as_ref(), offset),
             message: message.into(),
             help,
         }
@@ -136,15 +136,18 @@ impl Error {
     }
 }
 
+/// Reads a whole file as bytes (opam files are bytes: strings may hold any).
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
 /// Reads a whole file as UTF-8 text; invalid UTF-8 is reported at its first bad byte.
 pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(read_bytes(path)?).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
         Error::malformed(
             path,
-            &text,
+            e.as_bytes(),
             valid,
             "the file is not valid UTF-8",
             "the file is corrupt: regenerate it with the tool that wrote it",
@@ -158,7 +161,7 @@ mod tests {
 
     #[test]
     fn positions_count_lines_and_columns_from_one() {
-        let text = "ab\ncd\n\nef";
+        let text = b"ab\ncd\n\nef";
         assert_eq!(
             Position::of_offset(text, 0),
             Position { line: 1, column: 1 }
@@ -181,7 +184,7 @@ mod tests {
     fn malformed_error_names_file_position_and_help() {
         let err = Error::malformed(
             Path::new("a/switch-state"),
-            "x\ny: [",
+            b"x\ny: [",
             5,
             "unterminated list",
             "fix it",

@@ -2,7 +2,7 @@
 //!
 //! opam decides whether a dependency applies by evaluating its filter with the flags
 //! `build`, `post`, `with-test`, `with-doc`, `with-dev-setup` and `dev` (opam's
-//! `filter_deps`). An edge's kind is the first flag set under which the entry applies:
+//! `filter_deps`; the filters are read and evaluated by crate `opam-model`). An edge's kind is the first flag set under which the entry applies:
 //! none (a normal dependency), then `build`, `post`, `with-test`, `with-doc`, `dev`,
 //! `with-dev-setup`. Version constraints inside the braces are not evaluated here (the
 //! installed set already satisfied them); they neither add nor remove the entry.
@@ -11,7 +11,11 @@
 //! entry whose filter depends on them is kept: it can only add an edge towards a package
 //! that is installed anyway, which errs towards reporting a path rather than hiding one.
 
-use opam_file::{LogOp, PfxOp, Value, ValueKind};
+use opam_file::{Value, ValueKind};
+use opam_model::{
+    DependencyFlags, FilteredConstraint, FilteredFormula, Formula, Partial, VariableScope,
+    VariableValue,
+};
 
 use super::inventory::DepKind;
 
@@ -85,203 +89,106 @@ impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
     }
 }
 
-/// The flags of opam's `filter_deps`, each either set or not.
-#[derive(Debug, Clone, Copy, Default)]
-struct Flags {
-    build: bool,
-    post: bool,
-    test: bool,
-    doc: bool,
-    dev: bool,
-    dev_setup: bool,
+/// The kind of a dependency entry whose braces hold `constraints`, or `None` when no
+/// flag setting makes it apply (for example `{false}`). An error (offset, message)
+/// when the braces are not a filtered constraint (opam-model reads them).
+pub(crate) fn kind_of(constraints: &[Value]) -> Result<Option<DepKind>, (usize, String)> {
+    let formula = FilteredFormula::from_values(constraints).map_err(|e| match e {
+        opam_model::Error::Formula(f) => (f.span.start as usize, f.message),
+        other => (
+            constraints.first().map_or(0, |c| c.span.start as usize),
+            other.to_string(),
+        ),
+    })?;
+    Ok(kind_of_formula(&formula))
 }
 
-/// Kleene logic: a filter may be true, false, or unknown here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Truth {
-    True,
-    False,
-    Unknown,
-}
-
-impl Truth {
-    fn of(b: bool) -> Truth {
-        if b { Truth::True } else { Truth::False }
-    }
-
-    fn not(self) -> Truth {
-        match self {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        }
-    }
-
-    fn and(self, other: Truth) -> Truth {
-        match (self, other) {
-            (Truth::False, _) | (_, Truth::False) => Truth::False,
-            (Truth::True, Truth::True) => Truth::True,
-            _ => Truth::Unknown,
-        }
-    }
-
-    fn or(self, other: Truth) -> Truth {
-        match (self, other) {
-            (Truth::True, _) | (_, Truth::True) => Truth::True,
-            (Truth::False, Truth::False) => Truth::False,
-            _ => Truth::Unknown,
-        }
-    }
-}
-
-/// The kind of a dependency entry with these constraints, or `None` when no flag
-/// setting makes it apply (for example `{false}`).
-pub(crate) fn kind_of(constraints: &[Value]) -> Option<DepKind> {
-    let applies = |flags: Flags| {
-        constraints
-            .iter()
-            .fold(Truth::True, |acc, c| acc.and(entry_truth(c, flags)))
-            != Truth::False
+/// [`kind_of`] on a formula already read.
+pub(crate) fn kind_of_formula(formula: &FilteredFormula) -> Option<DepKind> {
+    let none = DependencyFlags {
+        build: false,
+        post: false,
+        test: false,
+        doc: false,
+        dev_setup: false,
+        dev: false,
     };
     let settings = [
-        (DepKind::Normal, Flags::default()),
+        (DepKind::Normal, none),
         (
             DepKind::Build,
-            Flags {
+            DependencyFlags {
                 build: true,
-                ..Flags::default()
+                ..none
             },
         ),
-        (
-            DepKind::Post,
-            Flags {
-                post: true,
-                ..Flags::default()
-            },
-        ),
-        (
-            DepKind::Test,
-            Flags {
-                test: true,
-                ..Flags::default()
-            },
-        ),
-        (
-            DepKind::Doc,
-            Flags {
-                doc: true,
-                ..Flags::default()
-            },
-        ),
-        (
-            DepKind::Dev,
-            Flags {
-                dev: true,
-                ..Flags::default()
-            },
-        ),
+        (DepKind::Post, DependencyFlags { post: true, ..none }),
+        (DepKind::Test, DependencyFlags { test: true, ..none }),
+        (DepKind::Doc, DependencyFlags { doc: true, ..none }),
+        (DepKind::Dev, DependencyFlags { dev: true, ..none }),
         (
             DepKind::DevSetup,
-            Flags {
+            DependencyFlags {
                 dev_setup: true,
-                ..Flags::default()
+                ..none
             },
         ),
     ];
-    if let Some((kind, _)) = settings.iter().find(|(_, flags)| applies(*flags)) {
+    if let Some((kind, _)) = settings.iter().find(|(_, flags)| applies(formula, flags)) {
         return Some(*kind);
     }
-    let all = Flags {
+    let all = DependencyFlags {
         build: true,
         post: true,
         test: true,
         doc: true,
-        dev: true,
         dev_setup: true,
+        dev: true,
     };
     // Needs several flags at once (`{with-test & with-doc}`): a development dependency.
-    applies(all).then_some(DepKind::Test)
+    applies(formula, &all).then_some(DepKind::Test)
 }
 
-/// Truth of one item inside the braces of a dependency: version constraints are
-/// `Unknown` (they do not decide whether the entry applies), the rest is a filter.
-fn entry_truth(value: &Value, flags: Flags) -> Truth {
-    match &value.kind {
-        ValueKind::PrefixRelop(..) => Truth::Unknown,
-        ValueKind::Logop(op, left, right) => {
-            let (l, r) = (entry_truth(left, flags), entry_truth(right, flags));
-            match op.value {
-                LogOp::And => l.and(r),
-                LogOp::Or => l.or(r),
+/// Whether a dependency with this constraint stays under `flags`, as opam's
+/// `filter_deps` decides; variables other than the flags are unknown here and an
+/// unknown filter counts as true (see the module documentation).
+fn applies(formula: &FilteredFormula, flags: &DependencyFlags) -> bool {
+    let env = |scope: VariableScope<'_>, variable: &str| match scope {
+        VariableScope::Global => flags.lookup(variable).map(VariableValue::Bool),
+        _ => None,
+    };
+    let result: Partial<()> = formula.partial_eval(&mut |atom| match atom {
+        FilteredConstraint::Filter(filter) => {
+            if filter.eval_to_bool(&env, true) {
+                Partial::True
+            } else {
+                Partial::False
             }
         }
-        ValueKind::Pfxop(op, inner) if op.value == PfxOp::Not => entry_truth(inner, flags).not(),
-        ValueKind::Group(items) => match items.value.as_slice() {
-            [] => Truth::True,
-            [single] => entry_truth(single, flags),
-            _ => Truth::Unknown,
-        },
-        _ => filter_truth(value, flags),
-    }
-}
-
-fn filter_truth(value: &Value, flags: Flags) -> Truth {
-    match &value.kind {
-        ValueKind::Bool(b) => Truth::of(*b),
-        ValueKind::String(s) => match s.as_slice() {
-            b"true" => Truth::True,
-            b"false" => Truth::False,
-            _ => Truth::Unknown,
-        },
-        ValueKind::Ident(name) => match name.as_str() {
-            "build" => Truth::of(flags.build),
-            "post" => Truth::of(flags.post),
-            "with-test" => Truth::of(flags.test),
-            "with-doc" => Truth::of(flags.doc),
-            "dev" => Truth::of(flags.dev),
-            "with-dev-setup" => Truth::of(flags.dev_setup),
-            _ => Truth::Unknown,
-        },
-        ValueKind::Logop(op, left, right) => {
-            let (l, r) = (filter_truth(left, flags), filter_truth(right, flags));
-            match op.value {
-                LogOp::And => l.and(r),
-                LogOp::Or => l.or(r),
-            }
-        }
-        ValueKind::Pfxop(op, inner) => match op.value {
-            PfxOp::Not => filter_truth(inner, flags).not(),
-            PfxOp::Defined => match inner.as_ident() {
-                Some("build" | "post" | "with-test" | "with-doc" | "dev" | "with-dev-setup") => {
-                    Truth::True
-                }
-                _ => Truth::Unknown,
-            },
-        },
-        ValueKind::Group(items) => match items.value.as_slice() {
-            [] => Truth::True,
-            [single] => filter_truth(single, flags),
-            _ => Truth::Unknown,
-        },
-        _ => Truth::Unknown,
-    }
+        FilteredConstraint::Constraint(..) => Partial::Formula(Formula::Empty),
+    });
+    result != Partial::False
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::opam_syntax;
     use opam_file::ItemKind;
 
     fn depends(src: &str) -> Vec<(String, Option<DepKind>)> {
-        let file = opam_syntax::parse(&format!("depends: [{src}]")).expect("parses");
+        let file = opam_file::parse(format!("depends: [{src}]").as_bytes()).expect("parses");
         let Some(ItemKind::Variable(_, value)) = file.items.first().map(|i| &i.kind) else {
             panic!("no field");
         };
         atoms(value)
             .expect("a formula")
             .into_iter()
-            .map(|a| (a.name.to_owned(), kind_of(a.constraints)))
+            .map(|a| {
+                (
+                    a.name.to_owned(),
+                    kind_of(a.constraints).expect("constraints"),
+                )
+            })
             .collect()
     }
 
@@ -338,11 +245,97 @@ mod tests {
 
     #[test]
     fn rejects_values_that_are_not_formulas() {
-        let file = opam_syntax::parse("depends: [\"a\" b]").expect("parses");
+        let file = opam_file::parse(b"depends: [\"a\" b]").expect("parses");
         let Some(ItemKind::Variable(_, value)) = file.items.first().map(|i| &i.kind) else {
             panic!("no field");
         };
         let (offset, _) = atoms(value).expect_err("ident is not a package");
         assert_eq!(offset, 14);
+    }
+}
+
+/// Every `depends:` and `depopts:` of the two opam-repository snapshots (`$OSEC_DATA`,
+/// default `<workspace>/../shared/data`) is read by [`atoms`] and [`kind_of`] without
+/// error, and the kinds found are plausible.
+#[cfg(test)]
+mod corpus_tests {
+    use std::collections::BTreeMap;
+    use std::io::Read;
+    use std::path::PathBuf;
+
+    use opam_file::ItemKind;
+
+    use super::{atoms, kind_of};
+    use crate::input::DepKind;
+
+    fn data_dir() -> PathBuf {
+        std::env::var_os("OSEC_DATA").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+            PathBuf::from,
+        )
+    }
+
+    #[test]
+    fn reads_every_dependency_of_the_repositories() {
+        for tarball in ["opam-repository.tar.gz", "opam-repository-archive.tar.gz"] {
+            let path = data_dir().join(tarball);
+            let Ok(file) = std::fs::File::open(&path) else {
+                #[allow(clippy::print_stdout)]
+                {
+                    println!("skipped: {} not found (set OSEC_DATA)", path.display());
+                }
+                continue;
+            };
+            let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+            let mut kinds: BTreeMap<Option<DepKind>, usize> = BTreeMap::new();
+            let mut failures = Vec::new();
+            for entry in archive.entries().expect("tar entries") {
+                let mut entry = entry.expect("tar entry");
+                let name = entry.path().expect("entry path").display().to_string();
+                if !name.ends_with("/opam") || !name.contains("packages/") {
+                    continue;
+                }
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes).expect("read entry");
+                let Ok(file) = opam_file::parse(&bytes) else {
+                    continue; // opam-file's own corpus test covers parsing
+                };
+                for item in &file.items {
+                    let ItemKind::Variable(field, value) = &item.kind else {
+                        continue;
+                    };
+                    if !matches!(field.value.as_str(), "depends" | "depopts") {
+                        continue;
+                    }
+                    match atoms(value) {
+                        Err((_, message)) => failures.push(format!("{name}: {message}")),
+                        Ok(found) => {
+                            for atom in found {
+                                match kind_of(atom.constraints) {
+                                    Ok(kind) => *kinds.entry(kind).or_default() += 1,
+                                    Err((_, message)) => {
+                                        failures.push(format!("{name}: {}: {message}", atom.name))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(
+                failures.is_empty(),
+                "{tarball}: {} failures, first: {:?}",
+                failures.len(),
+                &failures[..failures.len().min(10)]
+            );
+            let count = |k: Option<DepKind>| kinds.get(&k).copied().unwrap_or(0);
+            let total: usize = kinds.values().sum();
+            assert!(total > 10_000, "{tarball}: only {total} dependencies");
+            // most dependencies are normal; every flag kind occurs
+            assert!(count(Some(DepKind::Normal)) > total / 2, "{kinds:?}");
+            for kind in [DepKind::Build, DepKind::Test, DepKind::Doc] {
+                assert!(count(Some(kind)) > 0, "{tarball}: no {kind}: {kinds:?}");
+            }
+        }
     }
 }

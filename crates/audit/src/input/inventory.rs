@@ -101,8 +101,9 @@ pub struct Dependency<'a> {
 pub struct Requirement {
     /// The package depended on.
     pub name: String,
-    /// The constraints inside the braces (version constraints and filters), as parsed.
-    pub constraints: Vec<opam_file::Value>,
+    /// The constraints inside the braces (version constraints and filters, `Empty`
+    /// for none); opam-model's `filter_deps` turns them into version constraints.
+    pub constraint: opam_model::FilteredFormula,
     /// The constraints as written in the file, for messages (`>= "5.0"`); empty when none.
     pub constraint_text: String,
     /// How: from the filter flags in the constraints.

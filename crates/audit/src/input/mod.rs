@@ -17,7 +17,6 @@ mod formula;
 mod inventory;
 mod opam_lock;
 mod opam_state;
-mod opam_syntax;
 mod sexp;
 
 use std::fmt;

@@ -12,9 +12,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use opam_file::{RelOp, Value, ValueKind};
+use opam_model::FilteredFormula;
 
 use super::Input;
-use super::error::{Error, Position, Result, read_text};
+use super::error::{Error, Position, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
 use super::opam_state::{field, parse_file, string_field};
@@ -45,7 +46,7 @@ fn locked_version(constraints: &[Value]) -> Option<&str> {
 
 /// Names listed in `pin-depends: [["name.version" "url"] …]` (one pair may be written
 /// without the outer list).
-fn pin_depends(path: &Path, text: &str, value: &Value) -> Result<BTreeSet<String>> {
+fn pin_depends(path: &Path, text: &[u8], value: &Value) -> Result<BTreeSet<String>> {
     let bad = |v: &Value| {
         Error::malformed(
             path,
@@ -78,7 +79,7 @@ fn pin_depends(path: &Path, text: &str, value: &Value) -> Result<BTreeSet<String
 
 /// Reads an `opam lock` file.
 pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
-    let text = read_text(path)?;
+    let text = read_bytes(path)?;
     let file = parse_file(path, &text, LOCK_HELP)?;
     let name = match string_field(path, &text, &file.items, "name", LOCK_HELP)? {
         Some(name) => name,
@@ -116,7 +117,10 @@ pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
                 LOCK_HELP,
             ));
         };
-        let Some(kind) = formula::kind_of(atom.constraints) else {
+        let kind = formula::kind_of(atom.constraints).map_err(|(offset, message)| {
+            Error::malformed(path, &text, offset, message, LOCK_HELP)
+        })?;
+        let Some(kind) = kind else {
             continue;
         };
         inventory.add_package(InstalledPackage {
@@ -133,7 +137,7 @@ pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
 
 /// Reads a plain `*.opam` file: its `depends:` as requirements.
 pub(crate) fn read_opam(input: Input, path: &Path) -> Result<Inventory> {
-    let text = read_text(path)?;
+    let text = read_bytes(path)?;
     let file = parse_file(path, &text, OPAM_HELP)?;
     let mut inventory = Inventory::new(input);
     let Some(depends) = field(&file, "depends") else {
@@ -143,18 +147,26 @@ pub(crate) fn read_opam(input: Input, path: &Path) -> Result<Inventory> {
         .map_err(|(offset, message)| Error::malformed(path, &text, offset, message, OPAM_HELP))?;
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
-            (Some(first), Some(last)) => text
-                .get(first.span.start as usize..last.span.end as usize)
-                .unwrap_or_default()
-                .to_owned(),
+            (Some(first), Some(last)) => String::from_utf8_lossy(
+                text.get(first.span.start as usize..last.span.end as usize)
+                    .unwrap_or_default(),
+            )
+            .into_owned(),
             _ => String::new(),
         };
-        let Some(kind) = formula::kind_of(atom.constraints) else {
+        let constraint = FilteredFormula::from_values(atom.constraints).map_err(|e| {
+            let offset = match &e {
+                opam_model::Error::Formula(f) => f.span.start as usize,
+                _ => atom.offset,
+            };
+            Error::malformed(path, &text, offset, e.to_string(), OPAM_HELP)
+        })?;
+        let Some(kind) = formula::kind_of_formula(&constraint) else {
             continue;
         };
         inventory.add_requirement(Requirement {
             name: atom.name.to_owned(),
-            constraints: atom.constraints.to_vec(),
+            constraint,
             constraint_text,
             kind,
             line: Position::of_offset(&text, atom.offset).line,

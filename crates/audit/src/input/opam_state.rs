@@ -12,18 +12,19 @@ use std::path::Path;
 
 use opam_file::{ItemKind, OpamFile, Value, ValueKind};
 
-use super::error::{Error, Result, read_text};
+use super::Input;
+use super::error::{Error, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry};
-use super::{Input, opam_syntax};
 
 const STATE_HELP: &str = "the switch state is corrupt: restore it from a backup in .opam-switch/backup/, or recreate the switch";
 const OPAM_HELP: &str = "this opam file is corrupt: reinstall the package, or fix the file";
 const EXPORT_HELP: &str = "regenerate the file with `opam switch export [--full] FILE`";
 
 /// Parses opam syntax, turning a syntax error into one naming the file and position.
-pub(crate) fn parse_file(path: &Path, text: &str, help: &'static str) -> Result<OpamFile> {
-    opam_syntax::parse(text).map_err(|e| Error::malformed(path, text, e.offset, e.message, help))
+pub(crate) fn parse_file(path: &Path, text: &[u8], help: &'static str) -> Result<OpamFile> {
+    opam_file::parse(text)
+        .map_err(|e| Error::malformed(path, text, e.span().start as usize, e.to_string(), help))
 }
 
 /// The value of a top-level field, when present.
@@ -41,7 +42,7 @@ fn fields<'a>(items: &'a [opam_file::Item], name: &str) -> Option<&'a Value> {
 /// A string field's text.
 pub(crate) fn string_field(
     path: &Path,
-    text: &str,
+    text: &[u8],
     items: &[opam_file::Item],
     name: &str,
     help: &'static str,
@@ -64,7 +65,7 @@ pub(crate) fn string_field(
 /// A `"name.version"` package list (a bare string is a one-element list).
 fn package_list(
     path: &Path,
-    text: &str,
+    text: &[u8],
     file: &OpamFile,
     name: &str,
     help: &'static str,
@@ -94,7 +95,7 @@ fn package_list(
 /// Splits `"name.version"` at the first dot (package names hold no dot).
 fn name_version(
     path: &Path,
-    text: &str,
+    text: &[u8],
     value: &Value,
     help: &'static str,
 ) -> Result<(String, String)> {
@@ -115,7 +116,7 @@ fn name_version(
 fn read_state(
     inventory: &mut Inventory,
     path: &Path,
-    text: &str,
+    text: &[u8],
     file: &OpamFile,
     help: &'static str,
 ) -> Result<()> {
@@ -145,7 +146,7 @@ fn add_edges(
     inventory: &mut Inventory,
     from: &str,
     path: &Path,
-    text: &str,
+    text: &[u8],
     items: &[opam_file::Item],
     help: &'static str,
 ) -> Result<()> {
@@ -156,7 +157,9 @@ fn add_edges(
         let atoms = formula::atoms(value)
             .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
         for atom in atoms {
-            if let Some(kind) = formula::kind_of(atom.constraints) {
+            let kind = formula::kind_of(atom.constraints)
+                .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
+            if let Some(kind) = kind {
                 inventory.add_dependency(from, atom.name, kind);
             }
         }
@@ -168,7 +171,7 @@ fn add_edges(
 pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
     let meta = dir.join(".opam-switch");
     let state_path = meta.join("switch-state");
-    let text = read_text(&state_path)?;
+    let text = read_bytes(&state_path)?;
     let file = parse_file(&state_path, &text, STATE_HELP)?;
     let mut inventory = Inventory::new(input);
     read_state(&mut inventory, &state_path, &text, &file, STATE_HELP)?;
@@ -181,7 +184,7 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
             .join("packages")
             .join(format!("{name}.{version}"))
             .join("opam");
-        let opam_text = match read_text(&opam_path) {
+        let opam_text = match read_bytes(&opam_path) {
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::Missing {
                     path: opam_path,
@@ -207,7 +210,7 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
 
 /// Reads an `opam switch export` file.
 pub(crate) fn read_export(input: Input, path: &Path) -> Result<Inventory> {
-    let text = read_text(path)?;
+    let text = read_bytes(path)?;
     let file = parse_file(path, &text, EXPORT_HELP)?;
     if field(&file, "installed").is_none() {
         return Err(Error::malformed(

@@ -84,3 +84,41 @@ fn plain_export_knows_only_the_roots_paths() {
     assert_eq!(path(&export, "myapp"), "myapp");
     assert_eq!(path(&export, "cohttp"), "none");
 }
+
+/// opam's own answer (`opam list --installed --required-by ROOT --recursive`, recorded
+/// by the fixture script): without flags it lists what the root needs to be built and
+/// used; with `--with-test --with-doc` everything it reaches. The packages with a path
+/// that is not development-only must be the first set, those with any path the second.
+#[test]
+fn paths_agree_with_opam_list_required_by() {
+    use std::collections::BTreeSet;
+    let listed = |scenario: &str, file: &str| -> BTreeSet<String> {
+        let text = std::fs::read_to_string(crate::scenario(scenario).join(file))
+            .expect("recorded by the fixture script");
+        text.lines().map(str::to_owned).collect()
+    };
+    for scenario in ["vulnerable", "clean", "pinned", "dev-only"] {
+        let needed = listed(scenario, "opam-list-required-by.txt");
+        let reached = listed(scenario, "opam-list-required-by-with-test-doc.txt");
+        assert!(
+            needed.len() > 10 && needed.len() < reached.len() + 1,
+            "{scenario}: {needed:?}"
+        );
+        let inventories = [
+            read(scenario, "opam-switch"),
+            read_export(scenario, "switch-full.export"),
+        ];
+        for inventory in &inventories {
+            let paths = inventory.paths();
+            let ours_needed: BTreeSet<String> = paths
+                .iter()
+                .filter(|(_, p)| !p.development_only)
+                .map(|(name, _)| (*name).to_owned())
+                .collect();
+            let ours_reached: BTreeSet<String> =
+                paths.keys().map(|name| (*name).to_owned()).collect();
+            assert_eq!(ours_needed, needed, "{scenario} {}", inventory.input());
+            assert_eq!(ours_reached, reached, "{scenario} {}", inventory.input());
+        }
+    }
+}
