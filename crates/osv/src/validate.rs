@@ -459,19 +459,19 @@ impl Checker<'_, '_> {
 
     fn id_list(&mut self, field: &str, ids: &[String], own_id: &str) {
         for (index, id) in ids.iter().enumerate() {
-            let path = format!("{field}[{index}]");
+            let path = || format!("{field}[{index}]");
             if let Err(why) = check_id_shape(id) {
-                self.report(&path, Rule::IdFormat, why);
+                self.report(path(), Rule::IdFormat, why);
             }
             if id == own_id {
                 self.report(
-                    &path,
+                    path(),
                     Rule::SelfReference,
                     format!("the record lists its own ID `{id}` in `{field}`"),
                 );
             }
             if ids.get(..index).is_some_and(|before| before.contains(id)) {
-                self.report(&path, Rule::Duplicate, format!("`{id}` is listed twice"));
+                self.report(path(), Rule::Duplicate, format!("`{id}` is listed twice"));
             }
         }
     }
@@ -528,17 +528,15 @@ impl Checker<'_, '_> {
             self.range(&format!("{path}.ranges[{index}]"), range, ecosystem);
         }
         let versions = affected.versions();
+        let mut seen = std::collections::HashSet::with_capacity(versions.len());
         for (index, version) in versions.iter().enumerate() {
-            let path = format!("{path}.versions[{index}]");
+            let path = || format!("{path}.versions[{index}]");
             if version.is_empty() {
-                self.report(&path, Rule::EventVersion, "empty version string");
+                self.report(path(), Rule::EventVersion, "empty version string");
             }
-            if versions
-                .get(..index)
-                .is_some_and(|before| before.contains(version))
-            {
+            if !seen.insert(version.as_str()) {
                 self.report(
-                    &path,
+                    path(),
                     Rule::Duplicate,
                     format!("version `{version}` is listed twice"),
                 );
@@ -611,11 +609,11 @@ impl Checker<'_, '_> {
         }
         let mut versions_ok = true;
         for (index, event) in events.iter().enumerate() {
-            let event_path = format!("{path}.events[{index}]");
+            let event_path = || format!("{path}.events[{index}]");
             let version = event.version();
             if version.is_empty() {
                 self.report(
-                    &event_path,
+                    event_path(),
                     Rule::EventVersion,
                     format!("empty `{}` version", event.key()),
                 );
@@ -628,7 +626,7 @@ impl Checker<'_, '_> {
             ) && version == "0"
             {
                 self.report(
-                    &event_path,
+                    event_path(),
                     Rule::EventVersion,
                     format!("`\"0\"` means \"before every version\" and is only meaningful for `introduced`, not `{}`", event.key()),
                 );
@@ -636,7 +634,7 @@ impl Checker<'_, '_> {
             }
             if range.kind == RangeKind::Git && !is_special(event) && !is_full_commit_hash(version) {
                 self.report(
-                    &event_path,
+                    event_path(),
                     Rule::GitCommit,
                     format!(
                         "`{version}` is not a full-length lowercase commit hash (40 or 64 hex digits)"
@@ -682,13 +680,13 @@ impl Checker<'_, '_> {
         let mut open = false;
         let mut previous: Option<&Event> = None;
         for (index, event) in timeline {
-            let event_path = format!("{path}.events[{index}]");
+            let event_path = || format!("{path}.events[{index}]");
             if let Some(prev) = previous {
                 match compare_events(order, prev, event) {
                     Ordering::Less => {}
                     Ordering::Equal => {
                         self.report(
-                            &event_path,
+                            event_path(),
                             Rule::EventOrder,
                             format!(
                                 "`{}` and `{}` are both at version `{}`: the range between them is empty",
@@ -700,7 +698,7 @@ impl Checker<'_, '_> {
                     }
                     Ordering::Greater => {
                         self.report(
-                            &event_path,
+                            event_path(),
                             Rule::EventOrder,
                             format!(
                                 "`{}: {}` comes after `{}: {}` but is an earlier version: list events in ascending version order",
@@ -720,7 +718,7 @@ impl Checker<'_, '_> {
                 Event::Fixed(_) | Event::LastAffected(_) => {
                     if !open {
                         self.report(
-                            &event_path,
+                            event_path(),
                             Rule::EventOrder,
                             format!(
                                 "`{}: {}` closes nothing: no `introduced` event is open before it",
@@ -747,10 +745,10 @@ impl Checker<'_, '_> {
         }
         let contacts = credit.contact();
         for (index, contact) in contacts.iter().enumerate() {
-            let contact_path = format!("{path}.contact[{index}]");
+            let contact_path = || format!("{path}.contact[{index}]");
             if !is_absolute_url(contact) {
                 self.report(
-                    &contact_path,
+                    contact_path(),
                     Rule::Url,
                     format!(
                         "`{contact}` is not a URL: write `mailto:{contact}` for an e-mail address or a full `https://` address"
@@ -762,7 +760,7 @@ impl Checker<'_, '_> {
                 .is_some_and(|before| before.contains(contact))
             {
                 self.report(
-                    &contact_path,
+                    contact_path(),
                     Rule::Duplicate,
                     format!("contact `{contact}` is listed twice"),
                 );

@@ -14,13 +14,13 @@
 //!   grouping of records that describe one vulnerability under several IDs.
 //! - Matching ([`Database::query`] with a [`Query`]): explicit `versions`
 //!   lists, SEMVER ranges, ECOSYSTEM ranges in the ecosystem's order (see
-//!   [`Orders`]); withdrawn records never match; each vulnerability is one
+//!   [`Orders`]: opam's order for `opam`); withdrawn records never match; each vulnerability is one
 //!   [`Finding`] with its aliases and the versions that fix it.
 //!
 //! # What it does not own
 //!
-//! The OSV model (`osv`), the opam version order (`opam-model`; hand it to
-//! [`Loader::with_ecosystem_order`]), fetching or caching databases over the
+//! The OSV model (`osv`), the opam version order itself (`opam-model`;
+//! [`OpamOrder`] adapts it and [`Loader::new`] uses it), fetching or caching databases over the
 //! network, reading installed packages and reporting (`audit`).
 //!
 //! # Example
@@ -50,9 +50,9 @@
 //!
 //! # Limitations
 //!
-//! - Without an order for an ecosystem, its ECOSYSTEM ranges are not
-//!   evaluated and records match through their `versions` lists only (as
-//!   osv.dev does for opam). The opam order arrives with `opam-model`.
+//! - ECOSYSTEM ranges are evaluated for opam (and any ecosystem whose order
+//!   is given to the [`Loader`]); for other ecosystems they are not, and
+//!   records match through their `versions` lists only.
 //! - GIT ranges are never evaluated (that needs the repository's history).
 //! - Ecosystems and names are compared exactly: no `:suffix` folding, no
 //!   name normalisation (PyPI's, for instance).
@@ -67,5 +67,5 @@ mod query;
 pub use database::Database;
 pub use error::{Error, Result};
 pub use load::{EMBEDDED, Loader};
-pub use order::{Orders, SharedOrder};
+pub use order::{OpamOrder, Orders, SharedOrder};
 pub use query::{Finding, Query};

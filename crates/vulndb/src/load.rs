@@ -21,21 +21,33 @@ pub const EMBEDDED: &str = "<embedded>";
 /// the version orders given here), and indexes the lot.
 ///
 /// ```no_run
-/// # fn opam_order() -> std::sync::Arc<dyn osv::VersionOrder + Send + Sync> { unimplemented!() }
-/// let db = vulndb::Loader::new()
-///     .with_ecosystem_order("opam", opam_order())
+/// # fn hex_order() -> std::sync::Arc<dyn osv::VersionOrder + Send + Sync> { unimplemented!() }
+/// let db = vulndb::Loader::new() // SemVer and opam
+///     .with_ecosystem_order("Hex", hex_order())
 ///     .load_path("all.zip".as_ref())?;
 /// # Ok::<(), vulndb::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Loader {
     orders: Orders,
 }
 
+impl Default for Loader {
+    fn default() -> Self {
+        Loader::new()
+    }
+}
+
 impl Loader {
-    /// A loader that knows SemVer only.
+    /// A loader that knows SemVer and opam's order ([`Orders::known`]).
     pub fn new() -> Self {
-        Loader::default()
+        Loader::with_orders(Orders::known())
+    }
+
+    /// A loader with exactly these orders (`Orders::new()`: SemVer only, so
+    /// ECOSYSTEM ranges match through `versions` lists alone).
+    pub fn with_orders(orders: Orders) -> Self {
+        Loader { orders }
     }
 
     /// Evaluates (and checks the event order of) ECOSYSTEM ranges of
@@ -209,23 +221,24 @@ fn collect_json_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 impl Database {
-    /// Loads a directory tree or a zip archive with a SemVer-only [`Loader`].
+    /// Loads a directory tree or a zip archive with a default [`Loader`] (SemVer and opam orders).
     pub fn open(path: &Path) -> Result<Database> {
         Loader::new().load_path(path)
     }
 
-    /// Loads every `*.json` record under `dir` with a SemVer-only [`Loader`].
+    /// Loads every `*.json` record under `dir` with a default [`Loader`] (SemVer and opam orders).
     pub fn from_dir(dir: &Path) -> Result<Database> {
         Loader::new().load_dir(dir)
     }
 
-    /// Loads an osv.dev-style `all.zip` file with a SemVer-only [`Loader`].
+    /// Loads an osv.dev-style `all.zip` file with a default [`Loader`] (SemVer and opam orders).
     pub fn from_zip_file(path: &Path) -> Result<Database> {
         Loader::new().load_zip_file(path)
     }
 
     /// Loads an `all.zip` held in memory, such as a snapshot compiled into
     /// the program with `include_bytes!`; messages call it `<embedded>`.
+    /// Uses a default [`Loader`] (SemVer and opam orders).
     pub fn from_zip_bytes(bytes: &[u8]) -> Result<Database> {
         Loader::new().load_zip_bytes(bytes, EMBEDDED)
     }

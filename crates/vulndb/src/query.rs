@@ -339,7 +339,9 @@ mod tests {
     }
 
     fn unordered(records: Vec<(String, Vulnerability)>) -> Database {
-        Loader::new().from_records("test", records).unwrap()
+        Loader::with_orders(crate::Orders::new())
+            .from_records("test", records)
+            .unwrap()
     }
 
     fn ids(db: &Database, version: &str) -> Vec<String> {

@@ -4,7 +4,11 @@
 //! - `published`: the OCaml database's 26 published records (the osv crate's
 //!   test data, from ocaml/security-advisories' `generated-osv` branch),
 //!   loaded from a directory and from an `all.zip`, and queried.
+//! - `ranges_vs_versions`: for every version of every affected package in
+//!   opam-repository and opam-repository-archive (OSEC_DATA), matching by
+//!   ECOSYSTEM range in opam's order against matching by `versions` list.
 
 mod load;
 mod published;
+mod ranges_vs_versions;
 mod support;
