@@ -6,7 +6,8 @@
 //!
 //! **Owns:** the advisory model ([`Advisory`], [`AdvisoryId`], vocabularies of the OSV
 //! schema), reading a file into it ([`parse()`]), the lint rules and their registry
-//! ([`lint`]), the canonical header layout ([`format`]).
+//! ([`lint`]), the canonical header layout ([`format`]), the conversion to OSV
+//! ([`to_osv()`], field by field as the published `generated-osv` records).
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`, reached through [`lint::PackageVersions`]), the OSV data model
@@ -40,6 +41,7 @@ pub mod lint;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod to_osv;
 pub mod tree;
 
 pub use error::{Error, Result};
@@ -47,3 +49,4 @@ pub use id::AdvisoryId;
 pub use model::{Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event, EventKind,
     EventRange, RangeKind, Reference, ReferenceKind};
 pub use parse::{ParsedAdvisory, parse};
+pub use to_osv::{Conversion, ConvertError, ConvertOptions, to_osv};

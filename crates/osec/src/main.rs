@@ -31,6 +31,9 @@ enum Command {
     Lint(commands::lint::LintArgs),
     /// Rewrite advisory headers in the canonical layout (in place, atomically).
     Fmt(commands::fmt::FmtArgs),
+    /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
+    #[command(subcommand)]
+    Osv(commands::osv::OsvCommand),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Purl(cmd) => commands::purl::run(cmd),
         Command::Lint(args) => commands::lint::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
+        Command::Osv(cmd) => commands::osv::run(cmd),
     };
     match result {
         Ok(code) => code,

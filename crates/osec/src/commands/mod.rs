@@ -3,5 +3,6 @@
 pub(crate) mod fmt;
 pub(crate) mod lint;
 pub(crate) mod opam;
-pub(crate) mod purl;
 pub(crate) mod opam_model;
+pub(crate) mod osv;
+pub(crate) mod purl;

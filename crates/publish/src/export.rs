@@ -1,0 +1,261 @@
+//! `osec osv export`: every advisory to `OUT/YYYY/ID.json`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use advisory::lint::{FileReport, Level, LintOptions, PackageVersions, lint_files};
+use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
+use advisory::tree::{find_advisories, read_text};
+
+use crate::error::{Error, Result};
+use crate::write::{FileChange, write_if_changed};
+
+/// What an export needs besides the advisories and the output directory.
+#[derive(Clone, Copy)]
+pub struct ExportOptions<'a> {
+    /// Released versions from the repositories, if any were given.
+    pub released: Option<&'a dyn PackageVersions>,
+    /// Whether records list their `versions` (`--no-versions` turns this off).
+    pub with_versions: bool,
+    /// The current time, for the lint rules about dates in the future.
+    pub now: jiff::Timestamp,
+}
+
+impl std::fmt::Debug for ExportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportOptions")
+            .field("released", &self.released.is_some())
+            .field("with_versions", &self.with_versions)
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
+/// Told about the progress of a long export; the command line draws a bar on a
+/// terminal. Every method does nothing by default.
+pub trait Progress {
+    /// The export is about to convert `total` advisories.
+    fn start(&self, total: usize) {
+        let _ = total;
+    }
+    /// One advisory is done.
+    fn advance(&self) {}
+    /// All advisories are done.
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// What became of one advisory file.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The advisory file.
+    pub source: PathBuf,
+    /// What happened.
+    pub kind: OutcomeKind,
+}
+
+/// What became of one advisory file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum OutcomeKind {
+    /// The record was written, or already had these bytes.
+    Exported {
+        /// The record's file.
+        path: PathBuf,
+        /// Whether it was created, updated or left alone.
+        change: FileChange,
+        /// Warnings of the conversion.
+        notes: Vec<String>,
+    },
+    /// The advisory has lint errors and was not exported; its previous record, if
+    /// any, is left as it was.
+    LintFailed(Box<FileReport>),
+    /// The advisory passed lint but could not be converted.
+    ConversionFailed(ConvertError),
+}
+
+/// The result of an export.
+#[derive(Debug, Default)]
+pub struct ExportReport {
+    /// One outcome per advisory file, in path order.
+    pub outcomes: Vec<Outcome>,
+    /// Records in the output tree whose advisory no longer exists. They are not
+    /// removed (an advisory is withdrawn with its `withdrawn` field).
+    pub orphans: Vec<PathBuf>,
+}
+
+impl ExportReport {
+    /// Whether every advisory was exported.
+    pub fn is_complete(&self) -> bool {
+        self.outcomes
+            .iter()
+            .all(|o| matches!(o.kind, OutcomeKind::Exported { .. }))
+    }
+
+    /// The number of advisories whose record changed (created or updated).
+    pub fn changed(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.kind, OutcomeKind::Exported { change, .. } if change != FileChange::Unchanged))
+            .count()
+    }
+
+    /// The number of advisories exported, changed or not.
+    pub fn exported(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.kind, OutcomeKind::Exported { .. }))
+            .count()
+    }
+}
+
+/// The path of a record in the output tree: `OUT/YYYY/ID.json`.
+pub fn record_path(out: &Path, id: &advisory::AdvisoryId, id_text: &str) -> PathBuf {
+    out.join(id.year().to_string())
+        .join(format!("{id_text}.json"))
+}
+
+/// Exports the advisories found under `paths` (files, or directories searched for
+/// `OSEC-*.md`) to `out`. Advisories with lint errors are skipped and reported; the
+/// others are converted and written.
+pub fn export(
+    paths: &[PathBuf],
+    out: &Path,
+    options: &ExportOptions<'_>,
+    progress: &dyn Progress,
+) -> Result<ExportReport> {
+    let files = find_advisories(paths)?;
+    let sources = files
+        .into_iter()
+        .map(|path| read_text(&path).map(|text| (path, text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lint_options = LintOptions {
+        now: options.now,
+        packages: options.released,
+    };
+    let reports = lint_files(sources, &lint_options);
+    let convert_options = ConvertOptions {
+        released: options.released,
+        with_versions: options.with_versions,
+    };
+
+    progress.start(reports.len());
+    let mut known_ids = BTreeSet::new();
+    let mut outcomes = Vec::with_capacity(reports.len());
+    for report in reports {
+        known_ids.insert(advisory_id_text(&report));
+        let source = report.path.clone();
+        let kind = if report.count(Level::Error) > 0 {
+            OutcomeKind::LintFailed(Box::new(report))
+        } else {
+            export_one(&report, out, &convert_options)?
+        };
+        outcomes.push(Outcome { source, kind });
+        progress.advance();
+    }
+    progress.finish();
+    let orphans = find_orphans(out, &known_ids)?;
+    Ok(ExportReport { outcomes, orphans })
+}
+
+fn export_one(
+    report: &FileReport,
+    out: &Path,
+    options: &ConvertOptions<'_>,
+) -> Result<OutcomeKind> {
+    let conversion = match to_osv(&report.advisory, options) {
+        Ok(conversion) => conversion,
+        Err(err) => return Ok(OutcomeKind::ConversionFailed(err)),
+    };
+    let Some(id) = report.advisory.advisory_id() else {
+        return Ok(OutcomeKind::ConversionFailed(ConvertError::Missing {
+            field: "id",
+        }));
+    };
+    let path = record_path(out, &id, &conversion.record.id);
+    let text = osv::to_string_pretty(&conversion.record);
+    let change = write_if_changed(&path, text.as_bytes())?;
+    Ok(OutcomeKind::Exported {
+        path,
+        change,
+        notes: conversion.notes,
+    })
+}
+
+/// The ID an advisory file stands for: its `id`, or else its file name.
+fn advisory_id_text(report: &FileReport) -> String {
+    match &report.advisory.id {
+        Some(id) => id.value.clone(),
+        None => report
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// The record files of the output tree: `OUT/YYYY/*.json`, sorted.
+pub fn record_files(out: &Path) -> Result<Vec<PathBuf>> {
+    let read_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Read { path, source }
+    };
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(source) => {
+            return Err(Error::Read {
+                path: out.to_path_buf(),
+                source,
+            });
+        }
+    };
+    for entry in entries {
+        let entry = entry.map_err(read_error(out))?;
+        let name = entry.file_name();
+        let is_year = name
+            .to_str()
+            .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()));
+        if !is_year
+            || !entry
+                .file_type()
+                .map_err(read_error(&entry.path()))?
+                .is_dir()
+        {
+            continue;
+        }
+        let year_dir = entry.path();
+        for record in std::fs::read_dir(&year_dir).map_err(read_error(&year_dir))? {
+            let record = record.map_err(read_error(&year_dir))?;
+            let path = record.path();
+            let is_json = path.extension().is_some_and(|e| e == "json");
+            let is_hidden = record
+                .file_name()
+                .to_str()
+                .is_none_or(|n| n.starts_with('.'));
+            if is_json && !is_hidden && record.file_type().map_err(read_error(&path))?.is_file() {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn find_orphans(out: &Path, known_ids: &BTreeSet<String>) -> Result<Vec<PathBuf>> {
+    Ok(record_files(out)?
+        .into_iter()
+        .filter(|path| {
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .is_none_or(|id| !known_ids.contains(id))
+        })
+        .collect())
+}
