@@ -50,3 +50,6 @@
 //!   lossless parser of crate `opam-file` is the one for editing files.
 
 pub mod input;
+pub mod policy;
+pub mod report;
+pub mod scan;
