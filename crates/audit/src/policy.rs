@@ -221,7 +221,10 @@ fn parse_config(text: &str, path: &Path) -> Result<Vec<Ignore>, PolicyError> {
         if ignore.reason.trim().is_empty() {
             return Err(invalid(
                 offset,
-                format!("the ignore of {} has an empty `reason`: say why it is safe", ignore.id),
+                format!(
+                    "the ignore of {} has an empty `reason`: say why it is safe",
+                    ignore.id
+                ),
             ));
         }
         if let Some(until) = &ignore.until
@@ -248,6 +251,9 @@ fn is_date(text: &str) -> bool {
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
     (line, column)
 }

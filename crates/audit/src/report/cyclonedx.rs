@@ -60,7 +60,11 @@ pub(super) fn document(report: &Report) -> Value {
             if !first.fixed_versions.is_empty() {
                 map.insert(
                     "recommendation".to_owned(),
-                    json!(format!("Upgrade {} to {}", first.package, first.fixed_versions.join(" or "))),
+                    json!(format!(
+                        "Upgrade {} to {}",
+                        first.package,
+                        first.fixed_versions.join(" or ")
+                    )),
                 );
             }
             Some(vulnerability)

@@ -7,7 +7,11 @@ use super::{Report, fixed_text, path_text, severity_text};
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
     let total = report.findings().count();
-    let _ = writeln!(out, "## osec audit: {total} vulnerabilit{}\n", if total == 1 { "y" } else { "ies" });
+    let _ = writeln!(
+        out,
+        "## osec audit: {total} vulnerabilit{}\n",
+        if total == 1 { "y" } else { "ies" }
+    );
     for input in &report.inputs {
         let _ = writeln!(
             out,

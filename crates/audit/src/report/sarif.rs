@@ -45,7 +45,10 @@ fn rule(id: &str, finding: &Finding) -> Value {
     };
     let mut properties = json!({"tags": ["security", "vulnerability", "opam"]});
     if let (Some(rating), Some(map)) = (&finding.severity, properties.as_object_mut()) {
-        map.insert("security-severity".to_owned(), json!(format!("{:.1}", rating.score)));
+        map.insert(
+            "security-severity".to_owned(),
+            json!(format!("{:.1}", rating.score)),
+        );
     }
     let mut rule = json!({
         "id": id,

@@ -87,7 +87,11 @@ fn write_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6], level: 
     out.push_str("  ");
     for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
         let last = i + 1 == cells.len();
-        let padding = if last { 0 } else { width - cell.chars().count() + 2 };
+        let padding = if last {
+            0
+        } else {
+            width - cell.chars().count() + 2
+        };
         match (i, level) {
             (3, Some(level)) => {
                 let _ = write!(out, "\u{1b}[{}m{cell}\u{1b}[0m", colour_code(level));

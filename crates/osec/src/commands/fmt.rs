@@ -17,7 +17,11 @@ pub(crate) struct FmtArgs {
 }
 
 pub(crate) fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let mut unformatted = 0usize;
     let mut failed = 0usize;
     for path in find_advisories(&paths)? {
@@ -27,7 +31,10 @@ pub(crate) fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
             Err(err) => {
                 let index = opam_file::LineIndex::new(&text);
                 let (line, column) = index.line_column(&text, err.span().start);
-                eprintln!("error: {}:{line}:{column}: {err}; run `osec lint` for details", path.display());
+                eprintln!(
+                    "error: {}:{line}:{column}: {err}; run `osec lint` for details",
+                    path.display()
+                );
                 failed += 1;
                 continue;
             }

@@ -8,7 +8,6 @@ use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_files, re
 use advisory::tree::{find_advisories, read_text};
 use anyhow::Context as _;
 
-
 /// Arguments of `osec lint`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct LintArgs {
@@ -23,7 +22,11 @@ pub(crate) struct LintArgs {
 }
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let files = find_advisories(&paths)?;
     let mut released = ReleasedVersions::new();
     for repo in &args.repos {
@@ -37,7 +40,11 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         .collect::<Result<Vec<_>, _>>()?;
     let options = LintOptions {
         now: jiff::Timestamp::now(),
-        packages: if args.repos.is_empty() { None } else { Some(&released) },
+        packages: if args.repos.is_empty() {
+            None
+        } else {
+            Some(&released)
+        },
     };
     let reports = lint_files(sources, &options);
     let totals = totals(&reports);
@@ -45,7 +52,11 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
-    Ok(if totals.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if totals.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The values of `--format`.

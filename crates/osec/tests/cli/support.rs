@@ -16,7 +16,9 @@ pub(crate) struct Output {
 
 impl TestDir {
     pub(crate) fn new() -> TestDir {
-        TestDir { dir: tempfile::tempdir().unwrap() }
+        TestDir {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -37,7 +39,11 @@ impl TestDir {
 
     /// Runs `osec ARGS` in the directory.
     pub(crate) fn osec(&self, args: &[&str]) -> Output {
-        let output = Command::new(env!("CARGO_BIN_EXE_osec")).args(args).current_dir(self.path()).output().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_osec"))
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .unwrap();
         Output {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8(output.stdout).unwrap(),
@@ -65,7 +71,10 @@ pub(crate) fn copy_real_advisories(dir: &TestDir) {
             }
         }
     }
-    copy(&advisory_data().join("real"), &dir.path().join("advisories"));
+    copy(
+        &advisory_data().join("real"),
+        &dir.path().join("advisories"),
+    );
 }
 
 /// A valid advisory with ID `id` (for `advisories/<year>/<id>.md`).
