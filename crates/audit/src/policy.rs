@@ -166,7 +166,7 @@ impl Policy {
         let mut used = vec![false; active.len()];
         for finding in findings {
             let matching = active.iter().position(|ignore| {
-                finding.id == ignore.id || finding.aliases.iter().any(|a| *a == ignore.id)
+                finding.id == ignore.id || finding.aliases.contains(&ignore.id)
             });
             if let Some(index) = matching {
                 if let Some(flag) = used.get_mut(index) {
