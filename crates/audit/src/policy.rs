@@ -165,9 +165,9 @@ impl Policy {
             .collect();
         let mut used = vec![false; active.len()];
         for finding in findings {
-            let matching = active.iter().position(|ignore| {
-                finding.id == ignore.id || finding.aliases.contains(&ignore.id)
-            });
+            let matching = active
+                .iter()
+                .position(|ignore| finding.id == ignore.id || finding.aliases.contains(&ignore.id));
             if let Some(index) = matching {
                 if let Some(flag) = used.get_mut(index) {
                     *flag = true;
@@ -256,4 +256,99 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
         .map_or(before.len(), |nl| before.len() - nl - 1)
         + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, score: Option<f64>, development_only: bool) -> Finding {
+        Finding {
+            id: id.to_owned(),
+            aliases: vec![format!("CVE-{id}")],
+            summary: String::new(),
+            severity: score.map(|score| crate::scan::Rating {
+                vector: String::new(),
+                score,
+                level: Severity::of_score(score),
+            }),
+            package: "p".to_owned(),
+            installed_version: "1".to_owned(),
+            fixed_versions: Vec::new(),
+            path: Vec::new(),
+            development_only,
+            url: None,
+        }
+    }
+
+    fn ignore(id: &str, until: Option<&str>) -> Ignore {
+        Ignore {
+            id: id.to_owned(),
+            reason: "r".to_owned(),
+            until: until.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn ignore_by_alias_applies_through_its_until_day_then_expires() {
+        let policy = Policy {
+            ignores: vec![ignore("CVE-A", Some("2026-01-31"))],
+            ..Policy::default()
+        };
+        let on_the_day = policy.apply(vec![finding("A", Some(9.0), false)], "2026-01-31");
+        assert!(on_the_day.reported.is_empty());
+        assert!(on_the_day.warnings.is_empty());
+        let after = policy.apply(vec![finding("A", Some(9.0), false)], "2026-02-01");
+        assert_eq!(after.reported.len(), 1);
+        assert_eq!(
+            after.warnings,
+            [PolicyWarning::ExpiredIgnore {
+                id: "CVE-A".to_owned(),
+                until: "2026-01-31".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn threshold_keeps_unknown_severity_and_drops_lower_levels() {
+        let policy = Policy {
+            threshold: Severity::High,
+            skip_development: true,
+            ..Policy::default()
+        };
+        let decision = policy.apply(
+            vec![
+                finding("LOW", Some(3.0), false),
+                finding("HIGH", Some(7.0), false),
+                finding("UNKNOWN", None, false),
+                finding("DEV", Some(9.8), true),
+            ],
+            "2026-01-01",
+        );
+        let ids: Vec<&str> = decision.reported.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["HIGH", "UNKNOWN"]);
+        let reasons: Vec<&str> = decision.ignored.iter().map(|i| i.reason.as_str()).collect();
+        assert_eq!(reasons, ["below threshold", "development only"]);
+    }
+
+    #[test]
+    fn config_errors_name_line_and_column() {
+        let path = Path::new("osec.toml");
+        let err = parse_config(
+            "[[ignore]]\nid = \"X\"\nreason = \"r\"\nuntil = \"soon\"\n",
+            path,
+        )
+        .expect_err("bad date");
+        assert_eq!(
+            err.to_string(),
+            "osec.toml:4:10: `until = \"soon\"` is not a date: write YYYY-MM-DD"
+        );
+        let err = parse_config("[[ignore]]\nid = \"X\"\nreason = \"\"\n", path)
+            .expect_err("empty reason");
+        assert!(
+            err.to_string()
+                .starts_with("osec.toml:2:7: the ignore of X has an empty"),
+            "{err}"
+        );
+    }
 }

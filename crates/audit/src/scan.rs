@@ -248,3 +248,25 @@ pub(crate) fn by_id(findings: &[Finding]) -> BTreeMap<&str, Vec<&Finding>> {
     }
     groups
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_in_the_cvss_bands() {
+        let levels: Vec<Severity> = [0.0, 0.1, 3.9, 4.0, 6.9, 7.0, 8.9, 9.0, 10.0]
+            .into_iter()
+            .map(Severity::of_score)
+            .collect();
+        use Severity::*;
+        assert_eq!(
+            levels,
+            [
+                None, Low, Low, Medium, Medium, High, High, Critical, Critical
+            ]
+        );
+        assert_eq!("Moderate".parse::<Severity>(), Ok(Medium));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}
