@@ -36,6 +36,9 @@ enum Command {
     Osv(commands::osv::OsvCommand),
     /// Check a switch or lock file against the advisories (offline).
     Audit(commands::audit::AuditArgs),
+    /// The vulnerability database: which one is used, and its age.
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
+        Command::Db(cmd) => commands::db::run(cmd),
     };
     match result {
         Ok(code) => code,

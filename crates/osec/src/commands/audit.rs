@@ -15,7 +15,7 @@ use audit::scan::{ScanOptions, Severity, scan};
 
 /// The OSV snapshot of the OCaml advisories built into the binary
 /// (regenerate with `scripts/update-embedded-db.sh`).
-static EMBEDDED_DB: &[u8] = include_bytes!("../../data/opam-all.zip");
+pub(crate) static EMBEDDED_DB: &[u8] = include_bytes!("../../data/opam-all.zip");
 
 /// Arguments of `osec audit`.
 #[derive(Debug, clap::Args)]
@@ -34,7 +34,7 @@ pub(crate) struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     lock: Option<PathBuf>,
     /// An OSV database: a directory of records or an osv.dev all.zip (default: the
-    /// embedded snapshot).
+    /// cached all.zip, else the embedded snapshot; see `osec db status`).
     #[arg(long, value_name = "DIR|ZIP")]
     db: Option<PathBuf>,
     /// Output format.
@@ -111,6 +111,11 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     out.write_all(report.render(format, colour).as_bytes())?;
     out.flush()?;
+    if let Some(days) = super::db::age_days(&db).filter(|d| *d > super::db::STALE_AFTER_DAYS) {
+        eprintln!(
+            "warning: the database's newest record is {days} days old: refresh it or use --db"
+        );
+    }
     if format != Format::Table {
         for warning in &report.warnings {
             eprintln!("warning: {warning}");
@@ -170,9 +175,7 @@ fn load_database(path: Option<&Path>) -> anyhow::Result<vulndb::Database> {
     match path {
         Some(path) => vulndb::Database::open(path)
             .with_context(|| format!("loading the database {}", path.display())),
-        None => vulndb::Loader::new()
-            .load_zip_bytes(EMBEDDED_DB, vulndb::EMBEDDED)
-            .context("loading the embedded database"),
+        None => super::db::default_database(),
     }
 }
 

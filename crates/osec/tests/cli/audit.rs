@@ -411,3 +411,34 @@ fn nothing_to_scan_exits_three() {
     assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("nothing to audit"), "{}", out.stderr);
 }
+
+#[test]
+fn db_status_names_the_embedded_database_and_warns_when_old() {
+    let dir = TestDir::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_osec"))
+        .args(["db", "status"])
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout.starts_with(
+            "database: <embedded>\nrecords: 26\nnewest record: 2026-08-22T11:05:00Z ("
+        ),
+        "{stdout}"
+    );
+    // The snapshot's newest record is from 2026-08-22: past 90 days from 2026-11-20 on.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let days: i64 = stdout
+        .split('(')
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("age in days");
+    assert_eq!(
+        stderr.contains("warning: the database is"),
+        days > 90,
+        "{stderr}"
+    );
+}
