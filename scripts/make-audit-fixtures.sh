@@ -328,6 +328,9 @@ state="$out/vulnerable/_opam/.opam-switch"
 # 5a. switch-state cut off in the middle of `installed:` (disk full, killed write)
 mkdir -p "$b/truncated-switch-state/_opam/.opam-switch"
 head -c 200 "$state/switch-state" > "$b/truncated-switch-state/_opam/.opam-switch/switch-state"
+# 5a'. switch-state truncated to nothing
+mkdir -p "$b/empty-switch-state/_opam/.opam-switch"
+: > "$b/empty-switch-state/_opam/.opam-switch/switch-state"
 # 5b. an installed entry without a version
 mkdir -p "$b/entry-without-version/_opam/.opam-switch/packages/cohttp.6.2.2"
 printf 'opam-version: "2.0"\nroots: ["cohttp.6.2.2"]\ninstalled: [\n  "cohttp"\n]\n' \
@@ -347,6 +350,9 @@ sed -i 's/"uri" {>= "2.0.0"}/"uri" {>= "2.0.0"/' \
 # 5e. a lock file cut off inside `depends:`
 mkdir -p "$b/truncated-lock"
 head -n 12 "$out/vulnerable/myapp.opam.locked" > "$b/truncated-lock/myapp.opam.locked"
+# 5e'. a lock file truncated to nothing
+mkdir -p "$b/empty-lock"
+: > "$b/empty-lock/myapp.opam.locked"
 # 5f. a lock file entry without its `= "version"` (hand-edited)
 mkdir -p "$b/unpinned-lock-entry"
 sed 's/"cohttp" {= "6.2.2"}/"cohttp" {>= "6.0"}/' "$out/vulnerable/myapp.opam.locked" \

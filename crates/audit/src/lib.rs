@@ -4,9 +4,10 @@
 //! there (`myapp → cohttp-lwt-unix → cohttp`) and whether only test, doc or dev
 //! dependencies lead to it.
 //!
-//! It does not own the vulnerability database or version matching (crate `vulndb`),
-//! fetching databases (the command line), opam
-//! version order and formulas (crate `opam-model`), or the command line (crate `osec`).
+//! It does not own the vulnerability database or version matching (crate `vulndb`), the
+//! opam syntax (crate `opam-file`, whose parser reads every opam-syntax input here), opam
+//! version order, formulas and filters (crate `opam-model`, which evaluates the
+//! dependency filters), fetching databases, or the command line (crate `osec`).
 //!
 //! # Phases
 //!
@@ -88,8 +89,10 @@
 //!   constraints are not yet checked against the database; `osec audit` skips them.
 //! - The CycloneDX output lists the affected packages only, not every installed one.
 //! - A finding without a CVSS vector has no level and is reported at every threshold.
-//! - The opam-syntax reader here covers what state files need and keeps no layout; the
-//!   lossless parser of crate `opam-file` is the one for editing files.
+//! - esy's `ocaml` package is an npm package with esy's own version encoding: it is
+//!   listed with [`input::Registry::Npm`], not matched as the opam `ocaml`.
+//! - Roots of a dune lock directory without a `dune-project` beside it are guessed: the
+//!   locked packages nothing else depends on.
 
 pub mod input;
 pub mod policy;

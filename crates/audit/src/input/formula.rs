@@ -11,6 +11,8 @@
 //! entry whose filter depends on them is kept: it can only add an edge towards a package
 //! that is installed anyway, which errs towards reporting a path rather than hiding one.
 
+use std::collections::HashMap;
+
 use opam_file::{Value, ValueKind};
 use opam_model::{
     DependencyFlags, FilteredConstraint, FilteredFormula, Formula, Partial, VariableScope,
@@ -93,6 +95,10 @@ impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
 /// flag setting makes it apply (for example `{false}`). An error (offset, message)
 /// when the braces are not a filtered constraint (opam-model reads them).
 pub(crate) fn kind_of(constraints: &[Value]) -> Result<Option<DepKind>, (usize, String)> {
+    // Fast path for the common case: no braces, or version constraints only.
+    if constraints.iter().all(is_version_only) {
+        return Ok(Some(DepKind::Normal));
+    }
     let formula = FilteredFormula::from_values(constraints).map_err(|e| match e {
         opam_model::Error::Formula(f) => (f.span.start as usize, f.message),
         other => (
@@ -101,6 +107,50 @@ pub(crate) fn kind_of(constraints: &[Value]) -> Result<Option<DepKind>, (usize, 
         ),
     })?;
     Ok(kind_of_formula(&formula))
+}
+
+/// Kinds already computed, by the source text of the braces: the same few constraint
+/// texts (`{with-test}`, `{build}`) recur across the opam files of a switch.
+#[derive(Debug, Default)]
+pub(crate) struct KindCache {
+    kinds: HashMap<Vec<u8>, Option<DepKind>>,
+}
+
+impl KindCache {
+    /// [`kind_of`], remembered by the constraints' text in `source`.
+    pub(crate) fn kind_of(
+        &mut self,
+        source: &[u8],
+        constraints: &[Value],
+    ) -> Result<Option<DepKind>, (usize, String)> {
+        let key = match (constraints.first(), constraints.last()) {
+            (Some(first), Some(last)) => {
+                source.get(first.span.start as usize..last.span.end as usize)
+            }
+            _ => None,
+        };
+        let Some(key) = key else {
+            return kind_of(constraints);
+        };
+        if let Some(kind) = self.kinds.get(key) {
+            return Ok(*kind);
+        }
+        let kind = kind_of(constraints)?;
+        self.kinds.insert(key.to_vec(), kind);
+        Ok(kind)
+    }
+}
+
+/// True for `op "version"` and `&`, `|`, `( )` of those: no filter, so always applies.
+fn is_version_only(value: &Value) -> bool {
+    match &value.kind {
+        ValueKind::PrefixRelop(..) => true,
+        ValueKind::Logop(_, left, right) => is_version_only(left) && is_version_only(right),
+        ValueKind::Group(items) => {
+            !items.value.is_empty() && items.value.iter().all(is_version_only)
+        }
+        _ => false,
+    }
 }
 
 /// [`kind_of`] on a formula already read.
@@ -222,6 +272,35 @@ mod tests {
         // unknown variables keep the entry
         assert_eq!(kind("os = \"win32\""), Some(DepKind::Normal));
         assert_eq!(kind("with-doc & os = \"linux\""), Some(DepKind::Doc));
+    }
+
+    #[test]
+    fn cache_answers_by_constraint_text() {
+        let src = b"depends: [\"a\" {with-test} \"b\" {with-test} \"c\" {build} \"d\"]";
+        let file = opam_file::parse(src).expect("parses");
+        let Some(ItemKind::Variable(_, value)) = file.items.first().map(|i| &i.kind) else {
+            panic!("no field");
+        };
+        let mut cache = KindCache::default();
+        let kinds: Vec<_> = atoms(value)
+            .expect("a formula")
+            .iter()
+            .map(|a| cache.kind_of(src, a.constraints).expect("constraints"))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(DepKind::Test),
+                Some(DepKind::Test),
+                Some(DepKind::Build),
+                Some(DepKind::Normal)
+            ]
+        );
+        assert_eq!(
+            cache.kinds.len(),
+            2,
+            "one entry per distinct text, none for no braces"
+        );
     }
 
     #[test]

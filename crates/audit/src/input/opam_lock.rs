@@ -18,7 +18,7 @@ use super::Input;
 use super::error::{Error, Position, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
-use super::opam_state::{field, parse_file, string_field};
+use super::opam_state::{field, parse_file, require_opam_version, string_field};
 
 const LOCK_HELP: &str = "regenerate the lock file with `opam lock`, or fix the entry";
 const OPAM_HELP: &str = "fix the opam file (`opam lint` shows the problem too)";
@@ -81,6 +81,7 @@ fn pin_depends(path: &Path, text: &[u8], value: &Value) -> Result<BTreeSet<Strin
 pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
     let text = read_bytes(path)?;
     let file = parse_file(path, &text, LOCK_HELP)?;
+    require_opam_version(path, &text, &file, "an `opam lock`", LOCK_HELP)?;
     let name = match string_field(path, &text, &file.items, "name", LOCK_HELP)? {
         Some(name) => name,
         None => name_from_file(path).unwrap_or_else(|| "project".to_owned()),

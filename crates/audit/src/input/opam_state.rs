@@ -27,6 +27,27 @@ pub(crate) fn parse_file(path: &Path, text: &[u8], help: &'static str) -> Result
         .map_err(|e| Error::malformed(path, text, e.span().start as usize, e.to_string(), help))
 }
 
+/// opam writes `opam-version:` first in every state file, even for an empty switch: a
+/// file without it (such as one truncated to nothing) is not one opam wrote.
+pub(crate) fn require_opam_version(
+    path: &Path,
+    text: &[u8],
+    file: &OpamFile,
+    what: &str,
+    help: &'static str,
+) -> Result<()> {
+    if field(file, "opam-version").is_some() {
+        return Ok(());
+    }
+    Err(Error::malformed(
+        path,
+        text,
+        0,
+        format!("no `opam-version:` field: this is not {what} file"),
+        help,
+    ))
+}
+
 /// The value of a top-level field, when present.
 pub(crate) fn field<'a>(file: &'a OpamFile, name: &str) -> Option<&'a Value> {
     fields(&file.items, name)
@@ -149,6 +170,7 @@ fn add_edges(
     text: &[u8],
     items: &[opam_file::Item],
     help: &'static str,
+    cache: &mut formula::KindCache,
 ) -> Result<()> {
     for field_name in ["depends", "depopts"] {
         let Some(value) = fields(items, field_name) else {
@@ -157,7 +179,8 @@ fn add_edges(
         let atoms = formula::atoms(value)
             .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
         for atom in atoms {
-            let kind = formula::kind_of(atom.constraints)
+            let kind = cache
+                .kind_of(text, atom.constraints)
                 .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
             if let Some(kind) = kind {
                 inventory.add_dependency(from, atom.name, kind);
@@ -173,8 +196,16 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
     let state_path = meta.join("switch-state");
     let text = read_bytes(&state_path)?;
     let file = parse_file(&state_path, &text, STATE_HELP)?;
+    require_opam_version(
+        &state_path,
+        &text,
+        &file,
+        "an opam switch-state",
+        STATE_HELP,
+    )?;
     let mut inventory = Inventory::new(input);
     read_state(&mut inventory, &state_path, &text, &file, STATE_HELP)?;
+    let mut cache = formula::KindCache::default();
     let installed: Vec<(String, String)> = inventory
         .packages()
         .map(|p| (p.name.clone(), p.version.clone()))
@@ -202,6 +233,7 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
             &opam_text,
             &opam.items,
             OPAM_HELP,
+            &mut cache,
         )?;
     }
     inventory.prune_edges();
@@ -223,6 +255,7 @@ pub(crate) fn read_export(input: Input, path: &Path) -> Result<Inventory> {
     }
     let mut inventory = Inventory::new(input);
     read_state(&mut inventory, path, &text, &file, EXPORT_HELP)?;
+    let mut cache = formula::KindCache::default();
     for item in &file.items {
         let ItemKind::Section(section) = &item.kind else {
             continue;
@@ -250,6 +283,7 @@ pub(crate) fn read_export(input: Input, path: &Path) -> Result<Inventory> {
             &text,
             &section.items.value,
             EXPORT_HELP,
+            &mut cache,
         )?;
     }
     inventory.prune_edges();

@@ -63,6 +63,14 @@ fn switch_graph_comes_from_installed_opam_files_with_flags() {
 }
 
 #[test]
+fn dependents_lists_every_parent() {
+    let switch = read("vulnerable", "opam-switch");
+    let parents: Vec<_> = switch.dependents("cohttp").into_iter().collect();
+    assert_eq!(parents, ["cohttp-lwt", "cohttp-lwt-unix"]);
+    assert!(switch.dependents("myapp").is_empty());
+}
+
+#[test]
 fn full_export_gives_the_same_inventory_as_the_switch() {
     for scenario in ["vulnerable", "clean", "pinned", "dev-only"] {
         let switch = read(scenario, "opam-switch");
