@@ -15,7 +15,10 @@ pub struct InvalidDate {
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, strictly: the `T` and the offset
 /// are required, as in RFC 3339 section 5.6.
 pub fn parse_date(text: &str) -> Result<Timestamp, InvalidDate> {
-    let invalid = |reason: &str| InvalidDate { text: text.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| InvalidDate {
+        text: text.to_owned(),
+        reason: reason.to_owned(),
+    };
     let bytes = text.as_bytes();
     let shape_ok = bytes.len() >= 20
         && bytes.iter().take(19).enumerate().all(|(i, b)| match i {
@@ -40,12 +43,15 @@ pub fn parse_date(text: &str) -> Result<Timestamp, InvalidDate> {
         b.len() == 6
             && matches!(b.first(), Some(b'+' | b'-'))
             && b.get(3) == Some(&b':')
-            && [1, 2, 4, 5].iter().all(|&i| b.get(i).is_some_and(u8::is_ascii_digit))
+            && [1, 2, 4, 5]
+                .iter()
+                .all(|&i| b.get(i).is_some_and(u8::is_ascii_digit))
     };
     if !offset_ok {
         return Err(invalid("expected the offset `Z` or `±HH:MM` at the end"));
     }
-    text.parse::<Timestamp>().map_err(|err| invalid(&err.to_string()))
+    text.parse::<Timestamp>()
+        .map_err(|err| invalid(&err.to_string()))
 }
 
 #[cfg(test)]

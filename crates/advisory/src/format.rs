@@ -82,16 +82,31 @@ fn format_header(source: &str, file: &OpamFile) -> String {
     let mut entries: Vec<Entry<'_>> = Vec::with_capacity(file.items.len());
     let mut gap_start = 0usize;
     for item in &file.items {
-        let gap = source.get(gap_start..item.span.start as usize).unwrap_or("");
-        let (trailing, leading) = if entries.is_empty() { ("", gap) } else { split_gap(gap) };
+        let gap = source
+            .get(gap_start..item.span.start as usize)
+            .unwrap_or("");
+        let (trailing, leading) = if entries.is_empty() {
+            ("", gap)
+        } else {
+            split_gap(gap)
+        };
         if let Some(previous) = entries.last_mut() {
             previous.trailing = trailing.trim();
         }
-        entries.push(Entry { rank: rank(item), leading: leading.trim(), item, trailing: "" });
+        entries.push(Entry {
+            rank: rank(item),
+            leading: leading.trim(),
+            item,
+            trailing: "",
+        });
         gap_start = item.span.end as usize;
     }
     let tail = source.get(gap_start..).unwrap_or("");
-    let (trailing, end_comments) = if entries.is_empty() { ("", tail) } else { split_gap(tail) };
+    let (trailing, end_comments) = if entries.is_empty() {
+        ("", tail)
+    } else {
+        split_gap(tail)
+    };
     if let Some(last) = entries.last_mut() {
         last.trailing = trailing.trim();
     }
@@ -127,7 +142,10 @@ fn format_header(source: &str, file: &OpamFile) -> String {
 /// Known fields by canonical position; everything else after them.
 fn rank(item: &Item) -> usize {
     match &item.kind {
-        ItemKind::Variable(name, _) => FIELDS.iter().position(|f| *f == name.value).unwrap_or(FIELDS.len()),
+        ItemKind::Variable(name, _) => FIELDS
+            .iter()
+            .position(|f| *f == name.value)
+            .unwrap_or(FIELDS.len()),
         ItemKind::Section(_) => FIELDS.len(),
     }
 }
@@ -157,7 +175,10 @@ fn has_comment(text: &str) -> bool {
                         None => return false,
                         Some(b'\\') => i += 2,
                         Some(b'"') if !triple => break,
-                        Some(b'"') if bytes.get(i + 1) == Some(&b'"') && bytes.get(i + 2) == Some(&b'"') => {
+                        Some(b'"')
+                            if bytes.get(i + 1) == Some(&b'"')
+                                && bytes.get(i + 2) == Some(&b'"') =>
+                        {
                             i += 2;
                             break;
                         }
@@ -219,21 +240,29 @@ fn write_affected(out: &mut String, value: &Value) {
                 write_inline(out, single);
             }
         }
-        ValueKind::List(items) if !items.value.is_empty() => write_block(out, &items.value, 1, write_inline),
+        ValueKind::List(items) if !items.value.is_empty() => {
+            write_block(out, &items.value, 1, write_inline)
+        }
         _ => write_inline(out, value),
     }
 }
 
 /// Whether a list is one `[tag …]` entry rather than a list of entries.
 fn is_tagged(items: &[Value]) -> bool {
-    items.first().is_some_and(|first| first.as_ident().is_some())
+    items
+        .first()
+        .is_some_and(|first| first.as_ident().is_some())
 }
 
 fn write_events(out: &mut String, value: &Value) {
     let ValueKind::List(items) = &value.kind else {
         return write_inline(out, value);
     };
-    let ranges = if is_tagged(&items.value) { std::slice::from_ref(value) } else { &items.value[..] };
+    let ranges = if is_tagged(&items.value) {
+        std::slice::from_ref(value)
+    } else {
+        &items.value[..]
+    };
     if ranges.is_empty() {
         out.push_str("[]");
         return;
@@ -251,7 +280,11 @@ fn write_range(out: &mut String, range: &Value) {
             let ValueKind::List(list) = &events.kind else {
                 return write_inline(out, range);
             };
-            let events = if is_tagged(&list.value) { std::slice::from_ref(events) } else { &list.value[..] };
+            let events = if is_tagged(&list.value) {
+                std::slice::from_ref(events)
+            } else {
+                &list.value[..]
+            };
             out.push_str("[\n    ");
             write_inline(out, kind);
             out.push(' ');
@@ -273,7 +306,11 @@ fn write_entry_list(out: &mut String, value: &Value) {
     let ValueKind::List(items) = &value.kind else {
         return write_inline(out, value);
     };
-    let entries = if is_tagged(&items.value) { std::slice::from_ref(value) } else { &items.value[..] };
+    let entries = if is_tagged(&items.value) {
+        std::slice::from_ref(value)
+    } else {
+        &items.value[..]
+    };
     if entries.is_empty() {
         out.push_str("[]");
     } else {
@@ -296,7 +333,12 @@ fn write_bindings(out: &mut String, name: &str, value: &Value) {
 
 /// `[`, each item on its own line indented `depth` levels of two spaces, then `]`
 /// indented one level less.
-fn write_block(out: &mut String, items: &[Value], depth: usize, write_item: fn(&mut String, &Value)) {
+fn write_block(
+    out: &mut String,
+    items: &[Value],
+    depth: usize,
+    write_item: fn(&mut String, &Value),
+) {
     out.push('[');
     for item in items {
         out.push('\n');
@@ -343,7 +385,9 @@ fn write_inline(out: &mut String, value: &Value) {
             write_inline(out, v);
         }
         ValueKind::List(items) if items.value.is_empty() => out.push_str("[]"),
-        ValueKind::List(items) if is_tagged(&items.value) => write_sequence(out, "[", &items.value, "]"),
+        ValueKind::List(items) if is_tagged(&items.value) => {
+            write_sequence(out, "[", &items.value, "]")
+        }
         ValueKind::List(items) => write_sequence(out, "[ ", &items.value, " ]"),
         ValueKind::Group(items) => write_sequence(out, "(", &items.value, ")"),
         ValueKind::Option(v, options) => {
@@ -402,7 +446,8 @@ fn is_plain_ident(word: &str) -> bool {
             && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     });
     first_ok
-        && segments.all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        && segments
+            .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         && word != "true"
         && word != "false"
 }
@@ -421,54 +466,90 @@ mod tests {
     #[test]
     fn orders_fields_canonically() {
         let out = fmt("severity_score: \"7.4\"\nid: OSEC-2026-06\nseverity: \"CVSS:3.1/AV:N\"\n");
-        assert_eq!(out, "id: OSEC-2026-06\nseverity: \"CVSS:3.1/AV:N\"\nseverity_score: \"7.4\"\n");
+        assert_eq!(
+            out,
+            "id: OSEC-2026-06\nseverity: \"CVSS:3.1/AV:N\"\nseverity_score: \"7.4\"\n"
+        );
     }
 
     #[test]
     fn wraps_a_single_event_range() {
         let out = fmt("events: [\n  git \"https://r\" [\n    [fixed \"abc\"]\n  ]\n]\n");
-        assert_eq!(out, "events: [\n  [\n    git \"https://r\" [\n      [fixed \"abc\"]\n    ]\n  ]\n]\n");
+        assert_eq!(
+            out,
+            "events: [\n  [\n    git \"https://r\" [\n      [fixed \"abc\"]\n    ]\n  ]\n]\n"
+        );
     }
 
     #[test]
     fn unquotes_identifiers_and_pads_word_lists() {
-        assert_eq!(fmt("id: \"OSEC-2026-01\"\naliases: [CVE-2026-1 \"GHSA-aaaa-bbbb-cccc\"]\n"),
-            "id: OSEC-2026-01\naliases: [ CVE-2026-1 GHSA-aaaa-bbbb-cccc ]\n");
+        assert_eq!(
+            fmt("id: \"OSEC-2026-01\"\naliases: [CVE-2026-1 \"GHSA-aaaa-bbbb-cccc\"]\n"),
+            "id: OSEC-2026-01\naliases: [ CVE-2026-1 GHSA-aaaa-bbbb-cccc ]\n"
+        );
         assert_eq!(fmt("cwe: CWE-79\n"), "cwe: [ CWE-79 ]\n");
-        assert_eq!(fmt("aliases: [ \"not an ident\" ]\n"), "aliases: [ \"not an ident\" ]\n");
+        assert_eq!(
+            fmt("aliases: [ \"not an ident\" ]\n"),
+            "aliases: [ \"not an ident\" ]\n"
+        );
     }
 
     #[test]
     fn keeps_comments_with_their_fields() {
-        let out = fmt("# about the score\nseverity_score: \"7.4\" # checked\nid: OSEC-2026-06\n(* end *)\n");
-        assert_eq!(out, "id: OSEC-2026-06\n# about the score\nseverity_score: \"7.4\" # checked\n(* end *)\n");
+        let out = fmt(
+            "# about the score\nseverity_score: \"7.4\" # checked\nid: OSEC-2026-06\n(* end *)\n",
+        );
+        assert_eq!(
+            out,
+            "id: OSEC-2026-06\n# about the score\nseverity_score: \"7.4\" # checked\n(* end *)\n"
+        );
     }
 
     #[test]
     fn keeps_a_field_with_an_inner_comment_verbatim() {
         let out = fmt("credits: [ [reporter \"A\"] # first\n [finder \"B\"] ]\n");
-        assert_eq!(out, "credits: [ [reporter \"A\"] # first\n [finder \"B\"] ]\n");
+        assert_eq!(
+            out,
+            "credits: [ [reporter \"A\"] # first\n [finder \"B\"] ]\n"
+        );
     }
 
     #[test]
     fn several_packages_go_one_per_line() {
         let out = fmt("affected: [ \"a\" {< \"1\"} \"b\" {>= \"2\" & < \"3\"} ]\n");
-        assert_eq!(out, "affected: [\n  \"a\" {< \"1\"}\n  \"b\" {>= \"2\" & < \"3\"}\n]\n");
-        assert_eq!(fmt("affected: [ \"a\" {< \"1\"} ]\n"), "affected: \"a\" {< \"1\"}\n");
+        assert_eq!(
+            out,
+            "affected: [\n  \"a\" {< \"1\"}\n  \"b\" {>= \"2\" & < \"3\"}\n]\n"
+        );
+        assert_eq!(
+            fmt("affected: [ \"a\" {< \"1\"} ]\n"),
+            "affected: \"a\" {< \"1\"}\n"
+        );
     }
 
     #[test]
     fn long_binding_lists_break_into_lines() {
-        let long: Vec<String> = (0..8).map(|i| format!("\"Module.function_number_{i}\"")).collect();
+        let long: Vec<String> = (0..8)
+            .map(|i| format!("\"Module.function_number_{i}\""))
+            .collect();
         let out = fmt(&format!("affected_bindings: [ {} ]\n", long.join(" ")));
         assert!(out.starts_with("affected_bindings: [\n  \"Module.function_number_0\"\n"));
-        assert_eq!(fmt("affected_bindings: [\n  \"A.f\"\n]\n"), "affected_bindings: [ \"A.f\" ]\n");
+        assert_eq!(
+            fmt("affected_bindings: [\n  \"A.f\"\n]\n"),
+            "affected_bindings: [ \"A.f\" ]\n"
+        );
     }
 
     #[test]
     fn escapes_only_what_needs_it() {
-        assert_eq!(fmt("severity: \"a\\\"b\\\\c\"\n"), "severity: \"a\\\"b\\\\c\"\n");
-        assert_eq!(fmt("severity: \"\"\"tri\"ple\"\"\"\n"), "severity: \"tri\\\"ple\"\n");
+        assert_eq!(
+            fmt("severity: \"a\\\"b\\\\c\"\n"),
+            "severity: \"a\\\"b\\\\c\"\n"
+        );
+        assert_eq!(
+            fmt("severity: \"\"\"tri\"ple\"\"\"\n"),
+            "severity: \"tri\\\"ple\"\n"
+        );
     }
 
     #[test]
@@ -482,6 +563,9 @@ mod tests {
     #[test]
     fn leaves_markdown_outside_the_header_untouched() {
         let text = "\n```\nid:   OSEC-2026-01\n```\n\n# T  \n\nbody ```\n";
-        assert_eq!(format_advisory(text).unwrap(), "\n```\nid: OSEC-2026-01\n```\n\n# T  \n\nbody ```\n");
+        assert_eq!(
+            format_advisory(text).unwrap(),
+            "\n```\nid: OSEC-2026-01\n```\n\n# T  \n\nbody ```\n"
+        );
     }
 }

@@ -13,7 +13,9 @@ pub struct AdvisoryId {
 
 /// Why a text is not an advisory identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not an advisory ID of the form OSEC-YYYY-NN (four-digit year, number of two or more digits, from 01)")]
+#[error(
+    "`{text}` is not an advisory ID of the form OSEC-YYYY-NN (four-digit year, number of two or more digits, from 01)"
+)]
 pub struct InvalidAdvisoryId {
     /// The rejected text.
     pub text: String,
@@ -44,7 +46,9 @@ impl FromStr for AdvisoryId {
     type Err = InvalidAdvisoryId;
 
     fn from_str(text: &str) -> Result<AdvisoryId, InvalidAdvisoryId> {
-        let invalid = || InvalidAdvisoryId { text: text.to_owned() };
+        let invalid = || InvalidAdvisoryId {
+            text: text.to_owned(),
+        };
         let rest = text.strip_prefix("OSEC-").ok_or_else(invalid)?;
         let (year, number) = rest.split_once('-').ok_or_else(invalid)?;
         let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

@@ -27,11 +27,21 @@
 //! assert_eq!(report.findings[0].rule, Rule::UnknownField);
 //! ```
 //!
+//! Rules: `ADV001`…`ADV027`, listed with their documentation in [`lint::Rule`]
+//! (registry in `lint/codes.rs`, one file per rule in `lint/rules/`). Findings become
+//! [`opam_file::Diagnostic`]s and are printed by opam-file's renderers
+//! ([`lint::render`]: rustc-style text, SARIF 2.1.0) or as one JSON document.
+//!
 //! # Limitations
-//! - `osec fmt` keeps a field's original text when a comment sits inside its value, and
-//!   drops blank lines between header fields.
-//! - The repository checks compare versions through [`lint::PackageVersions`]; the
-//!   caller supplies the opam order.
+//! - `osec fmt` keeps a field's original text when a comment sits inside its value,
+//!   drops blank lines between header fields, and writes the header with `\n` line
+//!   ends (the rest of the file keeps its own).
+//! - [`lint::ReleasedVersions::for_packages`] finds a package in a repository directory
+//!   at `packages/NAME/NAME.VERSION`; only when a package is found nowhere there are the
+//!   directories indexed completely, so a package kept at both the usual place in one
+//!   repository and elsewhere in another misses the second one's versions.
+//! - Dates in the future are judged against [`lint::LintOptions::now`]; CVSS scores
+//!   are compared to one decimal, ratings by name (None, Low, Medium, High, Critical).
 
 pub mod date;
 pub mod error;
@@ -46,7 +56,9 @@ pub mod tree;
 
 pub use error::{Error, Result};
 pub use id::AdvisoryId;
-pub use model::{Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event, EventKind,
-    EventRange, RangeKind, Reference, ReferenceKind};
+pub use model::{
+    Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event,
+    EventKind, EventRange, RangeKind, Reference, ReferenceKind,
+};
 pub use parse::{ParsedAdvisory, parse};
 pub use to_osv::{Conversion, ConvertError, ConvertOptions, to_osv};

@@ -77,7 +77,10 @@ fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
         if text.as_bytes().get(content_end.wrapping_sub(1)) == Some(&b'\r') && len > 0 {
             content_end -= 1;
         }
-        let line = Line { content: span(start, content_end), next };
+        let line = Line {
+            content: span(start, content_end),
+            next,
+        };
         start = next;
         Some(line)
     })
@@ -94,7 +97,8 @@ fn to_u32(n: usize) -> u32 {
 }
 
 fn is_fence(text: &str, line: Span) -> bool {
-    text.get(line.range()).is_some_and(|l| l.trim_end() == "```")
+    text.get(line.range())
+        .is_some_and(|l| l.trim_end() == "```")
 }
 
 fn is_blank(text: &str, line: Span) -> bool {
@@ -107,7 +111,11 @@ impl Parts {
         let mut lines = lines(text);
         let open = loop {
             match lines.next() {
-                None => return Err(LayoutError::MissingOpeningFence { at: span(text.len(), text.len()) }),
+                None => {
+                    return Err(LayoutError::MissingOpeningFence {
+                        at: span(text.len(), text.len()),
+                    });
+                }
                 Some(line) if is_blank(text, line.content) => continue,
                 Some(line) if is_fence(text, line.content) => break line,
                 Some(line) => return Err(LayoutError::MissingOpeningFence { at: line.content }),
@@ -116,7 +124,11 @@ impl Parts {
         let header_start = open.next;
         let close = loop {
             match lines.next() {
-                None => return Err(LayoutError::UnclosedFence { open_fence: open.content }),
+                None => {
+                    return Err(LayoutError::UnclosedFence {
+                        open_fence: open.content,
+                    });
+                }
                 Some(line) if is_fence(text, line.content) => break line,
                 Some(_) => continue,
             }
@@ -189,13 +201,23 @@ mod tests {
     #[test]
     fn rejects_text_before_the_fence() {
         let err = Parts::split("hello\n```\n```\n").unwrap_err();
-        assert_eq!(err, LayoutError::MissingOpeningFence { at: Span::new(0, 5) });
+        assert_eq!(
+            err,
+            LayoutError::MissingOpeningFence {
+                at: Span::new(0, 5)
+            }
+        );
     }
 
     #[test]
     fn rejects_an_unclosed_fence() {
         let err = Parts::split("\n```\nid: X\n").unwrap_err();
-        assert_eq!(err, LayoutError::UnclosedFence { open_fence: Span::new(1, 4) });
+        assert_eq!(
+            err,
+            LayoutError::UnclosedFence {
+                open_fence: Span::new(1, 4)
+            }
+        );
     }
 
     #[test]
@@ -208,6 +230,9 @@ mod tests {
 
     #[test]
     fn empty_file_has_no_fence() {
-        assert!(matches!(Parts::split(""), Err(LayoutError::MissingOpeningFence { .. })));
+        assert!(matches!(
+            Parts::split(""),
+            Err(LayoutError::MissingOpeningFence { .. })
+        ));
     }
 }

@@ -58,6 +58,33 @@ impl Advisory {
     pub fn advisory_id(&self) -> Option<AdvisoryId> {
         self.id.as_ref().and_then(|id| id.value.parse().ok())
     }
+
+    /// `modified` as a timestamp, when present and valid RFC 3339.
+    pub fn modified_at(&self) -> Option<jiff::Timestamp> {
+        self.modified
+            .as_ref()
+            .and_then(|d| crate::date::parse_date(&d.value).ok())
+    }
+
+    /// `published` as a timestamp, when present and valid RFC 3339.
+    pub fn published_at(&self) -> Option<jiff::Timestamp> {
+        self.published
+            .as_ref()
+            .and_then(|d| crate::date::parse_date(&d.value).ok())
+    }
+
+    /// `withdrawn` as a timestamp, when present and valid RFC 3339.
+    pub fn withdrawn_at(&self) -> Option<jiff::Timestamp> {
+        self.withdrawn
+            .as_ref()
+            .and_then(|d| crate::date::parse_date(&d.value).ok())
+    }
+
+    /// The `severity` vector, parsed (CVSS 2.0, 3.0, 3.1 or 4.0), when present and valid;
+    /// its `score()` and `severity()` give the recomputed score and rating.
+    pub fn cvss(&self) -> Option<cvss::Cvss> {
+        self.severity.as_ref().and_then(|s| s.value.parse().ok())
+    }
 }
 
 /// A package the advisory applies to, with the versions affected.
@@ -187,9 +214,11 @@ fn is_ghsa(text: &str) -> bool {
     };
     let groups: Vec<&str> = rest.split('-').collect();
     groups.len() == 3
-        && groups
-            .iter()
-            .all(|g| g.len() == 4 && g.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()))
+        && groups.iter().all(|g| {
+            g.len() == 4
+                && g.bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        })
 }
 
 impl fmt::Display for Alias {
@@ -214,9 +243,14 @@ impl FromStr for Cwe {
     type Err = InvalidCwe;
 
     fn from_str(text: &str) -> Result<Cwe, InvalidCwe> {
-        let invalid = || InvalidCwe { text: text.to_owned() };
+        let invalid = || InvalidCwe {
+            text: text.to_owned(),
+        };
         let digits = text.strip_prefix("CWE-").ok_or_else(invalid)?;
-        if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.is_empty()
+            || digits.starts_with('0')
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(invalid());
         }
         digits.parse().map(Cwe).map_err(|_| invalid())
@@ -385,17 +419,31 @@ pub struct Credit {
     pub contacts: Vec<Spanned<String>>,
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn classifies_aliases() {
-        assert_eq!(Alias::new("CVE-2015-8869"), Alias::Cve("CVE-2015-8869".into()));
-        assert_eq!(Alias::new("CVE-2026-123456"), Alias::Cve("CVE-2026-123456".into()));
-        assert_eq!(Alias::new("GHSA-j26j-m5xr-g23c"), Alias::Ghsa("GHSA-j26j-m5xr-g23c".into()));
-        for other in ["CVE-2015-886", "CVE-15-8869", "GHSA-J26J-m5xr-g23c", "GHSA-j26j-m5xr", "cve-2015-8869"] {
+        assert_eq!(
+            Alias::new("CVE-2015-8869"),
+            Alias::Cve("CVE-2015-8869".into())
+        );
+        assert_eq!(
+            Alias::new("CVE-2026-123456"),
+            Alias::Cve("CVE-2026-123456".into())
+        );
+        assert_eq!(
+            Alias::new("GHSA-j26j-m5xr-g23c"),
+            Alias::Ghsa("GHSA-j26j-m5xr-g23c".into())
+        );
+        for other in [
+            "CVE-2015-886",
+            "CVE-15-8869",
+            "GHSA-J26J-m5xr-g23c",
+            "GHSA-j26j-m5xr",
+            "cve-2015-8869",
+        ] {
             assert!(matches!(Alias::new(other), Alias::Other(_)), "{other}");
         }
     }
@@ -411,8 +459,14 @@ mod tests {
     #[test]
     fn vocabularies_keep_unknown_values() {
         assert_eq!(ReferenceKind::new("fix"), ReferenceKind::Fix);
-        assert_eq!(ReferenceKind::new("patch"), ReferenceKind::Other("patch".into()));
-        assert_eq!(CreditKind::new("remediation_developer").as_str(), "remediation_developer");
+        assert_eq!(
+            ReferenceKind::new("patch"),
+            ReferenceKind::Other("patch".into())
+        );
+        assert_eq!(
+            CreditKind::new("remediation_developer").as_str(),
+            "remediation_developer"
+        );
         assert_eq!(EventKind::new("limit"), EventKind::Other("limit".into()));
     }
 
@@ -420,14 +474,20 @@ mod tests {
     fn constraint_matches_with_given_order() {
         let sp = Span::default();
         let atom = |op, v: &str| Constraint {
-            kind: ConstraintKind::Atom { op: Spanned::new(op, sp), version: Spanned::new(v.to_owned(), sp) },
+            kind: ConstraintKind::Atom {
+                op: Spanned::new(op, sp),
+                version: Spanned::new(v.to_owned(), sp),
+            },
             span: sp,
         };
         let c = Constraint {
             kind: ConstraintKind::Or(
                 Box::new(atom(RelOp::Lt, "4")),
                 Box::new(Constraint {
-                    kind: ConstraintKind::And(Box::new(atom(RelOp::Geq, "5")), Box::new(atom(RelOp::Lt, "7"))),
+                    kind: ConstraintKind::And(
+                        Box::new(atom(RelOp::Geq, "5")),
+                        Box::new(atom(RelOp::Lt, "7")),
+                    ),
                     span: sp,
                 }),
             ),

@@ -12,13 +12,13 @@ use opam_file::{ItemKind, LogOp, OpamFile, Span, Spanned, Value, ValueKind};
 
 use crate::lint::Finding;
 use crate::lint::rules::{
-    duplicate_field, header_syntax, invalid_field_value, missing_field, missing_header, missing_summary,
-    unknown_field,
+    duplicate_field, header_syntax, invalid_field_value, missing_field, missing_header,
+    missing_summary, unknown_field,
 };
 use crate::markdown::Parts;
 use crate::model::{
-    Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Event, EventKind, EventRange,
-    RangeKind, Reference, ReferenceKind,
+    Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Event, EventKind,
+    EventRange, RangeKind, Reference, ReferenceKind,
 };
 
 /// The header fields an advisory may have, in canonical order.
@@ -65,7 +65,12 @@ pub fn parse(text: &str) -> ParsedAdvisory {
         Ok(parts) => parts,
         Err(err) => {
             findings.push(missing_header::finding(&err));
-            return ParsedAdvisory { advisory, parts: None, header: None, findings };
+            return ParsedAdvisory {
+                advisory,
+                parts: None,
+                header: None,
+                findings,
+            };
         }
     };
     read_summary(text, &parts, &mut advisory, &mut findings);
@@ -74,12 +79,25 @@ pub fn parse(text: &str) -> ParsedAdvisory {
         Ok(file) => file,
         Err(err) => {
             findings.push(header_syntax::finding(&err, parts.header_offset()));
-            return ParsedAdvisory { advisory, parts: Some(parts), header: None, findings };
+            return ParsedAdvisory {
+                advisory,
+                parts: Some(parts),
+                header: None,
+                findings,
+            };
         }
     };
-    let mut reader = HeaderReader { offset: parts.header_offset(), findings: &mut findings };
+    let mut reader = HeaderReader {
+        offset: parts.header_offset(),
+        findings: &mut findings,
+    };
     reader.read(&header, &mut advisory, parts.open_fence);
-    ParsedAdvisory { advisory, parts: Some(parts), header: Some(header), findings }
+    ParsedAdvisory {
+        advisory,
+        parts: Some(parts),
+        header: Some(header),
+        findings,
+    }
 }
 
 fn read_summary(text: &str, parts: &Parts, advisory: &mut Advisory, findings: &mut Vec<Finding>) {
@@ -90,7 +108,11 @@ fn read_summary(text: &str, parts: &Parts, advisory: &mut Advisory, findings: &m
         }
         _ => findings.push(missing_summary::finding(parts)),
     }
-    advisory.details = text.get(parts.details.range()).unwrap_or("").trim().to_owned();
+    advisory.details = text
+        .get(parts.details.range())
+        .unwrap_or("")
+        .trim()
+        .to_owned();
 }
 
 /// Reads header items into the model; `offset` moves header spans into the file.
@@ -118,42 +140,66 @@ impl HeaderReader<'_> {
                 ItemKind::Variable(name, value) => (name, value),
                 ItemKind::Section(section) => {
                     let span = self.span(section.kind.span);
-                    self.findings.push(unknown_field::section(&section.kind.value, span));
+                    self.findings
+                        .push(unknown_field::section(&section.kind.value, span));
                     continue;
                 }
             };
             let name_span = self.span(name.span);
             if !FIELDS.contains(&name.value.as_str()) {
-                self.findings.push(unknown_field::finding(&name.value, name_span));
+                self.findings
+                    .push(unknown_field::finding(&name.value, name_span));
                 continue;
             }
             if let Some(first) = seen.get(name.value.as_str()) {
-                self.findings.push(duplicate_field::finding(&name.value, name_span, *first));
+                self.findings
+                    .push(duplicate_field::finding(&name.value, name_span, *first));
                 continue;
             }
             seen.insert(&name.value, name_span);
             if let Err((expected, found)) = self.read_field(&name.value, value, advisory) {
                 let span = self.span(found.span);
-                self.findings.push(invalid_field_value::finding(&name.value, expected, found, span));
+                self.findings.push(invalid_field_value::finding(
+                    &name.value,
+                    expected,
+                    found,
+                    span,
+                ));
             }
         }
         for required in REQUIRED_FIELDS {
             if !seen.contains_key(required) {
-                self.findings.push(missing_field::finding(required, open_fence));
+                self.findings
+                    .push(missing_field::finding(required, open_fence));
             }
         }
     }
 
-    fn read_field<'v>(&mut self, name: &str, value: &'v Value, adv: &mut Advisory) -> Result<(), Mismatch<'v>> {
+    fn read_field<'v>(
+        &mut self,
+        name: &str,
+        value: &'v Value,
+        adv: &mut Advisory,
+    ) -> Result<(), Mismatch<'v>> {
         let at = |expected: Expected| (expected, value);
         match name {
-            "id" => adv.id = Some(self.word(value).ok_or(at("an identifier such as OSEC-2026-01"))?),
+            "id" => {
+                adv.id = Some(
+                    self.word(value)
+                        .ok_or(at("an identifier such as OSEC-2026-01"))?,
+                )
+            }
             "modified" => adv.modified = Some(self.string(value).ok_or(at(DATE))?),
             "published" => adv.published = Some(self.string(value).ok_or(at(DATE))?),
             "withdrawn" => adv.withdrawn = Some(self.string(value).ok_or(at(DATE))?),
             "aliases" => {
-                let words = self.words(value).ok_or(at("a list of identifiers such as [ CVE-2024-1234 ]"))?;
-                adv.aliases = words.into_iter().map(|w| Spanned::new(Alias::new(&w.value), w.span)).collect();
+                let words = self
+                    .words(value)
+                    .ok_or(at("a list of identifiers such as [ CVE-2024-1234 ]"))?;
+                adv.aliases = words
+                    .into_iter()
+                    .map(|w| Spanned::new(Alias::new(&w.value), w.span))
+                    .collect();
             }
             "upstream" => adv.upstream = self.words(value).ok_or(at("a list of identifiers"))?,
             "related" => adv.related = self.words(value).ok_or(at("a list of identifiers"))?,
@@ -161,17 +207,31 @@ impl HeaderReader<'_> {
                 ValueKind::Bool(b) => adv.historical = Some(Spanned::new(b, self.span(value.span))),
                 _ => return Err(at("`true` or `false`")),
             },
-            "severity" => adv.severity = Some(self.string(value).ok_or(at("a string holding a CVSS vector"))?),
+            "severity" => {
+                adv.severity = Some(
+                    self.string(value)
+                        .ok_or(at("a string holding a CVSS vector"))?,
+                )
+            }
             "severity_score" => {
-                adv.severity_score = Some(self.string(value).ok_or(at("a string such as \"7.5 (High)\""))?)
+                adv.severity_score = Some(
+                    self.string(value)
+                        .ok_or(at("a string such as \"7.5 (High)\""))?,
+                )
             }
             "affected" => adv.affected = self.affected(value)?,
             "events" => adv.events = self.events(value)?,
             "references" => adv.references = self.references(value)?,
             "credits" => adv.credits = self.credits(value)?,
-            "cwe" => adv.cwe = self.words(value).ok_or(at("a list of identifiers such as [ CWE-79 ]"))?,
+            "cwe" => {
+                adv.cwe = self
+                    .words(value)
+                    .ok_or(at("a list of identifiers such as [ CWE-79 ]"))?
+            }
             "affected_bindings" => {
-                adv.affected_bindings = self.strings(value).ok_or(at("a list of strings such as [ \"Module.function\" ]"))?
+                adv.affected_bindings = self
+                    .strings(value)
+                    .ok_or(at("a list of strings such as [ \"Module.function\" ]"))?
             }
             _ => {}
         }
@@ -179,7 +239,9 @@ impl HeaderReader<'_> {
     }
 
     fn string(&self, value: &Value) -> Option<Spanned<String>> {
-        value.as_str().map(|s| Spanned::new(s.to_owned(), self.span(value.span)))
+        value
+            .as_str()
+            .map(|s| Spanned::new(s.to_owned(), self.span(value.span)))
     }
 
     /// An identifier, or a string holding one.
@@ -212,21 +274,31 @@ impl HeaderReader<'_> {
                                     or a list of them";
         let one = |v: &'v Value| -> Result<Affected, Mismatch<'v>> {
             match &v.kind {
-                ValueKind::String(_) => Ok(Affected { package: self.string(v).ok_or((EXPECTED, v))?, constraint: None }),
-                ValueKind::Option(package, formula) if matches!(package.kind, ValueKind::String(_)) => {
+                ValueKind::String(_) => Ok(Affected {
+                    package: self.string(v).ok_or((EXPECTED, v))?,
+                    constraint: None,
+                }),
+                ValueKind::Option(package, formula)
+                    if matches!(package.kind, ValueKind::String(_)) =>
+                {
                     let package = self.string(package).ok_or((EXPECTED, v))?;
                     let constraint = match formula.value.as_slice() {
                         [single] => self.constraint(single)?,
                         [_, second, ..] => return Err((CONSTRAINT_ONE, second)),
                         [] => return Err((CONSTRAINT, v)),
                     };
-                    Ok(Affected { package, constraint: Some(constraint) })
+                    Ok(Affected {
+                        package,
+                        constraint: Some(constraint),
+                    })
                 }
                 _ => Err((EXPECTED, v)),
             }
         };
         match &value.kind {
-            ValueKind::List(items) if !items.value.is_empty() => items.value.iter().map(one).collect(),
+            ValueKind::List(items) if !items.value.is_empty() => {
+                items.value.iter().map(one).collect()
+            }
             ValueKind::List(_) => Err((EXPECTED, value)),
             _ => one(value).map(|a| vec![a]),
         }
@@ -237,7 +309,9 @@ impl HeaderReader<'_> {
         let kind = match &value.kind {
             ValueKind::PrefixRelop(op, version) => ConstraintKind::Atom {
                 op: Spanned::new(op.value, self.span(op.span)),
-                version: self.string(version).ok_or((CONSTRAINT_VERSION, &**version))?,
+                version: self
+                    .string(version)
+                    .ok_or((CONSTRAINT_VERSION, &**version))?,
             },
             ValueKind::Logop(op, a, b) => {
                 let (a, b) = (Box::new(self.constraint(a)?), Box::new(self.constraint(b)?));
@@ -256,7 +330,10 @@ impl HeaderReader<'_> {
     }
 
     /// `[kind "text"]` or `[kind "text" extra]`: the list's items.
-    fn tagged<'v>(&self, value: &'v Value) -> Option<(Spanned<String>, Spanned<String>, &'v [Value])> {
+    fn tagged<'v>(
+        &self,
+        value: &'v Value,
+    ) -> Option<(Spanned<String>, Spanned<String>, &'v [Value])> {
         let ValueKind::List(items) = &value.kind else {
             return None;
         };
@@ -281,24 +358,34 @@ impl HeaderReader<'_> {
     }
 
     fn events<'v>(&self, value: &'v Value) -> Result<Vec<EventRange>, Mismatch<'v>> {
-        const EXPECTED: Expected = "a list of ranges such as [ [ git \"https://repo\" [ [fixed \"<commit>\"] ] ] ]";
+        const EXPECTED: Expected =
+            "a list of ranges such as [ [ git \"https://repo\" [ [fixed \"<commit>\"] ] ] ]";
         const EVENT: Expected = "an event such as [fixed \"<commit>\"]";
         let ranges = self.entries(value).ok_or((EXPECTED, value))?;
         ranges
             .iter()
             .map(|range| {
                 let (kind, repo, rest) = self.tagged(range).ok_or((EXPECTED, range))?;
-                let [events] = rest else { return Err((EXPECTED, range)) };
+                let [events] = rest else {
+                    return Err((EXPECTED, range));
+                };
                 let events = self
                     .entries(events)
                     .ok_or((EXPECTED, events))?
                     .iter()
                     .map(|event| match self.tagged(event) {
-                        Some((kind, value, [])) => Ok(Event { kind: kind.map(|k| EventKind::new(&k)), value }),
+                        Some((kind, value, [])) => Ok(Event {
+                            kind: kind.map(|k| EventKind::new(&k)),
+                            value,
+                        }),
                         _ => Err((EVENT, event)),
                     })
                     .collect::<Result<_, _>>()?;
-                Ok(EventRange { kind: kind.map(|k| RangeKind::new(&k)), repo, events })
+                Ok(EventRange {
+                    kind: kind.map(|k| RangeKind::new(&k)),
+                    repo,
+                    events,
+                })
             })
             .collect()
     }
@@ -310,7 +397,10 @@ impl HeaderReader<'_> {
             .ok_or((EXPECTED, value))?
             .iter()
             .map(|entry| match self.tagged(entry) {
-                Some((kind, url, [])) => Ok(Reference { kind: kind.map(|k| ReferenceKind::new(&k)), url }),
+                Some((kind, url, [])) => Ok(Reference {
+                    kind: kind.map(|k| ReferenceKind::new(&k)),
+                    url,
+                }),
                 _ => Err((ENTRY, entry)),
             })
             .collect()
@@ -318,7 +408,8 @@ impl HeaderReader<'_> {
 
     fn credits<'v>(&self, value: &'v Value) -> Result<Vec<Credit>, Mismatch<'v>> {
         const EXPECTED: Expected = "a list of credits such as [ [reporter \"Name\"] ]";
-        const ENTRY: Expected = "a credit such as [reporter \"Name\"] or [reporter \"Name\" [ \"mailto:…\" ]]";
+        const ENTRY: Expected =
+            "a credit such as [reporter \"Name\"] or [reporter \"Name\" [ \"mailto:…\" ]]";
         self.entries(value)
             .ok_or((EXPECTED, value))?
             .iter()
@@ -329,7 +420,11 @@ impl HeaderReader<'_> {
                     [contacts] => self.strings(contacts).ok_or((ENTRY, contacts))?,
                     _ => return Err((ENTRY, entry)),
                 };
-                Ok(Credit { kind: kind.map(|k| CreditKind::new(&k)), name, contacts })
+                Ok(Credit {
+                    kind: kind.map(|k| CreditKind::new(&k)),
+                    name,
+                    contacts,
+                })
             })
             .collect()
     }

@@ -19,7 +19,10 @@ pub fn find_advisories(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => Error::NotFound { path: path.clone() },
-            _ => Error::Read { path: path.clone(), source },
+            _ => Error::Read {
+                path: path.clone(),
+                source,
+            },
         })?;
         if metadata.is_dir() {
             walk(path, &mut found)?;
@@ -33,7 +36,10 @@ pub fn find_advisories(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let read_error = |source| Error::Read { path: dir.to_path_buf(), source };
+    let read_error = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(read_error)?
         .collect::<std::io::Result<Vec<_>>>()
@@ -43,7 +49,10 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let path = entry.path();
-        let file_type = entry.file_type().map_err(|source| Error::Read { path: path.clone(), source })?;
+        let file_type = entry.file_type().map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
         if file_type.is_dir() {
             if !name.starts_with('.') {
                 walk(&path, found)?;
@@ -57,24 +66,37 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Reads a file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    String::from_utf8(bytes).map_err(|_| Error::NotText { path: path.to_path_buf() })
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| Error::NotText {
+        path: path.to_path_buf(),
+    })
 }
 
 /// Replaces the content of `path` with `text` atomically: the text goes to a temporary
 /// file in the same directory, which is then renamed over `path`. An interrupted run
 /// leaves either the old or the new file. The file's permissions are kept.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let write_error = |source| Error::Write { path: path.to_path_buf(), source };
+    let write_error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new().prefix(".osec-fmt-").tempfile_in(dir).map_err(write_error)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".osec-fmt-")
+        .tempfile_in(dir)
+        .map_err(write_error)?;
     temp.write_all(text.as_bytes()).map_err(write_error)?;
     temp.as_file().sync_all().map_err(write_error)?;
     if let Ok(metadata) = std::fs::metadata(path) {
-        temp.as_file().set_permissions(metadata.permissions()).map_err(write_error)?;
+        temp.as_file()
+            .set_permissions(metadata.permissions())
+            .map_err(write_error)?;
     }
     temp.persist(path).map_err(|err| write_error(err.error))?;
     Ok(())
@@ -95,7 +117,10 @@ mod tests {
         std::fs::write(root.join("advisories/2026/README.md"), "").unwrap();
         std::fs::write(root.join("advisories/.git/OSEC-2026-09.md"), "").unwrap();
         let found = find_advisories(&[root.to_path_buf()]).unwrap();
-        let names: Vec<_> = found.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap())
+            .collect();
         assert_eq!(names, ["OSEC-2026-01.md", "OSEC-2026-02.md"]);
     }
 

@@ -595,7 +595,10 @@ mod tests {
         let expand = |text: &str| expand_string(text, &env, Some(""));
         assert_eq!(expand("%{os}%-%{arch}%").as_deref(), Some("linux-"));
         assert_eq!(expand("100%%").as_deref(), Some("100%"));
-        assert_eq!(expand("%{flag?yes:no}%/%{off?yes:no}%/%{none?yes:no}%").as_deref(), Some("yes/no/no"));
+        assert_eq!(
+            expand("%{flag?yes:no}%/%{off?yes:no}%/%{none?yes:no}%").as_deref(),
+            Some("yes/no/no")
+        );
         // Unclosed interpolations stay as written.
         assert_eq!(expand("a%{os").as_deref(), Some("a%{os"));
         assert_eq!(expand("%{os\n}%").as_deref(), Some("%{os\n}%"));
@@ -608,7 +611,9 @@ mod tests {
     #[test]
     fn resolves_package_variables_and_enable() {
         let env = |scope: VariableScope<'_>, variable: &str| match (scope, variable) {
-            (VariableScope::Package(name), "installed") => Some(VariableValue::Bool(name.as_str() == "lwt")),
+            (VariableScope::Package(name), "installed") => {
+                Some(VariableValue::Bool(name.as_str() == "lwt"))
+            }
             (VariableScope::SelfPackage, "version") => Some(VariableValue::String("1.2".into())),
             _ => None,
         };
@@ -634,9 +639,18 @@ mod tests {
 
     #[test]
     fn prints_filters_in_opam_syntax() {
-        for text in [r#"os = "linux" & !(arch = "arm32" | ?x)"#, "a | b & c", "!(a & b)", r#"(a | b) & "x" < y"#] {
+        for text in [
+            r#"os = "linux" & !(arch = "arm32" | ?x)"#,
+            "a | b & c",
+            "!(a & b)",
+            r#"(a | b) & "x" < y"#,
+        ] {
             let printed = filter(text).to_string();
-            assert_eq!(filter(&printed), filter(text), "{text} printed as {printed}");
+            assert_eq!(
+                filter(&printed),
+                filter(text),
+                "{text} printed as {printed}"
+            );
         }
     }
 }

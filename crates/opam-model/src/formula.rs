@@ -279,9 +279,7 @@ impl Formula<VersionConstraint> {
         let values = match file.items.as_slice() {
             [item] => match &item.kind {
                 ItemKind::Variable(_, value) => match &value.kind {
-                    ValueKind::Option(package, values)
-                        if matches!(&package.kind, ValueKind::String(p) if p == b"p") =>
-                    {
+                    ValueKind::Option(package, values) if matches!(&package.kind, ValueKind::String(p) if p == b"p") => {
                         Some(values)
                     }
                     _ => None,
@@ -679,10 +677,10 @@ struct FlagEnvironment<'a> {
 
 impl Environment for FlagEnvironment<'_> {
     fn lookup(&self, scope: VariableScope<'_>, variable: &str) -> Option<VariableValue> {
-        if scope == VariableScope::Global {
-            if let Some(flag) = self.flags.lookup(variable) {
-                return Some(VariableValue::Bool(flag));
-            }
+        if scope == VariableScope::Global
+            && let Some(flag) = self.flags.lookup(variable)
+        {
+            return Some(VariableValue::Bool(flag));
         }
         self.env.lookup(scope, variable)
     }
@@ -711,14 +709,19 @@ mod tests {
     }
 
     /// The repository of the notes' §2.4, whose results were verified with opam 2.1.2.
-    const NOTES_VERSIONS: &[&str] = &["0.9", "1.0~beta", "1.0", "1.5", "2.0~rc1", "2.0", "2.1", "3.0", "10"];
+    const NOTES_VERSIONS: &[&str] = &[
+        "0.9", "1.0~beta", "1.0", "1.5", "2.0~rc1", "2.0", "2.1", "3.0", "10",
+    ];
 
     #[test]
     fn selects_the_versions_of_the_notes_examples() {
         let cases: &[(&str, &[&str])] = &[
             (r#">= "1.0" & < "2.0""#, &["1.0", "1.5", "2.0~rc1"]),
             (r#"{< "1.0" | >= "3.0"}"#, &["0.9", "1.0~beta", "3.0", "10"]),
-            (r#"!(>= "1.0" & < "2.0")"#, &["0.9", "1.0~beta", "2.0", "2.1", "3.0", "10"]),
+            (
+                r#"!(>= "1.0" & < "2.0")"#,
+                &["0.9", "1.0~beta", "2.0", "2.1", "3.0", "10"],
+            ),
             (r#">= "1.0" & (< "1.5" | = "10")"#, &["1.0", "10"]),
             (r#"> "2.0~~" & < "2.0""#, &["2.0~rc1"]),
             (r#">= "2.0~""#, &["2.0~rc1", "2.0", "2.1", "3.0", "10"]),
@@ -727,16 +730,33 @@ mod tests {
             ("  { }  ", NOTES_VERSIONS),
         ];
         for (constraint, expected) in cases {
-            assert_eq!(&versions_matching(constraint, NOTES_VERSIONS), expected, "{constraint}");
+            assert_eq!(
+                &versions_matching(constraint, NOTES_VERSIONS),
+                expected,
+                "{constraint}"
+            );
         }
     }
 
     #[test]
     fn reads_an_advisory_affected_field() {
-        let affected = PackageConstraint::from_value(&value_of(r#""ocaml" {< "4.14.3" | (>= "5" & < "5.4.1")}"#)).unwrap();
+        let affected = PackageConstraint::from_value(&value_of(
+            r#""ocaml" {< "4.14.3" | (>= "5" & < "5.4.1")}"#,
+        ))
+        .unwrap();
         assert_eq!(affected.name.as_str(), "ocaml");
-        for (package, expected) in [("ocaml.4.14.2", true), ("ocaml.4.14.3", false), ("ocaml.5.4.0", true), ("ocaml.5.4.1", false), ("dune.1", false)] {
-            assert_eq!(affected.matches(&Package::parse(package).unwrap()), expected, "{package}");
+        for (package, expected) in [
+            ("ocaml.4.14.2", true),
+            ("ocaml.4.14.3", false),
+            ("ocaml.5.4.0", true),
+            ("ocaml.5.4.1", false),
+            ("dune.1", false),
+        ] {
+            assert_eq!(
+                affected.matches(&Package::parse(package).unwrap()),
+                expected,
+                "{package}"
+            );
         }
     }
 
@@ -755,7 +775,10 @@ mod tests {
             message(r#">= "1 0""#),
             "invalid constraint \">= \\\"1 0\\\"\" at column 4: invalid version \"1 0\" at column 2: invalid character ' ': a version may only contain ASCII letters, digits and `-_+.~`"
         );
-        assert!(message(r#">= "1.0" &"#).starts_with("invalid constraint \">= \\\"1.0\\\" &\" at column"));
+        assert!(
+            message(r#">= "1.0" &"#)
+                .starts_with("invalid constraint \">= \\\"1.0\\\" &\" at column")
+        );
         assert!(message("with-test").contains("expected a version constraint"));
         assert!(message(r#"{>= "1"} {< "2"}"#).contains("with or without braces"));
         let injected = message(r#">= "1"} y: {"#);
@@ -764,12 +787,20 @@ mod tests {
 
     #[test]
     fn negation_is_pushed_down_to_constraints_and_filters() {
-        let formula = FilteredFormula::from_values(std::slice::from_ref(&value_of(r#"!(>= "1.0" & with-test)"#))).unwrap();
+        let formula = FilteredFormula::from_values(std::slice::from_ref(&value_of(
+            r#"!(>= "1.0" & with-test)"#,
+        )))
+        .unwrap();
         let expected = Formula::Block(Box::new(Formula::Or(
-            Box::new(Formula::Atom(FilteredConstraint::Constraint(RelOp::Lt, Filter::String("1.0".into())))),
-            Box::new(Formula::Atom(FilteredConstraint::Filter(Filter::Not(Box::new(Filter::Ident(
-                crate::filter::FilterIdent::parse("with-test").unwrap(),
-            )))))),
+            Box::new(Formula::Atom(FilteredConstraint::Constraint(
+                RelOp::Lt,
+                Filter::String("1.0".into()),
+            ))),
+            Box::new(Formula::Atom(FilteredConstraint::Filter(Filter::Not(
+                Box::new(Filter::Ident(
+                    crate::filter::FilterIdent::parse("with-test").unwrap(),
+                )),
+            )))),
         )));
         assert_eq!(formula, expected);
     }
@@ -777,10 +808,17 @@ mod tests {
     #[test]
     fn depends_is_a_conjunction_and_depopts_a_disjunction() {
         let value = value_of(r#"["a" "b" {>= "1"}]"#);
-        assert!(matches!(DependencyFormula::from_value(&value, Junction::And).unwrap(), Formula::And(..)));
-        assert!(matches!(DependencyFormula::from_value(&value, Junction::Or).unwrap(), Formula::Or(..)));
+        assert!(matches!(
+            DependencyFormula::from_value(&value, Junction::And).unwrap(),
+            Formula::And(..)
+        ));
+        assert!(matches!(
+            DependencyFormula::from_value(&value, Junction::Or).unwrap(),
+            Formula::Or(..)
+        ));
         // A single dependency may stand without brackets.
-        let single = DependencyFormula::from_value(&value_of(r#""a" {build}"#), Junction::And).unwrap();
+        let single =
+            DependencyFormula::from_value(&value_of(r#""a" {build}"#), Junction::And).unwrap();
         assert_eq!(single.atoms().len(), 1);
     }
 
@@ -795,11 +833,20 @@ mod tests {
         assert!(!resolved.matches(&a));
         assert!(resolved.matches(&b));
         assert!(!resolved.matches(&Package::parse("b.1").unwrap()));
-        let with_test = resolved_with(&formula, DependencyFlags { test: true, ..DependencyFlags::default() });
+        let with_test = resolved_with(
+            &formula,
+            DependencyFlags {
+                test: true,
+                ..DependencyFlags::default()
+            },
+        );
         assert!(with_test.matches(&a));
     }
 
-    fn resolved_with(formula: &DependencyFormula, flags: DependencyFlags) -> Formula<PackageConstraint> {
+    fn resolved_with(
+        formula: &DependencyFormula,
+        flags: DependencyFlags,
+    ) -> Formula<PackageConstraint> {
         formula.filter_deps(&flags, &GlobalEnvironment::default(), false)
     }
 
@@ -818,13 +865,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed_dependencies_with_their_span() {
-        let err = DependencyFormula::from_value(&value_of(r#"["a" b]"#), Junction::And).unwrap_err();
+        let err =
+            DependencyFormula::from_value(&value_of(r#"["a" b]"#), Junction::And).unwrap_err();
         let Error::Formula(FormulaError { span, message }) = err else {
             panic!("{err}");
         };
         assert_eq!((span.start, span.end), (8, 9));
         assert!(message.starts_with("expected a dependency"), "{message}");
-        let err = DependencyFormula::from_value(&value_of(r#"["a" {>= "1 0"}]"#), Junction::And).unwrap_err();
+        let err = DependencyFormula::from_value(&value_of(r#"["a" {>= "1 0"}]"#), Junction::And)
+            .unwrap_err();
         assert!(err.to_string().contains("invalid character ' '"), "{err}");
     }
 
@@ -832,7 +881,10 @@ mod tests {
     fn dnf_distributes_and_over_or() {
         let atom = |n: u8| Formula::Atom(n);
         let f = Formula::And(
-            Box::new(Formula::Block(Box::new(Formula::Or(Box::new(atom(1)), Box::new(atom(2)))))),
+            Box::new(Formula::Block(Box::new(Formula::Or(
+                Box::new(atom(1)),
+                Box::new(atom(2)),
+            )))),
             Box::new(atom(3)),
         );
         let dnf = f.to_dnf();

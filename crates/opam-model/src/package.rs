@@ -100,3 +100,54 @@ mod tests {
         assert_eq!(shown, ["a.1~rc", "a.9", "a.10", "b.1"]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use crate::error::Error;
+    use crate::formula::VersionFormula;
+    use crate::{Package, PackageName, Version};
+
+    fn offset_within(result: Result<(), Error>, text: &str) -> bool {
+        match result {
+            Err(Error::InvalidText(invalid)) => {
+                invalid.offset <= text.len() && invalid.text == text
+            }
+            Err(_) => false,
+            Ok(()) => true,
+        }
+    }
+
+    proptest! {
+        /// Any text gives a value or an error quoting the text with a position in it.
+        #[test]
+        fn parsers_never_panic_and_point_into_the_text(text in "\\PC{0,24}") {
+            prop_assert!(offset_within(Version::parse(&text).map(drop), &text));
+            prop_assert!(offset_within(PackageName::parse(&text).map(drop), &text));
+            prop_assert!(offset_within(Package::parse(&text).map(drop), &text));
+            prop_assert!(offset_within(VersionFormula::parse_text(&text).map(drop), &text));
+        }
+
+        #[test]
+        fn constraint_texts_from_opam_tokens_never_panic(
+            tokens in proptest::collection::vec(
+                prop_oneof![
+                    Just(">="), Just("<"), Just("="), Just("!="), Just("&"), Just("|"), Just("!"),
+                    Just("("), Just(")"), Just("{"), Just("}"), Just("\"1.0\""), Just("\"2~rc\""),
+                    Just("x"), Just("\"a b\""), Just("#"), Just("\n"),
+                ],
+                0..12,
+            )
+        ) {
+            let text = tokens.join(" ");
+            prop_assert!(offset_within(VersionFormula::parse_text(&text).map(drop), &text));
+        }
+
+        #[test]
+        fn displayed_packages_parse_back(name in "[a-z][a-z0-9_+-]{0,8}", version in "[0-9a-z~+._-]{1,8}") {
+            let package = Package::parse(&format!("{name}.{version}")).unwrap();
+            prop_assert_eq!(Package::parse(&package.to_string()).unwrap(), package);
+        }
+    }
+}

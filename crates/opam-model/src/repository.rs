@@ -12,6 +12,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use crate::definition::PackageDefinition;
 use crate::error::Error;
 use crate::formula::VersionFormula;
@@ -83,7 +85,19 @@ impl Repository {
         let mut repository = Repository::empty(root);
         let packages = root.join("packages");
         fs::metadata(&packages).map_err(|source| io_error(&packages, source))?;
-        repository.index_directory(root, &packages)?;
+        let top = subdirectories(&packages)?;
+        let found: Vec<Vec<(PathBuf, PathBuf)>> = top
+            .par_iter()
+            .map(|dir| find_package_dirs(dir))
+            .collect::<Result<_, _>>()?;
+        for (dir, opam) in found.into_iter().flatten() {
+            let relative_dir = dir.strip_prefix(root).unwrap_or(&dir);
+            if let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str()) {
+                let package_dir = package_dir.to_owned();
+                let path = relative_dir.join("opam");
+                repository.add(&package_dir, path, OpamSource::File(opam));
+            }
+        }
         Ok(repository)
     }
 
@@ -194,36 +208,6 @@ impl Repository {
         }
     }
 
-    fn index_directory(&mut self, root: &Path, dir: &Path) -> Result<(), Error> {
-        let mut subdirectories = Vec::new();
-        let mut has_opam_file = false;
-        for entry in fs::read_dir(dir).map_err(|source| io_error(dir, source))? {
-            let entry = entry.map_err(|source| io_error(dir, source))?;
-            let file_type = entry
-                .file_type()
-                .map_err(|source| io_error(&entry.path(), source))?;
-            if file_type.is_dir() {
-                subdirectories.push(entry.path());
-            } else if entry.file_name() == "opam" {
-                has_opam_file = true;
-            }
-        }
-        let relative_dir = dir.strip_prefix(root).unwrap_or(dir);
-        if has_opam_file {
-            if let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str()) {
-                let package_dir = package_dir.to_owned();
-                let path = relative_dir.join("opam");
-                self.add(&package_dir, path, OpamSource::File(dir.join("opam")));
-                return Ok(());
-            }
-        }
-        subdirectories.sort();
-        for sub in subdirectories {
-            self.index_directory(root, &sub)?;
-        }
-        Ok(())
-    }
-
     fn index_git_tree(
         &mut self,
         git: &gix::Repository,
@@ -241,13 +225,13 @@ impl Repository {
                 opam_blob = Some(entry.oid.to_owned());
             }
         }
-        if let Some(blob) = opam_blob {
-            if let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str()) {
-                let package_dir = package_dir.to_owned();
-                let path = relative_dir.join("opam");
-                self.add(&package_dir, path, OpamSource::GitBlob(blob));
-                return Ok(());
-            }
+        if let Some(blob) = opam_blob
+            && let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str())
+        {
+            let package_dir = package_dir.to_owned();
+            let path = relative_dir.join("opam");
+            self.add(&package_dir, path, OpamSource::GitBlob(blob));
+            return Ok(());
         }
         for (name, oid) in subtrees {
             self.index_git_tree(git, oid, relative_dir.join(name))?;
@@ -409,6 +393,37 @@ impl Repository {
     }
 }
 
+/// The subdirectories of `dir`, sorted.
+fn subdirectories(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|source| io_error(dir, source))? {
+        let entry = entry.map_err(|source| io_error(dir, source))?;
+        let file_type = entry
+            .file_type()
+            .map_err(|source| io_error(&entry.path(), source))?;
+        if file_type.is_dir() {
+            found.push(entry.path());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The package directories at or under `dir`, with their opam files: a directory
+/// holding a file `opam` is a package directory and is not searched further (its
+/// `files/` are not packages); other directories are searched.
+fn find_package_dirs(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
+    let opam = dir.join("opam");
+    if fs::metadata(&opam).is_ok_and(|m| m.is_file()) {
+        return Ok(vec![(dir.to_owned(), opam)]);
+    }
+    let mut found = Vec::new();
+    for sub in subdirectories(dir)? {
+        found.extend(find_package_dirs(&sub)?);
+    }
+    Ok(found)
+}
+
 fn io_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
         path: path.to_owned(),
@@ -458,10 +473,20 @@ impl RepositoryStack {
 
     /// The versions of `name` in any layer, in opam's order, each once.
     pub fn versions(&self, name: &PackageName) -> Vec<&Version> {
-        let mut versions: Vec<&Version> =
-            self.layers.iter().flat_map(|r| r.versions(name)).collect();
-        versions.sort();
-        versions.dedup();
+        let mut layers_with_name = 0;
+        let mut versions: Vec<&Version> = Vec::new();
+        for layer in &self.layers {
+            if let Some(of_layer) = layer.packages.get(name) {
+                layers_with_name += 1;
+                versions.extend(of_layer.keys());
+            }
+        }
+        // Each layer's versions are already in order; merging is only needed when
+        // several layers have the package.
+        if layers_with_name > 1 {
+            versions.sort();
+            versions.dedup();
+        }
         versions
     }
 

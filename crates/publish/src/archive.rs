@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(zip_a, zip_archive(&b).unwrap());
         let mut archive = zip::ZipArchive::new(Cursor::new(zip_a)).unwrap();
         let names: Vec<String> = (0..archive.len())
-            .map(|i| archive.by_index(i).unwrap().name().to_owned())
+            .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
             .collect();
         assert_eq!(names, ["OSEC-2026-01.json", "OSEC-2026-02.json"]);
         let entry = archive.by_index(0).unwrap();

@@ -7,7 +7,7 @@
 //! when its bytes change, reporting records whose advisory disappeared (never removing
 //! them), and the osv.dev layout of `all.zip` and `modified_id.csv`.
 //! **Does not own:** the conversion of an advisory to OSV (crate `advisory`,
-//! [`advisory::to_osv`]), the OSV model and its JSON writer (crate `osv`), reading
+//! [`advisory::to_osv()`]), the OSV model and its JSON writer (crate `osv`), reading
 //! opam repositories (crate `opam-model`), progress bars and printing (the `osec`
 //! binary, through [`Progress`]).
 //!

@@ -6,23 +6,28 @@
 //! UTF-8, and leaves `+` alone (it is not a space in a package URL).
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt;
 
 /// A byte written as itself in a canonical component.
 fn is_kept(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_' | b'~' | b':')
 }
 
-/// Appends `text` percent-encoded to `out`.
-pub(crate) fn encode_into(out: &mut String, text: &str) {
-    for byte in text.bytes() {
-        if is_kept(byte) {
-            out.push(char::from(byte));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{byte:02X}");
-        }
+/// Writes `text` percent-encoded to `out`, kept bytes in runs.
+pub(crate) fn encode_into<W: fmt::Write>(out: &mut W, text: &str) -> fmt::Result {
+    let mut rest = text.as_bytes();
+    loop {
+        let kept = rest.iter().position(|b| !is_kept(*b)).unwrap_or(rest.len());
+        let (run, after) = rest.split_at(kept);
+        // Kept bytes are ASCII, so a run of them is always a `str`.
+        out.write_str(std::str::from_utf8(run).unwrap_or_default())?;
+        let Some((byte, after)) = after.split_first() else {
+            break;
+        };
+        write!(out, "%{byte:02X}")?;
+        rest = after;
     }
+    Ok(())
 }
 
 /// Why a component could not be percent-decoded.
@@ -81,7 +86,7 @@ mod tests {
 
     fn encode(text: &str) -> String {
         let mut out = String::new();
-        encode_into(&mut out, text);
+        encode_into(&mut out, text).unwrap();
         out
     }
 

@@ -70,6 +70,9 @@ pub enum ErrorKind {
     DuplicateQualifierKey,
     /// A qualifier has no `=`.
     QualifierWithoutEquals,
+    /// Both a version and the `vers` qualifier (a version range), which
+    /// Annex B makes mutually exclusive.
+    VersionAndVers,
     /// The type requires a namespace and there is none.
     NamespaceRequired,
     /// The type prohibits a namespace and there is one.

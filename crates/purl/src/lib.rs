@@ -51,7 +51,8 @@
 //! The official test suite (586 cases, purl-spec `16f3d0e`, vendored in
 //! `tests/data/`) runs in `tests/it/conformance.rs`: every case passes except
 //! two that contradict other cases of the suite (purl-spec issues #942 and
-//! #952), listed there with the reason.
+//! #952), listed there with the reason. `tests/it/corpus.rs` turns every
+//! package of opam-repository and its archive into a package URL and back.
 //!
 //! # Features
 //!
@@ -66,8 +67,9 @@
 //! - [`Purl::parse`] rejects uppercase qualifier keys, as the standard
 //!   requires; [`Purl::parse_lenient`] lowercases them. The scheme is
 //!   accepted in any case (`PKG:` → `pkg:`).
-//! - Qualifier values are opaque: `repository_url`, `checksum` and the other
-//!   standard keys are not checked beyond the generic syntax.
+//! - Qualifier values are opaque: `repository_url`, `checksum`, `vers` and
+//!   the other standard keys are not checked beyond the generic syntax (the
+//!   one check is Annex B's: `vers` and a version exclude each other).
 
 mod encoding;
 mod error;

@@ -117,45 +117,45 @@ impl FromStr for Purl {
 
 impl fmt::Display for Purl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::with_capacity(self.name.len() + 16);
-        out.push_str("pkg:");
-        out.push_str(&self.package_type);
-        out.push('/');
+        f.write_str("pkg:")?;
+        f.write_str(&self.package_type)?;
+        f.write_str("/")?;
         if let Some(namespace) = &self.namespace {
-            encode_segments(&mut out, namespace);
-            out.push('/');
+            encode_segments(f, namespace)?;
+            f.write_str("/")?;
         }
         if rules::name_is_path(&self.package_type) {
-            encode_segments(&mut out, &self.name);
+            encode_segments(f, &self.name)?;
         } else {
-            encode_into(&mut out, &self.name);
+            encode_into(f, &self.name)?;
         }
         if let Some(version) = &self.version {
-            out.push('@');
-            encode_into(&mut out, version);
+            f.write_str("@")?;
+            encode_into(f, version)?;
         }
         for (index, (key, value)) in self.qualifiers.iter().enumerate() {
-            out.push(if index == 0 { '?' } else { '&' });
-            out.push_str(key);
-            out.push('=');
-            encode_into(&mut out, value);
+            f.write_str(if index == 0 { "?" } else { "&" })?;
+            f.write_str(key)?;
+            f.write_str("=")?;
+            encode_into(f, value)?;
         }
         if let Some(subpath) = &self.subpath {
-            out.push('#');
-            encode_segments(&mut out, subpath);
+            f.write_str("#")?;
+            encode_segments(f, subpath)?;
         }
-        f.write_str(&out)
+        Ok(())
     }
 }
 
 /// Encodes each `/`-separated segment, keeping the `/` between them.
-fn encode_segments(out: &mut String, segments: &str) {
+fn encode_segments(out: &mut fmt::Formatter<'_>, segments: &str) -> fmt::Result {
     for (index, segment) in segments.split('/').enumerate() {
         if index > 0 {
-            out.push('/');
+            out.write_str("/")?;
         }
-        encode_into(out, segment);
+        encode_into(out, segment)?;
     }
+    Ok(())
 }
 
 /// The qualifiers of a package URL: unique keys, sorted, non-empty values.

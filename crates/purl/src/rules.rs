@@ -57,6 +57,14 @@ pub(crate) fn apply(parts: Parts) -> Result<Purl, Error> {
         mut subpath,
     } = parts;
     let qualifiers = Qualifiers::from_unique_pairs(qualifiers);
+    if let (Some(_), Some(range)) = (&version, qualifiers.get("vers")) {
+        return Err(Error::new(
+            ErrorKind::VersionAndVers,
+            Component::Qualifiers,
+            range,
+            "the `vers` qualifier (a version range) excludes a version: keep one of them",
+        ));
+    }
 
     if let Some(definition) = type_definition(&package_type) {
         if name_is_path(&package_type) {
@@ -112,9 +120,7 @@ pub(crate) fn apply(parts: Parts) -> Result<Purl, Error> {
                             ErrorKind::TypeRule,
                             Component::Name,
                             name,
-                            format!(
-                                "a {package_type} name must not contain `{forbidden}` (use the distribution name, such as `URI-PackageURL`)"
-                            ),
+                            format!("a {package_type} name must not contain `{forbidden}`"),
                         ));
                     }
                 }

@@ -116,7 +116,10 @@ impl Rule {
 
     /// The rule with this code (`ADV005`) or name (`unknown-field`).
     pub fn find(code_or_name: &str) -> Option<Rule> {
-        Rule::ALL.iter().copied().find(|r| r.code() == code_or_name || r.name() == code_or_name)
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code() == code_or_name || r.name() == code_or_name)
     }
 
     /// The first line of the documentation's "What it checks" section: a one-line
@@ -149,7 +152,11 @@ mod tests {
     fn every_doc_has_the_four_headings() {
         for rule in Rule::ALL {
             for heading in ["## What it checks", "## Why", "## Example", "## Fix"] {
-                assert!(rule.doc().contains(heading), "{} lacks {heading}", rule.code());
+                assert!(
+                    rule.doc().contains(heading),
+                    "{} lacks {heading}",
+                    rule.code()
+                );
             }
             assert!(!rule.summary().is_empty(), "{}", rule.code());
         }

@@ -39,7 +39,13 @@ pub struct Finding {
 impl Finding {
     /// A finding of `rule` at `span`.
     pub fn new(rule: Rule, span: Span, message: impl Into<String>) -> Finding {
-        Finding { rule, span, message: message.into(), help: None, related: None }
+        Finding {
+            rule,
+            span,
+            message: message.into(),
+            help: None,
+            related: None,
+        }
     }
 
     /// The same finding with a help line.
@@ -90,7 +96,10 @@ impl std::fmt::Debug for LintOptions<'_> {
 impl LintOptions<'_> {
     /// Options for a run now, without repositories.
     pub fn now() -> LintOptions<'static> {
-        LintOptions { now: Timestamp::now(), packages: None }
+        LintOptions {
+            now: Timestamp::now(),
+            packages: None,
+        }
     }
 }
 
@@ -132,17 +141,28 @@ impl FileContext<'_> {
 pub fn lint_source(path: &Path, source: String, options: &LintOptions<'_>) -> FileReport {
     let parsed = parse(&source);
     let mut findings = parsed.findings.clone();
-    let context = FileContext { path, parsed: &parsed, options };
+    let context = FileContext {
+        path,
+        parsed: &parsed,
+        options,
+    };
     rules::check_file(&context, &mut findings);
     sort_findings(&mut findings);
-    FileReport { path: path.to_path_buf(), source, advisory: parsed.advisory, findings }
+    FileReport {
+        path: path.to_path_buf(),
+        source,
+        advisory: parsed.advisory,
+        findings,
+    }
 }
 
 /// Checks a set of advisory files, including the rules across files (duplicate IDs).
 /// Reports come back in the order of `files`.
 pub fn lint_files(files: Vec<(PathBuf, String)>, options: &LintOptions<'_>) -> Vec<FileReport> {
-    let mut reports: Vec<FileReport> =
-        files.into_iter().map(|(path, source)| lint_source(&path, source, options)).collect();
+    let mut reports: Vec<FileReport> = files
+        .into_iter()
+        .map(|(path, source)| lint_source(&path, source, options))
+        .collect();
     rules::duplicate_id::check(&mut reports);
     for report in &mut reports {
         sort_findings(&mut report.findings);
@@ -151,7 +171,9 @@ pub fn lint_files(files: Vec<(PathBuf, String)>, options: &LintOptions<'_>) -> V
 }
 
 fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message)));
+    findings.sort_by(|a, b| {
+        (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
+    });
 }
 
 /// Totals of a run.

@@ -30,7 +30,11 @@ impl Finding {
             severity,
             message: self.message.clone(),
             primary: Label::new(self.span, self.rule.name()),
-            secondary: self.related.iter().map(|(span, label)| Label::new(*span, label.clone())).collect(),
+            secondary: self
+                .related
+                .iter()
+                .map(|(span, label)| Label::new(*span, label.clone()))
+                .collect(),
             help: self.help.clone(),
         }
     }
@@ -43,8 +47,19 @@ impl Rule {
             Level::Error => Severity::Error,
             Level::Warning => Severity::Warning,
         };
-        let fix = self.doc().split("## Fix").nth(1).map(str::trim).unwrap_or("");
-        diagnostic::Rule { code: self.code(), name: self.name(), severity, summary: self.summary(), help: fix }
+        let fix = self
+            .doc()
+            .split("## Fix")
+            .nth(1)
+            .map(str::trim)
+            .unwrap_or("");
+        diagnostic::Rule {
+            code: self.code(),
+            name: self.name(),
+            severity,
+            summary: self.summary(),
+            help: fix,
+        }
     }
 }
 
@@ -64,7 +79,8 @@ pub fn render(reports: &[FileReport], format: OutputFormat) -> String {
 fn render_text(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for report in reports.iter().filter(|r| !r.findings.is_empty()) {
-        let diagnostics: Vec<Diagnostic> = report.findings.iter().map(Finding::to_diagnostic).collect();
+        let diagnostics: Vec<Diagnostic> =
+            report.findings.iter().map(Finding::to_diagnostic).collect();
         out.push_str(&render_human(&source_file(report), &diagnostics));
     }
     let totals = totals(reports);
@@ -108,9 +124,15 @@ fn render_json(reports: &[FileReport]) -> String {
 fn render_sarif(reports: &[FileReport]) -> String {
     let files: Vec<(SourceFile, Vec<Diagnostic>)> = reports
         .iter()
-        .map(|r| (source_file(r), r.findings.iter().map(Finding::to_diagnostic).collect()))
+        .map(|r| {
+            (
+                source_file(r),
+                r.findings.iter().map(Finding::to_diagnostic).collect(),
+            )
+        })
         .collect();
-    let borrowed: Vec<(&SourceFile, &[Diagnostic])> = files.iter().map(|(f, d)| (f, d.as_slice())).collect();
+    let borrowed: Vec<(&SourceFile, &[Diagnostic])> =
+        files.iter().map(|(f, d)| (f, d.as_slice())).collect();
     let rules: Vec<diagnostic::Rule> = Rule::ALL.iter().map(|r| r.to_description()).collect();
     let mut text = sarif("osec", &borrowed, &rules);
     if !text.ends_with('\n') {

@@ -364,9 +364,14 @@ mod tests {
             shown(&set(RelOp::Lt, "1").intersection(&set(RelOp::Geq, "1"))),
             ""
         );
+        // "1" is before "1.0" in opam's order, but "1.0" and "1.00" are equal.
         assert_eq!(
             shown(&set(RelOp::Leq, "1").intersection(&set(RelOp::Geq, "1.0"))),
-            "[1.0,1]"
+            ""
+        );
+        assert_eq!(
+            shown(&set(RelOp::Leq, "1.0").intersection(&set(RelOp::Geq, "1.00"))),
+            "[1.00,1.0]"
         );
         assert_eq!(
             shown(
@@ -383,8 +388,8 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let gt = &set(RelOp::Gt, "1.0").intervals()[0];
-        let events = events_of(gt, &released).unwrap();
+        let gt = set(RelOp::Gt, "1.0");
+        let events = events_of(&gt.intervals()[0], &released).unwrap();
         assert_eq!(events, vec![osv::Event::Introduced("1.0.1".into())]);
         assert!(!range_contains(&events, "1.0"));
         // Nothing released after 2.0: the interval cannot be written.
@@ -416,5 +421,81 @@ mod tests {
         );
         let lt = events_of(&set(RelOp::Lt, "3").intervals()[0], &none).unwrap();
         assert!(range_contains(&lt, "2.9") && !range_contains(&lt, "3"));
+    }
+
+    mod properties {
+        use super::super::*;
+        use opam_file::{Span, Spanned};
+        use proptest::prelude::*;
+
+        const POOL: &[&str] = &[
+            "~a", "0", "0.9", "1", "1.0", "1.00", "1.0.1", "1.1~rc", "1.1", "1.10", "2", "2.0+x",
+        ];
+
+        fn atom() -> impl Strategy<Value = Constraint> {
+            let ops = prop_oneof![
+                Just(RelOp::Eq),
+                Just(RelOp::Neq),
+                Just(RelOp::Lt),
+                Just(RelOp::Leq),
+                Just(RelOp::Gt),
+                Just(RelOp::Geq)
+            ];
+            (ops, 0..POOL.len()).prop_map(|(op, i)| Constraint {
+                kind: ConstraintKind::Atom {
+                    op: Spanned::new(op, Span::default()),
+                    version: Spanned::new(POOL[i].to_owned(), Span::default()),
+                },
+                span: Span::default(),
+            })
+        }
+
+        fn formula() -> impl Strategy<Value = Constraint> {
+            atom().prop_recursive(4, 16, 2, |inner| {
+                (inner.clone(), inner, any::<bool>()).prop_map(|(a, b, and)| {
+                    let (a, b) = (Box::new(a), Box::new(b));
+                    let kind = if and {
+                        ConstraintKind::And(a, b)
+                    } else {
+                        ConstraintKind::Or(a, b)
+                    };
+                    Constraint {
+                        kind,
+                        span: Span::default(),
+                    }
+                })
+            })
+        }
+
+        proptest! {
+            /// The intervals accept exactly what the formula accepts, and the ranges
+            /// written from them claim exactly the released versions it accepts.
+            #[test]
+            fn intervals_and_ranges_agree_with_the_formula(
+                c in formula(),
+                released_mask in proptest::collection::vec(any::<bool>(), POOL.len()),
+            ) {
+                let set = VersionSet::of_constraint(&c);
+                let compare = |a: &str, b: &str| compare_versions(a, b);
+                for v in POOL {
+                    prop_assert_eq!(set.contains(v), c.matches(v, &compare), "version {}", v);
+                }
+                let released: Vec<String> = POOL
+                    .iter()
+                    .zip(&released_mask)
+                    .filter(|(v, keep)| **keep && **v != "~a")
+                    .map(|(v, _)| (*v).to_owned())
+                    .collect();
+                let ranges: Vec<Vec<osv::Event>> =
+                    set.intervals().iter().filter_map(|i| events_of(i, &released)).collect();
+                for v in &released {
+                    let claimed = ranges.iter().any(|r| range_contains(r, v));
+                    prop_assert_eq!(claimed, set.contains(v), "released version {}", v);
+                }
+                for pair in set.intervals().windows(2) {
+                    prop_assert!(!touches(&pair[0].upper, &pair[1].lower), "intervals are merged");
+                }
+            }
+        }
     }
 }

@@ -9,9 +9,9 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{LintOptions, PackageVersions, Rule, lint_files};
+use advisory::lint::{LintOptions, OutputFormat, PackageVersions, Rule, lint_files, render};
 
-use crate::support::{concise, data_dir, options};
+use crate::support::{data_dir, options};
 
 const CLEAN_PATH: &str = "advisories/2026/OSEC-2026-01.md";
 const DEFAULT_PATH: &str = "advisories/2026/OSEC-2026-02.md";
@@ -22,7 +22,10 @@ struct FakeRepository(BTreeMap<&'static str, Vec<String>>);
 impl FakeRepository {
     fn new() -> FakeRepository {
         let mut packages = BTreeMap::new();
-        packages.insert("pkg", ["0.9", "1.0", "1.1", "1.2"].map(String::from).to_vec());
+        packages.insert(
+            "pkg",
+            ["0.9", "1.0", "1.1", "1.2"].map(String::from).to_vec(),
+        );
         packages.insert("other", ["1.0", "2.0"].map(String::from).to_vec());
         FakeRepository(packages)
     }
@@ -34,7 +37,11 @@ impl PackageVersions for FakeRepository {
     }
 
     fn compare(&self, a: &str, b: &str) -> Ordering {
-        let parts = |v: &str| v.split('.').map(|p| p.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+        let parts = |v: &str| {
+            v.split('.')
+                .map(|p| p.parse::<u64>().unwrap_or(0))
+                .collect::<Vec<_>>()
+        };
         parts(a).cmp(&parts(b))
     }
 }
@@ -50,7 +57,10 @@ fn directives(text: &str, key: &str) -> Vec<String> {
 #[test]
 fn lint_fixtures() {
     let repository = FakeRepository::new();
-    let options = LintOptions { packages: Some(&repository), ..options() };
+    let options = LintOptions {
+        packages: Some(&repository),
+        ..options()
+    };
     let clean = std::fs::read_to_string(data_dir().join("lint/clean.md")).unwrap();
     insta::glob!("../data/lint", "*.md", |fixture| {
         let text = std::fs::read_to_string(fixture).unwrap();
@@ -58,7 +68,11 @@ fn lint_fixtures() {
         let path = if is_clean {
             PathBuf::from(CLEAN_PATH)
         } else {
-            PathBuf::from(directives(&text, "path").pop().unwrap_or_else(|| DEFAULT_PATH.to_owned()))
+            PathBuf::from(
+                directives(&text, "path")
+                    .pop()
+                    .unwrap_or_else(|| DEFAULT_PATH.to_owned()),
+            )
         };
         let mut files = vec![(path.clone(), text.clone())];
         if !is_clean {
@@ -66,22 +80,35 @@ fn lint_fixtures() {
         }
         let reports = lint_files(files, &options);
         let report = reports.iter().find(|r| r.path == path).unwrap();
-        let rendered = concise(report);
+        let rendered = render(std::slice::from_ref(report), OutputFormat::Human);
         insta::assert_snapshot!(rendered);
 
         let index = opam_file::LineIndex::new(&report.source);
         let mut found: Vec<String> = report
             .findings
             .iter()
-            .map(|f| format!("{} {}", f.rule.code(), index.line_column(&report.source, f.span.start).0))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f.rule.code(),
+                    index.line_column(&report.source, f.span.start).0
+                )
+            })
             .collect();
         let mut expected = directives(&text, "expect");
         found.sort();
         expected.sort();
         assert_eq!(found, expected, "{}:\n{rendered}", fixture.display());
-        if let Some(stem) = fixture.file_stem().and_then(|s| s.to_str()).filter(|s| s.starts_with("ADV")) {
+        if let Some(stem) = fixture
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| s.starts_with("ADV"))
+        {
             let code = stem.split('_').next().unwrap();
-            assert!(found.iter().any(|f| f.starts_with(code)), "{stem} does not produce {code}");
+            assert!(
+                found.iter().any(|f| f.starts_with(code)),
+                "{stem} does not produce {code}"
+            );
         }
     });
 }
@@ -89,8 +116,15 @@ fn lint_fixtures() {
 #[test]
 fn every_rule_has_a_fixture() {
     let dir = data_dir().join("lint");
-    let missing: Vec<&str> =
-        Rule::ALL.iter().map(|r| r.code()).filter(|code| !dir.join(format!("{code}.md")).exists()).collect();
-    assert!(missing.is_empty(), "rules without a fixture in {}: {missing:?}", dir.display());
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .map(|r| r.code())
+        .filter(|code| !dir.join(format!("{code}.md")).exists())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture in {}: {missing:?}",
+        dir.display()
+    );
     assert!(Path::new(&dir.join("clean.md")).exists());
 }

@@ -11,21 +11,46 @@ fn formatting_fixtures_is_idempotent_and_keeps_meaning() {
     assert!(files.len() > 60);
     let mut formatted_count = 0;
     for (path, text) in &files {
-        let Ok(once) = format_advisory(text) else { continue };
+        let Ok(once) = format_advisory(text) else {
+            continue;
+        };
         formatted_count += 1;
-        assert_eq!(format_advisory(&once).unwrap(), once, "{} not idempotent", path.display());
+        assert_eq!(
+            format_advisory(&once).unwrap(),
+            once,
+            "{} not idempotent",
+            path.display()
+        );
         let before = parse(text).advisory;
         let after = parse(&once).advisory;
         assert_eq!(before.details, after.details, "{}", path.display());
-        assert_eq!(before.summary.map(|s| s.value), after.summary.map(|s| s.value));
-        assert_eq!(before.id.map(|s| s.value), after.id.map(|s| s.value), "{}", path.display());
+        assert_eq!(
+            before.summary.map(|s| s.value),
+            after.summary.map(|s| s.value)
+        );
+        assert_eq!(
+            before.id.map(|s| s.value),
+            after.id.map(|s| s.value),
+            "{}",
+            path.display()
+        );
         assert_eq!(before.affected.len(), after.affected.len());
-        assert_eq!(before.events.len(), after.events.len(), "{}", path.display());
+        assert_eq!(
+            before.events.len(),
+            after.events.len(),
+            "{}",
+            path.display()
+        );
         assert_eq!(before.credits.len(), after.credits.len());
-        assert_eq!(before.aliases.iter().map(|a| &a.value).collect::<Vec<_>>(),
-                   after.aliases.iter().map(|a| &a.value).collect::<Vec<_>>());
+        assert_eq!(
+            before.aliases.iter().map(|a| &a.value).collect::<Vec<_>>(),
+            after.aliases.iter().map(|a| &a.value).collect::<Vec<_>>()
+        );
     }
-    assert!(formatted_count > 55, "only {formatted_count} fixtures formatted");
+    assert!(
+        formatted_count > 55,
+        "only {formatted_count} fixtures formatted"
+    );
 }
 
 #[test]

@@ -28,16 +28,26 @@ fn header_piece() -> impl Strategy<Value = String> {
 }
 
 fn advisory_text() -> impl Strategy<Value = String> {
-    (proptest::collection::vec(header_piece(), 0..12), "[ -~\n#]{0,40}", any::<bool>()).prop_map(
-        |(pieces, body, fenced)| {
-            let header: String = pieces.concat();
-            if fenced { format!("```\n{header}```\n{body}") } else { format!("{header}{body}") }
-        },
+    (
+        proptest::collection::vec(header_piece(), 0..12),
+        "[ -~\n#]{0,40}",
+        any::<bool>(),
     )
+        .prop_map(|(pieces, body, fenced)| {
+            let header: String = pieces.concat();
+            if fenced {
+                format!("```\n{header}```\n{body}")
+            } else {
+                format!("{header}{body}")
+            }
+        })
 }
 
 fn lint_one(text: String) {
-    let reports = lint_files(vec![("advisories/2026/OSEC-2026-01.md".into(), text)], &options());
+    let reports = lint_files(
+        vec![("advisories/2026/OSEC-2026-01.md".into(), text)],
+        &options(),
+    );
     for finding in &reports[0].findings {
         assert!(finding.span.start <= finding.span.end);
         assert!(finding.span.end as usize <= reports[0].source.len());

@@ -16,7 +16,9 @@ pub(crate) fn read_tree(dir: &Path, base: &Path) -> Vec<(PathBuf, String)> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") && path.file_name().is_some_and(|n| n != "SOURCE.md") {
+            } else if path.extension().is_some_and(|e| e == "md")
+                && path.file_name().is_some_and(|n| n != "SOURCE.md")
+            {
                 let text = std::fs::read_to_string(&path).unwrap();
                 out.push((path.strip_prefix(base).unwrap().to_path_buf(), text));
             }
@@ -28,7 +30,10 @@ pub(crate) fn read_tree(dir: &Path, base: &Path) -> Vec<(PathBuf, String)> {
 
 /// A fixed "now" so that tests do not depend on the clock: 2026-11-24T00:00:00Z.
 pub(crate) fn options() -> LintOptions<'static> {
-    LintOptions { now: "2026-11-24T00:00:00Z".parse().unwrap(), packages: None }
+    LintOptions {
+        now: "2026-11-24T00:00:00Z".parse().unwrap(),
+        packages: None,
+    }
 }
 
 /// `line:column: level[CODE] message` per finding, with help and related lines.

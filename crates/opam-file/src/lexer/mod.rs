@@ -282,8 +282,21 @@ impl<'src> Lexer<'src> {
     /// A string starting at `start` (`"` or `"""`); decodes it into `string_value`
     /// and returns its length in the source.
     fn string(&mut self, start: usize, triple: bool) -> Result<usize, ParseError> {
-        self.string_value.clear();
         let mut at = start + if triple { 3 } else { 1 };
+        // Fast path: a plain string with no escape, newline or CR is copied at once,
+        // with one allocation of the right size.
+        if !triple {
+            let rest = self.src.get(at..).unwrap_or_default();
+            let plain = rest
+                .iter()
+                .take_while(|&&b| !matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
+                .count();
+            if rest.get(plain) == Some(&b'"') {
+                self.string_value = rest[..plain].to_vec();
+                return Ok(plain + 2);
+            }
+        }
+        self.string_value.clear();
         loop {
             // Copy the plain bytes up to the next one that needs a decision.
             let rest = self.src.get(at..).unwrap_or_default();

@@ -20,8 +20,9 @@
 //! | [`BoxKind::B`] | `@[<b n>` | like `HoV`, but also splits when that moves text to the left |
 //!
 //! A split line restarts at the box's indentation plus the hint's offset, but never
-//! further right than the maximum indentation; a box that would open beyond the maximum
-//! indentation is first pushed onto a new line.
+//! further right than the maximum indentation. A box that would open beyond the maximum
+//! indentation first splits the line of the box around it, when that box may split and
+//! its material does not fit.
 //!
 //! Commands go into a queue; a token leaves it once the size of what it governs is
 //! known (at the next hint or the end of the box), or once the pending material is wider

@@ -1,9 +1,10 @@
 //! opam's standard printer, byte for byte: `OpamPrinter.FullPos` of opam-file-format.
 //!
-//! This is how opam itself writes a value or a file it did not read (`opam lint`'s
-//! suggestions, `opam admin`, new fields inserted into a file): every construct opens
-//! the same boxes as opam's `Format` calls, and [`super::format`] lays them out with
-//! OCaml's algorithm, on lines of 78 columns with at most 68 columns of indentation.
+//! This is the layout opam-file-format gives a file or value it prints from its tree
+//! rather than from source text; osec uses it for values that edits insert and for
+//! canonical advisory headers. Every construct opens the same boxes as opam's `Format`
+//! calls, and [`super::format`] lays them out with OCaml's algorithm, on lines of 78
+//! columns with at most 68 columns of indentation.
 //!
 //! | function | opam-file-format | output |
 //! |---|---|---|
@@ -65,7 +66,10 @@
 //! * Printing recurses on the value tree; trees come from the parser, which bounds
 //!   their depth.
 
+use std::borrow::Cow;
+
 use crate::ast::{Item, ItemKind, OpamFile, Section, Value, ValueKind};
+use crate::parser::nopatch;
 use crate::print::format::{BoxKind, Formatter};
 use crate::source::Span;
 
@@ -176,68 +180,7 @@ fn opam_version(item: &Item) -> Option<&[u8]> {
 }
 
 fn at_least_2_1(version: &[u8]) -> bool {
-    major_minor(version) >= (2, 1)
-}
-
-/// opam's `nopatch`: the (major, minor) of a version, cut before its second dot (or,
-/// without one, after its leading digits and dots), read as `%u.%u` or else `%u` with
-/// OCaml's `Scanf`; (0, 0) when neither reads the whole text.
-fn major_minor(version: &[u8]) -> (i64, i64) {
-    let mut dots = version
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'.')
-        .map(|(i, _)| i);
-    let cut = match (dots.next(), dots.next()) {
-        (Some(_), Some(second)) => second,
-        _ => version
-            .iter()
-            .position(|&b| !(b.is_ascii_digit() || b == b'.'))
-            .unwrap_or(version.len()),
-    };
-    let text = version.get(..cut).unwrap_or(version);
-    if let Some((major, rest)) = scan_unsigned(text) {
-        if let Some(after_dot) = rest.strip_prefix(b".")
-            && let Some((minor, b"")) = scan_unsigned(after_dot)
-        {
-            return (major, minor);
-        }
-        if rest.is_empty() {
-            return (major, 0);
-        }
-    }
-    (0, 0)
-}
-
-/// `Scanf`'s `%u`: a digit, then digits and underscores, read as an unsigned number
-/// that must fit in 63 bits and is then seen as an OCaml (63-bit, signed) int.
-/// Returns the number and the rest of the text.
-fn scan_unsigned(text: &[u8]) -> Option<(i64, &[u8])> {
-    if !text.first()?.is_ascii_digit() {
-        return None;
-    }
-    let end = text
-        .iter()
-        .position(|&b| !(b.is_ascii_digit() || b == b'_'))
-        .unwrap_or(text.len());
-    let (digits, rest) = text.split_at(end);
-    let mut number: u64 = 0;
-    for &digit in digits.iter().filter(|&&b| b != b'_') {
-        number = number
-            .checked_mul(10)?
-            .checked_add(u64::from(digit - b'0'))?;
-    }
-    const OCAML_UNSIGNED_MAX: u64 = (1 << 63) - 1;
-    if number > OCAML_UNSIGNED_MAX {
-        return None;
-    }
-    // OCaml ints have 63 bits: from 2^62 on, the number reads as negative.
-    let wrapped = if number >= 1 << 62 {
-        number as i64 + i64::MIN
-    } else {
-        number as i64
-    };
-    Some((wrapped, rest))
+    nopatch(version) >= (2, 1)
 }
 
 fn format_value(f: &mut Formatter, value: &Value) {
@@ -331,7 +274,10 @@ fn format_string(f: &mut Formatter, text: &[u8]) {
 }
 
 /// The body of a `"…"` string: a backslash before each `"` and `\`.
-fn escape(text: &[u8]) -> Vec<u8> {
+fn escape(text: &[u8]) -> Cow<'_, [u8]> {
+    if !text.iter().any(|&byte| byte == b'"' || byte == b'\\') {
+        return Cow::Borrowed(text);
+    }
     let mut escaped = Vec::with_capacity(text.len() + 2);
     for &byte in text {
         if byte == b'"' || byte == b'\\' {
@@ -339,7 +285,7 @@ fn escape(text: &[u8]) -> Vec<u8> {
         }
         escaped.push(byte);
     }
-    escaped
+    Cow::Owned(escaped)
 }
 
 /// The body of a `"""…"""` string: a backslash before each `\`, before a `"` that
@@ -1068,6 +1014,19 @@ tags: [
         }
     }
 
+    #[test]
+    fn hand_written_cases_print_as_opam_does_from_our_parser() {
+        for case in CASES {
+            let file = crate::parse(case.source).unwrap();
+            assert_eq!(
+                opamfile(&file).as_deref().map(String::from_utf8_lossy),
+                Ok(String::from_utf8_lossy(case.printed)),
+                "case {}",
+                case.name
+            );
+        }
+    }
+
     /// The value as the oracle's `dump ast` writes it.
     fn dump_value(value: &Value) -> String {
         let list = |values: &[Value]| -> String {
@@ -1291,9 +1250,10 @@ line two"#,
         }
     }
 
-    /// Expectations from opam-file-format's `nopatch`, run with OCaml 4.13.
+    /// Expectations from opam-file-format's `nopatch`, run with OCaml 4.13: the
+    /// opam-version rules above rest on it.
     #[test]
-    fn major_minor_reads_versions_as_opam_does() {
+    fn nopatch_reads_versions_as_opam_does() {
         let cases: &[(&str, (i64, i64))] = &[
             ("2.0", (2, 0)),
             ("2.1", (2, 1)),
@@ -1327,14 +1287,14 @@ line two"#,
             ("2.1\n.0", (0, 0)),
         ];
         for &(version, expected) in cases {
-            assert_eq!(major_minor(version.as_bytes()), expected, "{version:?}");
+            assert_eq!(nopatch(version.as_bytes()), expected, "{version:?}");
         }
     }
 
     #[test]
     fn strings_escape_only_what_ends_them() {
-        assert_eq!(escape(br#"a"b\c"#), br#"a\"b\\c"#);
-        assert_eq!(escape(b"\t\r\xff"), b"\t\r\xff");
+        assert_eq!(*escape(br#"a"b\c"#), *br#"a\"b\\c"#);
+        assert_eq!(*escape(b"\t\r\xff"), *b"\t\r\xff");
         assert_eq!(escape_triple_quoted(br#"a""b"#), br#"a""b"#);
         assert_eq!(escape_triple_quoted(br#"a"""b"#), br#"a\"""b"#);
         assert_eq!(escape_triple_quoted(br#"a""""b"#), br#"a\"\"""b"#);

@@ -1,5 +1,7 @@
 use opam_file::{ItemKind, Value};
-use opam_model::{DependencyFlags, DependencyFormula, Filter, GlobalEnvironment, Junction, Package};
+use opam_model::{
+    DependencyFlags, DependencyFormula, Filter, GlobalEnvironment, Junction, Package,
+};
 
 /// The value of the only field of `text`.
 fn field_value(text: &str) -> Value {
@@ -33,18 +35,38 @@ fn evaluates_generated_filters_as_opam_does() {
         count += 1;
     }
     assert_eq!(count, 1500);
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 fn flags(name: &str) -> DependencyFlags {
     let default = DependencyFlags::default();
     match name {
         "default" => default,
-        "with-test" => DependencyFlags { test: true, ..default },
-        "with-doc" => DependencyFlags { doc: true, ..default },
-        "nobuild" => DependencyFlags { build: false, ..default },
-        "post" => DependencyFlags { post: true, ..default },
-        "dev" => DependencyFlags { dev: true, ..default },
+        "with-test" => DependencyFlags {
+            test: true,
+            ..default
+        },
+        "with-doc" => DependencyFlags {
+            doc: true,
+            ..default
+        },
+        "nobuild" => DependencyFlags {
+            build: false,
+            ..default
+        },
+        "post" => DependencyFlags {
+            post: true,
+            ..default
+        },
+        "dev" => DependencyFlags {
+            dev: true,
+            ..default
+        },
         other => panic!("unknown flag set {other}"),
     }
 }
@@ -68,7 +90,7 @@ fn evaluates_generated_dependency_formulas_as_opam_does() {
                 let formula = DependencyFormula::from_value(&value, Junction::And)
                     .unwrap_or_else(|e| panic!("{rest}: {e}"));
                 let number = rest
-                    .trim_start_matches(|c| c == '(' || c == '"' || c == 'p')
+                    .trim_start_matches(['(', '"', 'p'])
                     .split('"')
                     .next()
                     .and_then(|n| n.parse().ok())
@@ -90,12 +112,19 @@ fn evaluates_generated_dependency_formulas_as_opam_does() {
                 }
                 let ours = selected.join(" ");
                 if ours != rest {
-                    mismatches.push(format!("{formula_text} [{flag_name}]\n  opam: {rest}\n  ours: {ours}"));
+                    mismatches.push(format!(
+                        "{formula_text} [{flag_name}]\n  opam: {rest}\n  ours: {ours}"
+                    ));
                 }
                 checked += 1;
             }
         }
     }
     assert_eq!(checked, 500 * 6);
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }

@@ -1,5 +1,8 @@
 //! Integration tests of opam-model, one module a topic.
 
+// Tests tell plainly when they are skipped.
+#![allow(clippy::print_stderr)]
+
 /// Filter and dependency-formula evaluation against opam's own.
 mod evaluation;
 /// Reading repositories from directories, tarballs and git.

@@ -43,8 +43,8 @@ fn check_mini_repo(repository: &Repository) {
         ]
     );
 
-    let foo = Package::parse("foo.1.0").unwrap();
-    let definition = repository.definition(&foo).unwrap().unwrap();
+    let foo_1_0 = Package::parse("foo.1.0").unwrap();
+    let definition = repository.definition(&foo_1_0).unwrap().unwrap();
     let url = definition.url.as_ref().unwrap();
     assert_eq!(url.src, "https://example.org/foo-1.0.tar.gz");
     assert_eq!(url.checksums.len(), 2);
@@ -150,9 +150,9 @@ fn layers_repositories_first_one_wins() {
         .map(ToString::to_string)
         .collect();
     assert_eq!(all, ["0.9", "1.0", "2.0~rc1", "10"]);
-    let foo = Package::parse("foo.1.00").unwrap();
+    let foo_1_00 = Package::parse("foo.1.00").unwrap();
     let url = stack
-        .definition(&foo)
+        .definition(&foo_1_00)
         .unwrap()
         .unwrap()
         .url

@@ -2,15 +2,18 @@ use std::io::Read;
 
 use opam_model::{PackageName, Version, compare_names};
 
-/// The blocks of `version-order.txt.gz`: (repository, [(name, versions in opam's order)]).
-pub(crate) fn opam_version_order() -> Vec<(String, Vec<(String, Vec<String>)>)> {
+/// A package name and its versions in opam's order.
+pub(crate) type PackageVersions = (String, Vec<String>);
+
+/// The blocks of `version-order.txt.gz`: (repository, its packages).
+pub(crate) fn opam_version_order() -> Vec<(String, Vec<PackageVersions>)> {
     let path = crate::test_data().join("version-order.txt.gz");
     let file = std::fs::File::open(&path).unwrap();
     let mut text = String::new();
     flate2::read::GzDecoder::new(file)
         .read_to_string(&mut text)
         .unwrap();
-    let mut blocks: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    let mut blocks: Vec<(String, Vec<PackageVersions>)> = Vec::new();
     for line in text.lines() {
         if let Some(repository) = line.strip_prefix("# ") {
             blocks.push((repository.to_owned(), Vec::new()));

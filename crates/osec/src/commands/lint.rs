@@ -1,12 +1,12 @@
 //! `osec lint [PATH...] [--repo DIR]... [--format human|json|sarif]`: check advisories.
 
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_files, render, totals};
 use advisory::tree::{find_advisories, read_text};
-use anyhow::Context as _;
 
 /// Arguments of `osec lint`.
 #[derive(Debug, clap::Args)]
@@ -28,16 +28,16 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         args.paths
     };
     let files = find_advisories(&paths)?;
-    let mut released = ReleasedVersions::new();
-    for repo in &args.repos {
-        let repository = opam_model::Repository::open(repo)
-            .with_context(|| format!("cannot open the repository {}", repo.display()))?;
-        released.add_repository(&repository);
-    }
     let sources = files
         .into_iter()
         .map(|path| read_text(&path).map(|text| (path, text)))
         .collect::<Result<Vec<_>, _>>()?;
+    let packages: BTreeSet<String> = sources
+        .iter()
+        .flat_map(|(_, text)| advisory::parse(text).advisory.affected)
+        .map(|affected| affected.package.value)
+        .collect();
+    let released = ReleasedVersions::for_packages(&args.repos, &packages)?;
     let options = LintOptions {
         now: jiff::Timestamp::now(),
         packages: if args.repos.is_empty() {

@@ -10,5 +10,7 @@ mod audit;
 mod fmt;
 /// `osec lint`.
 mod lint;
+/// `osec osv export | publish`.
+mod osv;
 /// `osec purl`.
 mod purl;

@@ -1,1 +1,12 @@
+//! Integration tests of crate `publish`: the export against the published records,
+//! and the behaviour of the output tree, `all.zip` and `modified_id.csv`.
 
+// A test whose reference data is absent says so on standard output.
+#![allow(clippy::print_stdout)]
+
+/// The 26 real advisories against the published `generated-osv` records.
+mod published;
+/// Helpers: data directory, synthetic advisories, the OSV schema.
+mod support;
+/// Writing the tree: only changed files, lint failures, orphans, the index files.
+mod tree;

@@ -190,6 +190,29 @@ fn qualifier_keys_are_strict_by_default_and_lowercased_on_request() {
 }
 
 #[test]
+fn a_version_and_a_vers_range_exclude_each_other() {
+    let err = error("pkg:pypi/django@1.11.1?vers=vers:pypi%2F%3E%3D1.11.0");
+    assert_eq!(
+        (err.kind(), err.component(), err.text()),
+        (
+            ErrorKind::VersionAndVers,
+            Component::Qualifiers,
+            "vers:pypi/>=1.11.0"
+        )
+    );
+    assert_eq!(
+        canonical("pkg:pypi/django?vers=vers:pypi/>=1.11.0|!=1.11.1|<2.0.0"),
+        "pkg:pypi/django?vers=vers:pypi%2F%3E%3D1.11.0%7C%21%3D1.11.1%7C%3C2.0.0"
+    );
+    let err = Purl::builder("opam", "tls")
+        .version("1")
+        .qualifier("vers", "vers:opam/<1")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::VersionAndVers);
+}
+
+#[test]
 fn qualifier_values_keep_equals_and_encode_it() {
     let purl = Purl::parse("pkg:generic/a?k=v=w%26x").unwrap();
     assert_eq!(purl.qualifiers().get("k"), Some("v=w&x"));
@@ -485,4 +508,131 @@ fn rendered_errors() {
     ];
     let all: Vec<String> = inputs.iter().map(|input| rendered(input)).collect();
     insta::assert_snapshot!(all.join("\n\n"));
+}
+
+// --- the generated table ----------------------------------------------------------------
+
+#[test]
+fn generated_table_matches_every_definition_file() {
+    use purl::{ComponentRule, Requirement};
+    use serde_json::Value;
+
+    fn requirement(value: &Value, default: Requirement) -> Requirement {
+        match value.as_str() {
+            Some("required") => Requirement::Required,
+            Some("prohibited") => Requirement::Prohibited,
+            Some("optional") => Requirement::Optional,
+            _ => default,
+        }
+    }
+    fn check(
+        type_name: &str,
+        what: &str,
+        rule: &ComponentRule,
+        json: &Value,
+        default: Requirement,
+    ) {
+        assert_eq!(
+            rule.requirement(),
+            requirement(&json["requirement"], default),
+            "{type_name} {what}"
+        );
+        assert_eq!(
+            rule.case_sensitive(),
+            json["case_sensitive"].as_bool().unwrap_or(true),
+            "{type_name} {what}"
+        );
+        assert_eq!(
+            rule.permitted_characters(),
+            json["permitted_characters"].as_str(),
+            "{type_name} {what}"
+        );
+    }
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("types");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().ends_with("-definition.json") {
+            continue;
+        }
+        seen += 1;
+        let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let type_name = json["type"].as_str().unwrap();
+        let definition =
+            purl::type_definition(type_name).unwrap_or_else(|| panic!("{type_name} missing"));
+        assert_eq!(
+            definition.default_repository_url(),
+            json["repository"]["default_repository_url"].as_str()
+        );
+        check(
+            type_name,
+            "namespace",
+            definition.namespace(),
+            &json["namespace_definition"],
+            Requirement::Optional,
+        );
+        check(
+            type_name,
+            "name",
+            definition.name_rule(),
+            &json["name_definition"],
+            Requirement::Required,
+        );
+        check(
+            type_name,
+            "version",
+            definition.version(),
+            &json["version_definition"],
+            Requirement::Optional,
+        );
+        check(
+            type_name,
+            "subpath",
+            definition.subpath(),
+            &json["subpath_definition"],
+            Requirement::Optional,
+        );
+        let expected: Vec<(&str, Requirement, Option<&str>)> = json["qualifiers_definition"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|q| {
+                (
+                    q["key"].as_str().unwrap(),
+                    requirement(&q["requirement"], Requirement::Optional),
+                    q["default_value"].as_str(),
+                )
+            })
+            .collect();
+        let actual: Vec<(&str, Requirement, Option<&str>)> = definition
+            .qualifiers()
+            .iter()
+            .map(|q| (q.key(), q.requirement(), q.default_value()))
+            .collect();
+        assert_eq!(actual, expected, "{type_name} qualifiers");
+    }
+    assert_eq!(seen, purl::registered_types().len());
+}
+
+#[test]
+fn free_text_normalisation_rules_map_to_actions() {
+    use purl::Normalisation;
+    let rules = |t: &str| purl::type_definition(t).unwrap();
+    assert_eq!(
+        rules("pypi").name_rule().normalisations(),
+        [Normalisation::UnderscoreToDash]
+    );
+    assert_eq!(
+        rules("pub").name_rule().normalisations(),
+        [Normalisation::NonAlphanumericToUnderscore]
+    );
+    assert_eq!(
+        rules("alpm").namespace().normalisations(),
+        [Normalisation::Lowercase]
+    );
+    // Texts recorded as needing no action.
+    assert!(rules("hackage").name_rule().normalisations().is_empty());
+    assert!(rules("alpm").version().normalisations().is_empty());
 }

@@ -22,13 +22,23 @@ Correct the date.
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let adv = cx.advisory();
-    for (name, field) in [("modified", &adv.modified), ("published", &adv.published), ("withdrawn", &adv.withdrawn)] {
+    for (name, field) in [
+        ("modified", &adv.modified),
+        ("published", &adv.published),
+        ("withdrawn", &adv.withdrawn),
+    ] {
         let Some(date) = field else { continue };
-        let Ok(time) = parse_date(&date.value) else { continue };
+        let Ok(time) = parse_date(&date.value) else {
+            continue;
+        };
         if time > cx.options.now {
             out.push(
-                Finding::new(Rule::DateInFuture, date.span, format!("`{name}` ({}) is in the future", date.value))
-                    .with_help("correct the date; it must not be later than now"),
+                Finding::new(
+                    Rule::DateInFuture,
+                    date.span,
+                    format!("`{name}` ({}) is in the future", date.value),
+                )
+                .with_help("correct the date; it must not be later than now"),
             );
         }
     }

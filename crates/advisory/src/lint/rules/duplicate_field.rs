@@ -22,7 +22,11 @@ Merge the values into one field.
 ";
 
 pub(crate) fn finding(name: &str, span: Span, first: Span) -> Finding {
-    Finding::new(Rule::DuplicateField, span, format!("field `{name}` is given twice"))
-        .with_related(first, "first given here")
-        .with_help("merge both values into one field")
+    Finding::new(
+        Rule::DuplicateField,
+        span,
+        format!("field `{name}` is given twice"),
+    )
+    .with_related(first, "first given here")
+    .with_help("merge both values into one field")
 }

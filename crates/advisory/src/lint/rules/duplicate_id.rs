@@ -21,16 +21,29 @@ Give the newer advisory the next free ID (`osec next-id`).
 /// Marks every file whose ID was already used by an earlier file (in path order).
 pub(crate) fn check(reports: &mut [FileReport]) {
     let mut order: Vec<usize> = (0..reports.len()).collect();
-    order.sort_by(|&a, &b| reports.get(a).map(|r| &r.path).cmp(&reports.get(b).map(|r| &r.path)));
+    order.sort_by(|&a, &b| {
+        reports
+            .get(a)
+            .map(|r| &r.path)
+            .cmp(&reports.get(b).map(|r| &r.path))
+    });
     let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
     for index in order {
-        let Some(report) = reports.get_mut(index) else { continue };
-        let Some(id) = report.advisory.id.clone() else { continue };
+        let Some(report) = reports.get_mut(index) else {
+            continue;
+        };
+        let Some(id) = report.advisory.id.clone() else {
+            continue;
+        };
         let path = report.path.display().to_string();
         match first_seen.get(&id.value) {
             Some(first) => report.findings.push(
-                Finding::new(Rule::DuplicateId, id.span, format!("the ID `{}` is already used by {first}", id.value))
-                    .with_help("give this advisory the next free ID (`osec next-id`)"),
+                Finding::new(
+                    Rule::DuplicateId,
+                    id.span,
+                    format!("the ID `{}` is already used by {first}", id.value),
+                )
+                .with_help("give this advisory the next free ID (`osec next-id`)"),
             ),
             None => {
                 first_seen.insert(id.value, path);

@@ -25,6 +25,10 @@ Correct the syntax at the position shown: close strings and brackets, write one
 
 pub(crate) fn finding(err: &opam_file::ParseError, header_offset: u32) -> Finding {
     let span: Span = err.span().shifted(header_offset);
-    Finding::new(Rule::HeaderSyntax, span, format!("the header is not valid opam syntax: {err}"))
-        .with_help("fix the opam syntax at this position; strings are written \"…\", lists […]")
+    Finding::new(
+        Rule::HeaderSyntax,
+        span,
+        format!("the header is not valid opam syntax: {err}"),
+    )
+    .with_help("fix the opam syntax at this position; strings are written \"…\", lists […]")
 }

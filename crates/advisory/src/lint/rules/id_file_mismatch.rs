@@ -22,7 +22,12 @@ Rename the file or correct the ID, whichever is wrong.
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let Some(id) = &cx.advisory().id else { return };
-    let Some(stem) = cx.path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".md")) else {
+    let Some(stem) = cx
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".md"))
+    else {
         return;
     };
     if !stem.starts_with("OSEC-") {
@@ -30,8 +35,18 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     }
     if stem != id.value {
         out.push(
-            Finding::new(Rule::IdFileMismatch, id.span, format!("the ID `{}` differs from the file name `{stem}.md`", id.value))
-                .with_help(format!("rename the file to `{}.md` or set `id: {stem}`", id.value)),
+            Finding::new(
+                Rule::IdFileMismatch,
+                id.span,
+                format!(
+                    "the ID `{}` differs from the file name `{stem}.md`",
+                    id.value
+                ),
+            )
+            .with_help(format!(
+                "rename the file to `{}.md` or set `id: {stem}`",
+                id.value
+            )),
         );
     }
 }

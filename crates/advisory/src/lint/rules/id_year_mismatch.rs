@@ -21,9 +21,18 @@ Move the file into the directory of its ID's year.
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let Some(id) = &cx.advisory().id else { return };
-    let Ok(parsed) = id.value.parse::<AdvisoryId>() else { return };
-    let directory = cx.path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str());
-    let Some(year) = directory.filter(|d| d.len() == 4).and_then(|d| d.parse::<u16>().ok()) else {
+    let Ok(parsed) = id.value.parse::<AdvisoryId>() else {
+        return;
+    };
+    let directory = cx
+        .path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str());
+    let Some(year) = directory
+        .filter(|d| d.len() == 4)
+        .and_then(|d| d.parse::<u16>().ok())
+    else {
         return;
     };
     if year != parsed.year() {
@@ -31,9 +40,15 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 Rule::IdYearMismatch,
                 id.span,
-                format!("the ID's year {} differs from the directory `{year}`", parsed.year()),
+                format!(
+                    "the ID's year {} differs from the directory `{year}`",
+                    parsed.year()
+                ),
             )
-            .with_help(format!("move the file into the directory `{}`", parsed.year())),
+            .with_help(format!(
+                "move the file into the directory `{}`",
+                parsed.year()
+            )),
         );
     }
 }

@@ -23,12 +23,20 @@ Use the `https://` address.
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let adv = cx.advisory();
     let references = adv.references.iter().map(|r| &r.url);
-    let repositories = adv.events.iter().filter(|r| r.kind.value == RangeKind::Git).map(|r| &r.repo);
+    let repositories = adv
+        .events
+        .iter()
+        .filter(|r| r.kind.value == RangeKind::Git)
+        .map(|r| &r.repo);
     for url in references.chain(repositories) {
         if !url.value.starts_with("https://") {
             out.push(
-                Finding::new(Rule::InsecureUrl, url.span, format!("`{}` is not an https URL", url.value))
-                    .with_help("use the https:// address"),
+                Finding::new(
+                    Rule::InsecureUrl,
+                    url.span,
+                    format!("`{}` is not an https URL", url.value),
+                )
+                .with_help("use the https:// address"),
             );
         }
     }

@@ -24,8 +24,12 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     for alias in &cx.advisory().aliases {
         if let Alias::Other(text) = &alias.value {
             out.push(
-                Finding::new(Rule::InvalidAlias, alias.span, format!("`{text}` is neither a CVE nor a GHSA identifier"))
-                    .with_help("write CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx"),
+                Finding::new(
+                    Rule::InvalidAlias,
+                    alias.span,
+                    format!("`{text}` is neither a CVE nor a GHSA identifier"),
+                )
+                .with_help("write CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx"),
             );
         }
     }

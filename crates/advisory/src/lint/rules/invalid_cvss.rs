@@ -23,7 +23,9 @@ Write the complete vector, e.g. with the calculator at https://www.first.org/cvs
 fn mandatory_metrics(vector: &cvss::Cvss) -> &'static [&'static str] {
     match vector {
         cvss::Cvss::CvssV20(_) => &["AV", "AC", "Au", "C", "I", "A"],
-        cvss::Cvss::CvssV40(_) => &["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA"],
+        cvss::Cvss::CvssV40(_) => &[
+            "AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA",
+        ],
         _ => &["AV", "AC", "PR", "UI", "S", "C", "I", "A"],
     }
 }
@@ -34,14 +36,22 @@ pub(crate) fn vector_problem(text: &str) -> Option<String> {
         Ok(vector) => vector,
         Err(err) => return Some(err.to_string()),
     };
-    let present: Vec<&str> = text.split('/').filter_map(|part| part.split_once(':').map(|(k, _)| k)).collect();
-    let missing: Vec<&str> =
-        mandatory_metrics(&vector).iter().copied().filter(|metric| !present.contains(metric)).collect();
+    let present: Vec<&str> = text
+        .split('/')
+        .filter_map(|part| part.split_once(':').map(|(k, _)| k))
+        .collect();
+    let missing: Vec<&str> = mandatory_metrics(&vector)
+        .iter()
+        .copied()
+        .filter(|metric| !present.contains(metric))
+        .collect();
     (!missing.is_empty()).then(|| format!("base metric {} missing", missing.join(", ")))
 }
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
-    let Some(severity) = &cx.advisory().severity else { return };
+    let Some(severity) = &cx.advisory().severity else {
+        return;
+    };
     if let Some(problem) = vector_problem(&severity.value) {
         out.push(
             Finding::new(Rule::InvalidCvss, severity.span, format!("`{}` is not a valid CVSS vector: {problem}", severity.value))
@@ -56,7 +66,10 @@ mod tests {
 
     #[test]
     fn requires_every_base_metric() {
-        assert_eq!(vector_problem("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H"), None);
+        assert_eq!(
+            vector_problem("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H"),
+            None
+        );
         assert_eq!(vector_problem("AV:N/AC:L/Au:N/C:P/I:P/A:P"), None);
         assert_eq!(
             vector_problem("CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/E:U"),

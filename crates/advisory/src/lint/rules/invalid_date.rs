@@ -22,7 +22,11 @@ Write the full date, time and offset: `\"2026-01-31T00:00:00Z\"`.
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let adv = cx.advisory();
-    for (name, field) in [("modified", &adv.modified), ("published", &adv.published), ("withdrawn", &adv.withdrawn)] {
+    for (name, field) in [
+        ("modified", &adv.modified),
+        ("published", &adv.published),
+        ("withdrawn", &adv.withdrawn),
+    ] {
         let Some(date) = field else { continue };
         if let Err(err) = parse_date(&date.value) {
             out.push(

@@ -23,8 +23,15 @@ Write the value in the shape the message names, e.g.
 ";
 
 pub(crate) fn finding(name: &str, expected: &str, value: &Value, span: Span) -> Finding {
-    Finding::new(Rule::InvalidFieldValue, span, format!("invalid `{name}`: expected {expected}, found {}", describe(value)))
-        .with_help(format!("`{name}` takes {expected}"))
+    Finding::new(
+        Rule::InvalidFieldValue,
+        span,
+        format!(
+            "invalid `{name}`: expected {expected}, found {}",
+            describe(value)
+        ),
+    )
+    .with_help(format!("`{name}` takes {expected}"))
 }
 
 fn describe(value: &Value) -> &'static str {

@@ -21,13 +21,22 @@ Write the full commit ID, as `git rev-parse <tag>` prints it.
 ";
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
-    for range in cx.advisory().events.iter().filter(|r| r.kind.value == RangeKind::Git) {
+    for range in cx
+        .advisory()
+        .events
+        .iter()
+        .filter(|r| r.kind.value == RangeKind::Git)
+    {
         for event in &range.events {
             let commit = &event.value.value;
             if commit.len() != 40 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
                 out.push(
-                    Finding::new(Rule::InvalidGitCommit, event.value.span, format!("`{commit}` is not a 40-digit git commit ID"))
-                        .with_help("write the full commit ID, as `git rev-parse` prints it"),
+                    Finding::new(
+                        Rule::InvalidGitCommit,
+                        event.value.span,
+                        format!("`{commit}` is not a 40-digit git commit ID"),
+                    )
+                    .with_help("write the full commit ID, as `git rev-parse` prints it"),
                 );
             }
         }

@@ -28,6 +28,10 @@ pub(crate) fn finding(name: &str, open_fence: Span) -> Finding {
         "modified" => "modified: \"2026-01-31T12:00:00Z\"",
         _ => "affected: \"pkg\" {< \"1.2.3\"}",
     };
-    Finding::new(Rule::MissingField, open_fence, format!("the header has no `{name}` field"))
-        .with_help(format!("add a line `{example}`"))
+    Finding::new(
+        Rule::MissingField,
+        open_fence,
+        format!("the header has no `{name}` field"),
+    )
+    .with_help(format!("add a line `{example}`"))
 }

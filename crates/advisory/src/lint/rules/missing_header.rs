@@ -23,7 +23,9 @@ Start the file with a line ```, the header fields, then a closing line ```.
 
 pub(crate) fn finding(err: &LayoutError) -> Finding {
     let help = match err {
-        LayoutError::MissingOpeningFence { .. } => "start the file with a line of three backticks, the header, and ```",
+        LayoutError::MissingOpeningFence { .. } => {
+            "start the file with a line of three backticks, the header, and ```"
+        }
         LayoutError::UnclosedFence { .. } => "close the header with a line holding only ```",
     };
     Finding::new(Rule::MissingHeader, err.span(), err.to_string()).with_help(help)

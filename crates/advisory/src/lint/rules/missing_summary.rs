@@ -25,6 +25,10 @@ Add a line `# <one-line summary>` right after the header.
 
 pub(crate) fn finding(parts: &Parts) -> Finding {
     let span = parts.after_header.unwrap_or(parts.close_fence);
-    Finding::new(Rule::MissingSummary, span, "the header must be followed by a summary heading `# …`")
-        .with_help("add a line `# <one-line summary>` after the header")
+    Finding::new(
+        Rule::MissingSummary,
+        span,
+        "the header must be followed by a summary heading `# …`",
+    )
+    .with_help("add a line `# <one-line summary>` after the header")
 }

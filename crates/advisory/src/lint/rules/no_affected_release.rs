@@ -22,8 +22,12 @@ Correct the bounds so that they cover the vulnerable releases.
 
 pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &mut Vec<Finding>) {
     for affected in &cx.advisory().affected {
-        let Some(constraint) = &affected.constraint else { continue };
-        let Some(versions) = packages.versions(&affected.package.value) else { continue };
+        let Some(constraint) = &affected.constraint else {
+            continue;
+        };
+        let Some(versions) = packages.versions(&affected.package.value) else {
+            continue;
+        };
         let compare = |a: &str, b: &str| packages.compare(a, b);
         if !versions.iter().any(|v| constraint.matches(v, &compare)) {
             out.push(

@@ -23,14 +23,21 @@ Set `modified` to the time of the last change.
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let adv = cx.advisory();
-    let (Some(modified), Some(published)) = (&adv.modified, &adv.published) else { return };
-    let (Ok(m), Ok(p)) = (parse_date(&modified.value), parse_date(&published.value)) else { return };
+    let (Some(modified), Some(published)) = (&adv.modified, &adv.published) else {
+        return;
+    };
+    let (Ok(m), Ok(p)) = (parse_date(&modified.value), parse_date(&published.value)) else {
+        return;
+    };
     if p > m {
         out.push(
             Finding::new(
                 Rule::PublishedAfterModified,
                 published.span,
-                format!("`published` ({}) is later than `modified` ({})", published.value, modified.value),
+                format!(
+                    "`published` ({}) is later than `modified` ({})",
+                    published.value, modified.value
+                ),
             )
             .with_related(modified.span, "modified here")
             .with_help("set `modified` to the time of the last change"),

@@ -32,7 +32,10 @@ pub(crate) struct WrittenScore<'a> {
 /// Reads `"9.1"`, `"9.1 (Critical)"` or `"9.1 / Critical"`.
 pub(crate) fn read_score(text: &str) -> Option<WrittenScore<'_>> {
     let text = text.trim();
-    let number_len = text.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+    let number_len = text
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
     let value: f64 = text.get(..number_len)?.parse().ok()?;
     if !(0.0..=10.0).contains(&value) {
         return None;
@@ -56,44 +59,66 @@ pub(crate) fn read_score(text: &str) -> Option<WrittenScore<'_>> {
 fn capitalised(severity: cvss::Severity) -> String {
     let word = severity.as_str();
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     let adv = cx.advisory();
-    let Some(score) = &adv.severity_score else { return };
+    let Some(score) = &adv.severity_score else {
+        return;
+    };
     let Some(written) = read_score(&score.value) else {
         out.push(
-            Finding::new(Rule::SeverityScoreMismatch, score.span, format!("`{}` is not a CVSS score", score.value))
-                .with_help("write the score as \"7.5\" or \"7.5 (High)\""),
+            Finding::new(
+                Rule::SeverityScoreMismatch,
+                score.span,
+                format!("`{}` is not a CVSS score", score.value),
+            )
+            .with_help("write the score as \"7.5\" or \"7.5 (High)\""),
         );
         return;
     };
     let Some(severity) = &adv.severity else {
         out.push(
-            Finding::new(Rule::SeverityScoreMismatch, score.span, "`severity_score` is given without a `severity` vector")
-                .with_help("add the CVSS vector as `severity`, or remove the score"),
+            Finding::new(
+                Rule::SeverityScoreMismatch,
+                score.span,
+                "`severity_score` is given without a `severity` vector",
+            )
+            .with_help("add the CVSS vector as `severity`, or remove the score"),
         );
         return;
     };
     if super::invalid_cvss::vector_problem(&severity.value).is_some() {
         return;
     }
-    let Ok(vector) = severity.value.parse::<cvss::Cvss>() else { return };
+    let Ok(vector) = severity.value.parse::<cvss::Cvss>() else {
+        return;
+    };
     let computed = vector.score();
     let rating = vector.severity();
     let expected = format!("{computed:.1} ({})", capitalised(rating));
     let score_differs = format!("{:.1}", written.value) != format!("{computed:.1}");
-    let rating_differs = written.rating.is_some_and(|r| r.parse::<cvss::Severity>().ok() != Some(rating));
+    let rating_differs = written
+        .rating
+        .is_some_and(|r| r.parse::<cvss::Severity>().ok() != Some(rating));
     if score_differs || rating_differs {
         out.push(
             Finding::new(
                 Rule::SeverityScoreMismatch,
                 score.span,
-                format!("the vector's score is {expected}, but `severity_score` says \"{}\"", score.value),
+                format!(
+                    "the vector's score is {expected}, but `severity_score` says \"{}\"",
+                    score.value
+                ),
             )
             .with_related(severity.span, "the vector")
-            .with_help(format!("write `severity_score: \"{expected}\"`, or correct the vector")),
+            .with_help(format!(
+                "write `severity_score: \"{expected}\"`, or correct the vector"
+            )),
         );
     }
 }
@@ -104,9 +129,27 @@ mod tests {
 
     #[test]
     fn reads_the_written_forms() {
-        assert_eq!(read_score("6.8"), Some(WrittenScore { value: 6.8, rating: None }));
-        assert_eq!(read_score("9.1 (Critical)"), Some(WrittenScore { value: 9.1, rating: Some("Critical") }));
-        assert_eq!(read_score("8.7 / High"), Some(WrittenScore { value: 8.7, rating: Some("High") }));
+        assert_eq!(
+            read_score("6.8"),
+            Some(WrittenScore {
+                value: 6.8,
+                rating: None
+            })
+        );
+        assert_eq!(
+            read_score("9.1 (Critical)"),
+            Some(WrittenScore {
+                value: 9.1,
+                rating: Some("Critical")
+            })
+        );
+        assert_eq!(
+            read_score("8.7 / High"),
+            Some(WrittenScore {
+                value: 8.7,
+                rating: Some("High")
+            })
+        );
         assert_eq!(read_score("high"), None);
         assert_eq!(read_score("11.0"), None);
         assert_eq!(read_score("7.5 (Severe)"), None);

@@ -25,8 +25,12 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     for credit in &cx.advisory().credits {
         if let CreditKind::Other(kind) = &credit.kind.value {
             out.push(
-                Finding::new(Rule::UnknownCreditType, credit.kind.span, format!("unknown credit type `{kind}`"))
-                    .with_help(format!("use one of: {}", CreditKind::KNOWN.join(", "))),
+                Finding::new(
+                    Rule::UnknownCreditType,
+                    credit.kind.span,
+                    format!("unknown credit type `{kind}`"),
+                )
+                .with_help(format!("use one of: {}", CreditKind::KNOWN.join(", "))),
             );
         }
     }

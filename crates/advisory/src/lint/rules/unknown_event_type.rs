@@ -25,15 +25,23 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     for range in &cx.advisory().events {
         if let RangeKind::Other(kind) = &range.kind.value {
             out.push(
-                Finding::new(Rule::UnknownEventType, range.kind.span, format!("unknown range type `{kind}`"))
-                    .with_help(format!("use one of: {}", RangeKind::KNOWN.join(", "))),
+                Finding::new(
+                    Rule::UnknownEventType,
+                    range.kind.span,
+                    format!("unknown range type `{kind}`"),
+                )
+                .with_help(format!("use one of: {}", RangeKind::KNOWN.join(", "))),
             );
         }
         for event in &range.events {
             if let EventKind::Other(kind) = &event.kind.value {
                 out.push(
-                    Finding::new(Rule::UnknownEventType, event.kind.span, format!("unknown event type `{kind}`"))
-                        .with_help(format!("use one of: {}", EventKind::KNOWN.join(", "))),
+                    Finding::new(
+                        Rule::UnknownEventType,
+                        event.kind.span,
+                        format!("unknown event type `{kind}`"),
+                    )
+                    .with_help(format!("use one of: {}", EventKind::KNOWN.join(", "))),
                 );
             }
         }

@@ -33,8 +33,12 @@ pub(crate) fn finding(name: &str, span: Span) -> Finding {
 }
 
 pub(crate) fn section(kind: &str, span: Span) -> Finding {
-    Finding::new(Rule::UnknownField, span, format!("unexpected section `{kind}` in the header"))
-        .with_help("the header holds only `name: value` fields")
+    Finding::new(
+        Rule::UnknownField,
+        span,
+        format!("unexpected section `{kind}` in the header"),
+    )
+    .with_help("the header holds only `name: value` fields")
 }
 
 /// The known field at edit distance at most 2 from `name`, if any.
@@ -56,8 +60,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
             *first = i + 1;
         }
         for (j, cb) in b.iter().enumerate() {
-            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else { continue };
-            let value = (prev_diag + usize::from(ca != *cb)).min(left + 1).min(up + 1);
+            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else {
+                continue;
+            };
+            let value = (prev_diag + usize::from(ca != *cb))
+                .min(left + 1)
+                .min(up + 1);
             prev_diag = up;
             if let Some(cell) = row.get_mut(j + 1) {
                 *cell = value;

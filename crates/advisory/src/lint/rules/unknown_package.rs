@@ -25,9 +25,14 @@ pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &
                 Finding::new(
                     Rule::UnknownPackage,
                     affected.package.span,
-                    format!("package `{}` is in none of the given repositories", affected.package.value),
+                    format!(
+                        "package `{}` is in none of the given repositories",
+                        affected.package.value
+                    ),
                 )
-                .with_help("check the spelling against opam-repository and opam-repository-archive"),
+                .with_help(
+                    "check the spelling against opam-repository and opam-repository-archive",
+                ),
             );
         }
     }

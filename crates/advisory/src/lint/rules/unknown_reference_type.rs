@@ -24,8 +24,12 @@ pub(crate) fn check(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     for reference in &cx.advisory().references {
         if let ReferenceKind::Other(kind) = &reference.kind.value {
             out.push(
-                Finding::new(Rule::UnknownReferenceType, reference.kind.span, format!("unknown reference type `{kind}`"))
-                    .with_help(format!("use one of: {}", ReferenceKind::KNOWN.join(", "))),
+                Finding::new(
+                    Rule::UnknownReferenceType,
+                    reference.kind.span,
+                    format!("unknown reference type `{kind}`"),
+                )
+                .with_help(format!("use one of: {}", ReferenceKind::KNOWN.join(", "))),
             );
         }
     }

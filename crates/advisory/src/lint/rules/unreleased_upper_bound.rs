@@ -25,19 +25,28 @@ Correct the version, or publish the fixed release before the advisory.
 
 pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &mut Vec<Finding>) {
     for affected in &cx.advisory().affected {
-        let Some(constraint) = &affected.constraint else { continue };
-        let Some(versions) = packages.versions(&affected.package.value) else { continue };
+        let Some(constraint) = &affected.constraint else {
+            continue;
+        };
+        let Some(versions) = packages.versions(&affected.package.value) else {
+            continue;
+        };
         for (op, version) in constraint.atoms() {
             if !matches!(op.value, RelOp::Lt | RelOp::Leq) {
                 continue;
             }
-            let released = versions.iter().any(|v| packages.compare(v, &version.value).is_eq());
+            let released = versions
+                .iter()
+                .any(|v| packages.compare(v, &version.value).is_eq());
             if !released {
                 out.push(
                     Finding::new(
                         Rule::UnreleasedUpperBound,
                         version.span,
-                        format!("the upper bound {} is not a released version of `{}`", version.value, affected.package.value),
+                        format!(
+                            "the upper bound {} is not a released version of `{}`",
+                            version.value, affected.package.value
+                        ),
                     )
                     .with_help("check the version for a typo, or release the fix first"),
                 );

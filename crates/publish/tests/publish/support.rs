@@ -1,0 +1,61 @@
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The shared reference data (`OSEC_DATA`, by default `<workspace>/../shared/data`),
+/// or `None` (and a line saying the test is skipped) when it is absent.
+pub(crate) fn data_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("OSEC_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    if dir.join("security-advisories").is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "{test}: skipped, the reference data is not at {} (set OSEC_DATA)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// The published records, copied from the `generated-osv` branch (see SOURCE there).
+pub(crate) fn published_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../osv/tests/data/generated-osv")
+}
+
+/// The official OSV schema, compiled once.
+pub(crate) fn schema() -> &'static jsonschema::Validator {
+    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../osv/tests/data/osv-schema/schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        jsonschema::validator_for(&schema).unwrap()
+    })
+}
+
+/// The schema's complaints about a record.
+pub(crate) fn schema_errors(record: &serde_json::Value) -> Vec<String> {
+    schema()
+        .iter_errors(record)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect()
+}
+
+/// A synthetic advisory `id` with the given extra header lines.
+pub(crate) fn advisory_text(id: &str, modified: &str, extra: &str) -> String {
+    format!(
+        "```\nid: {id}\nmodified: \"{modified}\"\npublished: \"2025-01-01T00:00:00Z\"\n\
+         affected: \"pkg\" {{< \"1.0\"}}\n{extra}```\n\n# Summary of {id}\n\nDetails of {id}.\n"
+    )
+}
+
+/// Writes `advisories/YYYY/ID.md` under `root`.
+pub(crate) fn write_advisory(root: &Path, id: &str, text: &str) -> PathBuf {
+    let year = id.get(5..9).unwrap();
+    let path = root.join(year).join(format!("{id}.md"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
