@@ -7,7 +7,7 @@
 //! It does not own the vulnerability database or version matching (crate `vulndb`), the
 //! opam syntax (crate `opam-file`, whose parser reads every opam-syntax input here), opam
 //! version order, formulas and filters (crate `opam-model`, which evaluates the
-//! dependency filters), or the command line (crate `osec`).
+//! dependency filters), fetching databases, or the command line (crate `osec`).
 //!
 //! # Phases
 //!
@@ -20,6 +20,43 @@
 //!    [`input::DepKind`] (normal, build, post, test, doc, dev, dev-setup).
 //! 3. Explain: [`input::Inventory::path_to`] gives the shortest path from a root,
 //!    preferring paths without test/doc/dev edges, and says when only such paths exist.
+//! 4. Match: [`scan::scan`] queries a `vulndb::Database` for every opam package (pinned
+//!    ones only with [`scan::ScanOptions::include_pinned`]) and gives one
+//!    [`scan::Finding`] per vulnerability and package: ID, aliases, summary, CVSS
+//!    severity and score, installed and fixed versions, path, development-only flag.
+//! 5. Decide: [`policy::Policy::apply`] sets aside ignored (`osec.toml` `[[ignore]]`,
+//!    `--ignore`), development-only (`--no-dev`) and below-threshold findings, and warns
+//!    about expired and unused ignores.
+//! 6. Report: [`report::Report`] collects the inputs and renders them
+//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6.
+//!
+//! # The JSON report (`osec audit --format json`, schema `osec-audit/1`)
+//!
+//! Stable: fields are only ever added. Every array is sorted (findings by package, then
+//! ID); the same inputs give the same bytes.
+//!
+//! ```text
+//! {
+//!   "schema": "osec-audit/1",
+//!   "tool_version": "0.1.0",
+//!   "database": {"source": "<embedded>" | PATH, "records": N, "last_modified": RFC3339 | null},
+//!   "threshold": "none" | "low" | "medium" | "high" | "critical",
+//!   "inputs": [{
+//!     "kind": "opam-switch" | "opam-export" | "opam-lock" | "dune-lock" | "esy-lock",
+//!     "path": PATH, "packages_scanned": N, "pinned_skipped": [NAME],
+//!     "findings": [FINDING],                 // these make the exit code 1
+//!     "ignored": [{"finding": FINDING, "reason": "ignore: …" | "development only" | "below threshold"}]
+//!   }],
+//!   "warnings": [{"kind": "expired-ignore", "id": ID, "until": DATE} | {"kind": "unused-ignore", "id": ID}]
+//! }
+//! FINDING = {
+//!   "id": "OSEC-2026-16", "aliases": [ID], "summary": TEXT,
+//!   "severity": {"vector": CVSS, "score": 8.7, "level": "high"} | null,
+//!   "package": NAME, "installed_version": VERSION, "fixed_versions": [VERSION],
+//!   "path": [ROOT, …, NAME] (empty when no root leads there), "development_only": BOOL,
+//!   "url": URL | null
+//! }
+//! ```
 //!
 //! # Example
 //!
@@ -48,9 +85,16 @@
 //!   packages only, so its graph is partial and most packages have no path.
 //! - Lock files (`opam lock`) flatten the graph: every locked package hangs directly off
 //!   the project. dune lock directories keep no flags between locked packages.
+//! - Plain `*.opam` files are read ([`input::Inventory::requirements`]) but their
+//!   constraints are not yet checked against the database; `osec audit` skips them.
+//! - The CycloneDX output lists the affected packages only, not every installed one.
+//! - A finding without a CVSS vector has no level and is reported at every threshold.
 //! - esy's `ocaml` package is an npm package with esy's own version encoding: it is
 //!   listed with [`input::Registry::Npm`], not matched as the opam `ocaml`.
 //! - Roots of a dune lock directory without a `dune-project` beside it are guessed: the
 //!   locked packages nothing else depends on.
 
 pub mod input;
+pub mod policy;
+pub mod report;
+pub mod scan;

@@ -34,6 +34,11 @@ enum Command {
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
+    /// Check a switch or lock file against the advisories (offline).
+    Audit(commands::audit::AuditArgs),
+    /// The vulnerability database: which one is used, and its age.
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +49,8 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
+        Command::Audit(args) => commands::audit::run(args),
+        Command::Db(cmd) => commands::db::run(cmd),
     };
     match result {
         Ok(code) => code,

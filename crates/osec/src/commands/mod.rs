@@ -1,5 +1,7 @@
 //! One module per subcommand: take the arguments, call the library, print.
 
+pub(crate) mod audit;
+pub(crate) mod db;
 pub(crate) mod fmt;
 pub(crate) mod lint;
 pub(crate) mod opam;

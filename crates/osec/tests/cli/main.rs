@@ -4,6 +4,8 @@
 /// The test harness: a temporary directory and a way to run `osec` in it.
 mod support;
 
+/// `osec audit`.
+mod audit;
 /// `osec fmt`.
 mod fmt;
 /// `osec lint`.

@@ -1,0 +1,354 @@
+//! What the user decided about findings: `osec.toml` `[[ignore]]` entries and
+//! `--ignore`, the severity threshold, and whether development-only findings count.
+//!
+//! ```toml
+//! [[ignore]]
+//! id = "OSEC-2026-16"          # or any alias (CVE-…)
+//! reason = "cohttp is only used as a client here"   # required
+//! until = "2026-12-31"         # optional: the ignore stops applying after this day
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::scan::{Finding, Severity};
+
+/// A problem with a configuration file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or not in the expected shape.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What is wrong, and what to write instead.
+        message: String,
+    },
+}
+
+/// One `[[ignore]]` entry (or `--ignore ID`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ignore {
+    /// The vulnerability ID or one of its aliases.
+    pub id: String,
+    /// Why it is ignored (required in `osec.toml`; `--ignore` gives "ignored on the command line").
+    pub reason: String,
+    /// The last day (`YYYY-MM-DD`) the ignore applies; after it, the finding is
+    /// reported again and the ignore is a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    ignore: Vec<Ignore>,
+}
+
+/// Everything that decides which findings are reported and which fail the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Ignored vulnerabilities.
+    pub ignores: Vec<Ignore>,
+    /// Findings below this level are reported as below threshold and do not fail the run.
+    pub threshold: Severity,
+    /// Leave out findings reached only through test, doc or dev dependencies.
+    pub skip_development: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            ignores: Vec::new(),
+            threshold: Severity::None,
+            skip_development: false,
+        }
+    }
+}
+
+/// A policy problem the user should hear about, without failing the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PolicyWarning {
+    /// An ignore whose `until` date has passed: it no longer applies.
+    ExpiredIgnore {
+        /// The ignored ID.
+        id: String,
+        /// The date it ran until.
+        until: String,
+    },
+    /// An ignore that matched no finding: the vulnerability may be fixed.
+    UnusedIgnore {
+        /// The ignored ID.
+        id: String,
+    },
+}
+
+impl std::fmt::Display for PolicyWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PolicyWarning::ExpiredIgnore { id, until } => write!(
+                f,
+                "the ignore of {id} expired on {until}: it is reported again; fix it or extend `until`"
+            ),
+            PolicyWarning::UnusedIgnore { id } => write!(
+                f,
+                "the ignore of {id} matches no finding: remove it from the configuration"
+            ),
+        }
+    }
+}
+
+/// A finding the policy set aside, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ignored {
+    /// The finding.
+    pub finding: Finding,
+    /// `ignore: <reason>`, `development only`, or `below threshold`.
+    pub reason: String,
+}
+
+/// The findings after the policy.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Decision {
+    /// Findings reported and failing the run.
+    pub reported: Vec<Finding>,
+    /// Findings set aside, with the reason.
+    pub ignored: Vec<Ignored>,
+    /// Expired and unused ignores.
+    pub warnings: Vec<PolicyWarning>,
+}
+
+impl Policy {
+    /// Reads the `[[ignore]]` entries of an `osec.toml`.
+    pub fn read_config(path: &Path) -> Result<Vec<Ignore>, PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        parse_config(&text, path)
+    }
+
+    /// Sorts findings into reported and ignored; `today` is `YYYY-MM-DD` (an ignore
+    /// applies on its `until` day, not after).
+    pub fn apply(&self, findings: Vec<Finding>, today: &str) -> Decision {
+        let mut decision = Decision::default();
+        let active: Vec<&Ignore> = self
+            .ignores
+            .iter()
+            .filter(|ignore| match &ignore.until {
+                Some(until) if until.as_str() < today => {
+                    decision.warnings.push(PolicyWarning::ExpiredIgnore {
+                        id: ignore.id.clone(),
+                        until: until.clone(),
+                    });
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        let mut used = vec![false; active.len()];
+        for finding in findings {
+            let matching = active
+                .iter()
+                .position(|ignore| finding.id == ignore.id || finding.aliases.contains(&ignore.id));
+            if let Some(index) = matching {
+                if let Some(flag) = used.get_mut(index) {
+                    *flag = true;
+                }
+                let reason = active.get(index).map_or("", |i| i.reason.as_str());
+                decision.ignored.push(Ignored {
+                    finding,
+                    reason: format!("ignore: {reason}"),
+                });
+            } else if self.skip_development && finding.development_only {
+                decision.ignored.push(Ignored {
+                    finding,
+                    reason: "development only".to_owned(),
+                });
+            } else if !finding.reaches(self.threshold) {
+                decision.ignored.push(Ignored {
+                    finding,
+                    reason: "below threshold".to_owned(),
+                });
+            } else {
+                decision.reported.push(finding);
+            }
+        }
+        for (ignore, used) in active.iter().zip(used) {
+            if !used {
+                decision.warnings.push(PolicyWarning::UnusedIgnore {
+                    id: ignore.id.clone(),
+                });
+            }
+        }
+        decision
+    }
+}
+
+fn parse_config(text: &str, path: &Path) -> Result<Vec<Ignore>, PolicyError> {
+    let invalid = |offset: usize, message: String| {
+        let (line, column) = line_column(text, offset);
+        PolicyError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    let config: ConfigFile = toml::from_str(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        invalid(offset, err.message().trim().to_owned())
+    })?;
+    for ignore in &config.ignore {
+        let offset = text.find(&ignore.id).unwrap_or(0);
+        if ignore.reason.trim().is_empty() {
+            return Err(invalid(
+                offset,
+                format!(
+                    "the ignore of {} has an empty `reason`: say why it is safe",
+                    ignore.id
+                ),
+            ));
+        }
+        if let Some(until) = &ignore.until
+            && !is_date(until)
+        {
+            return Err(invalid(
+                text.find(until.as_str()).unwrap_or(offset),
+                format!("`until = \"{until}\"` is not a date: write YYYY-MM-DD"),
+            ));
+        }
+    }
+    Ok(config.ignore)
+}
+
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, score: Option<f64>, development_only: bool) -> Finding {
+        Finding {
+            id: id.to_owned(),
+            aliases: vec![format!("CVE-{id}")],
+            summary: String::new(),
+            severity: score.map(|score| crate::scan::Rating {
+                vector: String::new(),
+                score,
+                level: Severity::of_score(score),
+            }),
+            package: "p".to_owned(),
+            installed_version: "1".to_owned(),
+            fixed_versions: Vec::new(),
+            path: Vec::new(),
+            development_only,
+            url: None,
+        }
+    }
+
+    fn ignore(id: &str, until: Option<&str>) -> Ignore {
+        Ignore {
+            id: id.to_owned(),
+            reason: "r".to_owned(),
+            until: until.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn ignore_by_alias_applies_through_its_until_day_then_expires() {
+        let policy = Policy {
+            ignores: vec![ignore("CVE-A", Some("2026-01-31"))],
+            ..Policy::default()
+        };
+        let on_the_day = policy.apply(vec![finding("A", Some(9.0), false)], "2026-01-31");
+        assert!(on_the_day.reported.is_empty());
+        assert!(on_the_day.warnings.is_empty());
+        let after = policy.apply(vec![finding("A", Some(9.0), false)], "2026-02-01");
+        assert_eq!(after.reported.len(), 1);
+        assert_eq!(
+            after.warnings,
+            [PolicyWarning::ExpiredIgnore {
+                id: "CVE-A".to_owned(),
+                until: "2026-01-31".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn threshold_keeps_unknown_severity_and_drops_lower_levels() {
+        let policy = Policy {
+            threshold: Severity::High,
+            skip_development: true,
+            ..Policy::default()
+        };
+        let decision = policy.apply(
+            vec![
+                finding("LOW", Some(3.0), false),
+                finding("HIGH", Some(7.0), false),
+                finding("UNKNOWN", None, false),
+                finding("DEV", Some(9.8), true),
+            ],
+            "2026-01-01",
+        );
+        let ids: Vec<&str> = decision.reported.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["HIGH", "UNKNOWN"]);
+        let reasons: Vec<&str> = decision.ignored.iter().map(|i| i.reason.as_str()).collect();
+        assert_eq!(reasons, ["below threshold", "development only"]);
+    }
+
+    #[test]
+    fn config_errors_name_line_and_column() {
+        let path = Path::new("osec.toml");
+        let err = parse_config(
+            "[[ignore]]\nid = \"X\"\nreason = \"r\"\nuntil = \"soon\"\n",
+            path,
+        )
+        .expect_err("bad date");
+        assert_eq!(
+            err.to_string(),
+            "osec.toml:4:10: `until = \"soon\"` is not a date: write YYYY-MM-DD"
+        );
+        let err = parse_config("[[ignore]]\nid = \"X\"\nreason = \"\"\n", path)
+            .expect_err("empty reason");
+        assert!(
+            err.to_string()
+                .starts_with("osec.toml:2:7: the ignore of X has an empty"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! `--format cyclonedx`: a CycloneDX 1.6 JSON BOM of the affected packages (with their
+//! opam purls) and the vulnerabilities affecting them.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::Report;
+use crate::scan::{Finding, by_id};
+
+pub(super) fn document(report: &Report) -> Value {
+    let all: Vec<Finding> = report.findings().cloned().collect();
+    let mut components: BTreeMap<String, Value> = BTreeMap::new();
+    for finding in &all {
+        let purl = purl_of(finding);
+        components.entry(purl.clone()).or_insert_with(|| {
+            json!({
+                "type": "library",
+                "bom-ref": purl,
+                "name": finding.package,
+                "version": finding.installed_version,
+                "purl": purl,
+            })
+        });
+    }
+    let vulnerabilities: Vec<Value> = by_id(&all)
+        .into_iter()
+        .filter_map(|(id, findings)| {
+            let first = findings.first()?;
+            let mut affects: Vec<String> = findings.iter().map(|f| purl_of(f)).collect();
+            affects.sort();
+            affects.dedup();
+            let mut vulnerability = json!({
+                "bom-ref": id,
+                "id": id,
+                "source": {"name": source_name(id)},
+                "description": first.summary,
+                "affects": affects.iter().map(|r| json!({"ref": r})).collect::<Vec<_>>(),
+            });
+            let map = vulnerability.as_object_mut()?;
+            if let Some(rating) = &first.severity {
+                map.insert(
+                    "ratings".to_owned(),
+                    json!([{
+                        "score": rating.score,
+                        "severity": rating.level.as_str(),
+                        "method": cvss_method(&rating.vector),
+                        "vector": rating.vector,
+                    }]),
+                );
+            }
+            if !first.aliases.is_empty() {
+                let references: Vec<Value> = first
+                    .aliases
+                    .iter()
+                    .map(|alias| json!({"id": alias, "source": {"name": source_name(alias)}}))
+                    .collect();
+                map.insert("references".to_owned(), Value::Array(references));
+            }
+            if !first.fixed_versions.is_empty() {
+                map.insert(
+                    "recommendation".to_owned(),
+                    json!(format!(
+                        "Upgrade {} to {}",
+                        first.package,
+                        first.fixed_versions.join(" or ")
+                    )),
+                );
+            }
+            Some(vulnerability)
+        })
+        .collect();
+    json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {"tools": {"components": [{
+            "type": "application",
+            "name": "osec",
+            "version": report.tool_version,
+        }]}},
+        "components": components.into_values().collect::<Vec<_>>(),
+        "vulnerabilities": vulnerabilities,
+    })
+}
+
+fn purl_of(finding: &Finding) -> String {
+    match purl::Purl::builder("opam", &finding.package)
+        .version(&finding.installed_version)
+        .build()
+    {
+        Ok(purl) => purl.to_string(),
+        // opam names and versions always make a valid purl; keep something readable if not.
+        Err(_) => format!("pkg:opam/{}@{}", finding.package, finding.installed_version),
+    }
+}
+
+fn source_name(id: &str) -> &'static str {
+    match id.split('-').next() {
+        Some("OSEC") => "OCaml security advisories",
+        Some("CVE") => "NVD",
+        Some("GHSA") => "GitHub Advisories",
+        _ => "OSV",
+    }
+}
+
+/// CycloneDX's names for the CVSS versions.
+fn cvss_method(vector: &str) -> &'static str {
+    if vector.starts_with("CVSS:4.0") {
+        "CVSSv4"
+    } else if vector.starts_with("CVSS:3.1") {
+        "CVSSv31"
+    } else if vector.starts_with("CVSS:3.0") {
+        "CVSSv3"
+    } else {
+        "other"
+    }
+}

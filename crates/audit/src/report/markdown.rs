@@ -1,0 +1,76 @@
+//! `--format markdown`: a pull-request comment.
+
+use std::fmt::Write as _;
+
+use super::{Report, fixed_text, path_text, severity_text};
+
+pub(super) fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let total = report.findings().count();
+    let _ = writeln!(
+        out,
+        "## osec audit: {total} vulnerabilit{}\n",
+        if total == 1 { "y" } else { "ies" }
+    );
+    for input in &report.inputs {
+        let _ = writeln!(
+            out,
+            "### `{}` ({}, {} packages)\n",
+            escape(&input.path),
+            input.kind,
+            input.packages_scanned
+        );
+        if input.findings.is_empty() {
+            out.push_str("No vulnerabilities found.\n\n");
+        } else {
+            out.push_str("| ID | Package | Installed | Severity | Fixed in | Path | Summary |\n");
+            out.push_str("|---|---|---|---|---|---|---|\n");
+            for f in &input.findings {
+                let id = match &f.url {
+                    Some(url) => format!("[{}]({url})", f.id),
+                    None => f.id.clone(),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {id} | {} | {} | {} | {} | {} | {} |",
+                    escape(&f.package),
+                    escape(&f.installed_version),
+                    severity_text(f),
+                    escape(&fixed_text(f)),
+                    escape(&path_text(f)),
+                    escape(&f.summary)
+                );
+            }
+            out.push('\n');
+        }
+        if !input.ignored.is_empty() {
+            out.push_str("<details><summary>Ignored</summary>\n\n");
+            for ignored in &input.ignored {
+                let _ = writeln!(
+                    out,
+                    "- {} in {} {}: {}",
+                    ignored.finding.id,
+                    escape(&ignored.finding.package),
+                    escape(&ignored.finding.installed_version),
+                    escape(&ignored.reason)
+                );
+            }
+            out.push_str("\n</details>\n\n");
+        }
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "> **Warning:** {}\n", escape(&warning.to_string()));
+    }
+    let _ = writeln!(
+        out,
+        "<sub>Database: {} ({} records).</sub>",
+        escape(&report.database.source),
+        report.database.records
+    );
+    out
+}
+
+/// Keeps table cells intact: `|` and line breaks would end a cell or row.
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}

@@ -1,0 +1,115 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One rule per
+//! vulnerability (with `security-severity`), one result per affected package and
+//! input, located at the input file.
+
+use serde_json::{Value, json};
+
+use super::{Report, fixed_text, path_text};
+use crate::scan::{Finding, Severity, by_id};
+
+pub(super) fn document(report: &Report) -> Value {
+    let all: Vec<Finding> = report.findings().cloned().collect();
+    let groups = by_id(&all);
+    let rules: Vec<Value> = groups
+        .iter()
+        .filter_map(|(id, findings)| findings.first().map(|f| rule(id, f)))
+        .collect();
+    let results: Vec<Value> = report
+        .inputs
+        .iter()
+        .flat_map(|input| {
+            let location = artifact_uri(&input.path, input.kind);
+            input.findings.iter().map(move |f| result(f, &location))
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "osec",
+                "informationUri": "https://github.com/ocaml/osec",
+                "semanticVersion": report.tool_version,
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+fn rule(id: &str, finding: &Finding) -> Value {
+    let short = if finding.summary.is_empty() {
+        format!("{id} in {}", finding.package)
+    } else {
+        finding.summary.clone()
+    };
+    let mut properties = json!({"tags": ["security", "vulnerability", "opam"]});
+    if let (Some(rating), Some(map)) = (&finding.severity, properties.as_object_mut()) {
+        map.insert(
+            "security-severity".to_owned(),
+            json!(format!("{:.1}", rating.score)),
+        );
+    }
+    let mut rule = json!({
+        "id": id,
+        "name": id.replace('-', ""),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": format!("{id}: {short}. Aliases: {}.", aliases_text(finding))},
+        "defaultConfiguration": {"level": level(finding)},
+        "properties": properties,
+    });
+    if let (Some(url), Some(map)) = (&finding.url, rule.as_object_mut()) {
+        map.insert("helpUri".to_owned(), json!(url));
+    }
+    rule
+}
+
+fn result(finding: &Finding, uri: &str) -> Value {
+    json!({
+        "ruleId": finding.id,
+        "level": level(finding),
+        "message": {"text": format!(
+            "{} {} is affected by {} ({}). Fixed in: {}. Path: {}.",
+            finding.package,
+            finding.installed_version,
+            finding.id,
+            if finding.summary.is_empty() { "no summary" } else { finding.summary.as_str() },
+            fixed_text(finding),
+            path_text(finding),
+        )},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri},
+            "region": {"startLine": 1},
+        }}],
+        "partialFingerprints": {
+            "osecFinding/v1": format!("{}:{}:{}", finding.id, finding.package, finding.installed_version),
+        },
+    })
+}
+
+fn level(finding: &Finding) -> &'static str {
+    match finding.severity.as_ref().map(|r| r.level) {
+        Some(Severity::Critical | Severity::High) | None => "error",
+        Some(Severity::Medium) => "warning",
+        Some(Severity::Low | Severity::None) => "note",
+    }
+}
+
+fn aliases_text(finding: &Finding) -> String {
+    if finding.aliases.is_empty() {
+        "none".to_owned()
+    } else {
+        finding.aliases.join(", ")
+    }
+}
+
+/// A file to point at: the switch's `switch-state` for a switch, the lock file itself
+/// otherwise; `/` separators as SARIF URIs want.
+fn artifact_uri(path: &str, kind: &str) -> String {
+    let file = match kind {
+        "opam-switch" => format!("{path}/.opam-switch/switch-state"),
+        "dune-lock" => format!("{path}/lock.dune"),
+        _ => path.to_owned(),
+    };
+    file.replace('\\', "/")
+}

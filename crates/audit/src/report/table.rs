@@ -1,0 +1,113 @@
+//! `--format table`: one row per finding, columns aligned, a summary line.
+
+use std::fmt::Write as _;
+
+use super::{Report, fixed_text, path_text, severity_text};
+use crate::scan::Severity;
+
+const HEADERS: [&str; 6] = ["ID", "PACKAGE", "INSTALLED", "SEVERITY", "FIXED IN", "PATH"];
+
+pub(super) fn render(report: &Report, colour: bool) -> String {
+    let mut out = String::new();
+    for input in &report.inputs {
+        let _ = writeln!(
+            out,
+            "{} {}: {} packages scanned",
+            input.kind, input.path, input.packages_scanned
+        );
+        if !input.pinned_skipped.is_empty() {
+            let _ = writeln!(
+                out,
+                "  pinned, not matched (use --include-pinned): {}",
+                input.pinned_skipped.join(", ")
+            );
+        }
+        if input.findings.is_empty() {
+            let _ = writeln!(out, "  no vulnerabilities found");
+        } else {
+            let rows: Vec<([String; 6], Option<Severity>)> = input
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        [
+                            f.id.clone(),
+                            f.package.clone(),
+                            f.installed_version.clone(),
+                            severity_text(f),
+                            fixed_text(f),
+                            path_text(f),
+                        ],
+                        f.severity.as_ref().map(|r| r.level),
+                    )
+                })
+                .collect();
+            let mut widths = HEADERS.map(|h| h.chars().count());
+            for (cells, _) in &rows {
+                for (width, cell) in widths.iter_mut().zip(cells) {
+                    *width = (*width).max(cell.chars().count());
+                }
+            }
+            write_row(&mut out, &HEADERS.map(str::to_owned), &widths, None);
+            for (cells, level) in &rows {
+                write_row(&mut out, cells, &widths, level.filter(|_| colour));
+            }
+            for finding in &input.findings {
+                if !finding.summary.is_empty() {
+                    let _ = writeln!(out, "  {}: {}", finding.id, finding.summary);
+                }
+            }
+        }
+        for ignored in &input.ignored {
+            let _ = writeln!(
+                out,
+                "  ignored {} in {} {} ({})",
+                ignored.finding.id,
+                ignored.finding.package,
+                ignored.finding.installed_version,
+                ignored.reason
+            );
+        }
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
+    let total = report.findings().count();
+    let _ = writeln!(
+        out,
+        "{total} vulnerabilit{} found (database {}, {} records)",
+        if total == 1 { "y" } else { "ies" },
+        report.database.source,
+        report.database.records
+    );
+    out
+}
+
+fn write_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6], level: Option<Severity>) {
+    out.push_str("  ");
+    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        let last = i + 1 == cells.len();
+        let padding = if last {
+            0
+        } else {
+            width - cell.chars().count() + 2
+        };
+        match (i, level) {
+            (3, Some(level)) => {
+                let _ = write!(out, "\u{1b}[{}m{cell}\u{1b}[0m", colour_code(level));
+            }
+            _ => out.push_str(cell),
+        }
+        out.extend(std::iter::repeat_n(' ', padding));
+    }
+    out.push('\n');
+}
+
+fn colour_code(level: Severity) -> &'static str {
+    match level {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low | Severity::None => "36",
+    }
+}

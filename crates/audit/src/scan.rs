@@ -1,0 +1,272 @@
+//! Matching an [`Inventory`] against a [`vulndb::Database`]: one [`Finding`] per
+//! vulnerability and affected installed package, with severity, fixes and the path
+//! that brings the package in.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::input::{Inventory, Registry};
+
+/// How bad a vulnerability is, from its CVSS vector (CVSS 3.x and 4.0 rating bands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Score 0.0, or `--severity-threshold none` (everything is reported).
+    None,
+    /// 0.1–3.9.
+    Low,
+    /// 4.0–6.9.
+    Medium,
+    /// 7.0–8.9.
+    High,
+    /// 9.0–10.0.
+    Critical,
+}
+
+impl Severity {
+    /// The lower-case name (`high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// The band a CVSS base score falls in.
+    pub fn of_score(score: f64) -> Severity {
+        if score >= 9.0 {
+            Severity::Critical
+        } else if score >= 7.0 {
+            Severity::High
+        } else if score >= 4.0 {
+            Severity::Medium
+        } else if score > 0.0 {
+            Severity::Low
+        } else {
+            Severity::None
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `--severity-threshold` value that is not a level.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity `{0}`: expected none, low, medium, high or critical")]
+pub struct UnknownSeverity(pub String);
+
+impl FromStr for Severity {
+    type Err = UnknownSeverity;
+
+    fn from_str(text: &str) -> Result<Severity, UnknownSeverity> {
+        match text.to_ascii_lowercase().as_str() {
+            "none" => Ok(Severity::None),
+            "low" => Ok(Severity::Low),
+            "medium" | "moderate" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(UnknownSeverity(text.to_owned())),
+        }
+    }
+}
+
+/// The severity of a record as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rating {
+    /// The CVSS vector, as the record gives it.
+    pub vector: String,
+    /// The base score computed from the vector (one decimal).
+    pub score: f64,
+    /// The band of the score.
+    pub level: Severity,
+}
+
+impl Rating {
+    /// The first CVSS v3/v4 vector of `record` that parses (the record-level severity,
+    /// else the affected package's); `None` when there is none.
+    pub fn of_record(record: &osv::Vulnerability, package: &str) -> Option<Rating> {
+        let package_level = record
+            .affected()
+            .iter()
+            .filter(|a| a.package.as_ref().is_some_and(|p| p.name == package))
+            .flat_map(|a| a.severity().iter());
+        record
+            .severity()
+            .iter()
+            .chain(package_level)
+            .find_map(|severity| {
+                let vector = severity.score.parse::<cvss::Cvss>().ok()?;
+                let score = (vector.score() * 10.0).round() / 10.0;
+                Some(Rating {
+                    vector: severity.score.clone(),
+                    score,
+                    level: Severity::of_score(score),
+                })
+            })
+    }
+}
+
+/// One vulnerability affecting one installed package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The vulnerability's ID (`OSEC-2026-16`).
+    pub id: String,
+    /// Its other IDs, sorted (CVE, GHSA, other databases' records).
+    pub aliases: Vec<String>,
+    /// One line on what it is; empty when the record has none.
+    pub summary: String,
+    /// Its severity, when the record carries a CVSS vector.
+    pub severity: Option<Rating>,
+    /// The affected package.
+    pub package: String,
+    /// The installed version.
+    pub installed_version: String,
+    /// Versions that fix it, later than the installed one, in version order.
+    pub fixed_versions: Vec<String>,
+    /// From a root to the package (`["myapp", "cohttp-lwt-unix", "cohttp"]`); empty
+    /// when no root leads to it (a partial graph).
+    pub path: Vec<String>,
+    /// True when only test, doc or dev dependencies lead to the package.
+    pub development_only: bool,
+    /// The advisory's web page (its first `ADVISORY` reference, else `WEB`), if any.
+    pub url: Option<String>,
+}
+
+impl Finding {
+    /// The path as text: `myapp → cohttp-lwt-unix → cohttp`.
+    pub fn path_text(&self) -> String {
+        self.path.join(" → ")
+    }
+
+    /// Whether this finding is at least `threshold`. A finding without a CVSS vector
+    /// is reported at every threshold: its severity is unknown, not low.
+    pub fn reaches(&self, threshold: Severity) -> bool {
+        match &self.severity {
+            Some(rating) => rating.level >= threshold,
+            None => true,
+        }
+    }
+}
+
+/// What [`scan`] matches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Match pinned packages too (by default a pinned package is taken not to be the
+    /// public package of that name).
+    pub include_pinned: bool,
+}
+
+/// The result of matching one inventory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scan {
+    /// What was read (`opam-switch`, `opam-lock`…).
+    pub kind: &'static str,
+    /// The file or directory read.
+    pub path: String,
+    /// How many packages were matched against the database.
+    pub packages_scanned: usize,
+    /// Pinned packages left out (names, sorted).
+    pub pinned_skipped: Vec<String>,
+    /// Findings sorted by package, then ID.
+    pub findings: Vec<Finding>,
+}
+
+/// Matches every opam package of `inventory` against `db`: one finding per
+/// vulnerability (records linked by aliases are one) and package.
+pub fn scan(inventory: &Inventory, db: &vulndb::Database, options: ScanOptions) -> Scan {
+    let paths = inventory.paths();
+    let mut findings = Vec::new();
+    let mut pinned_skipped = Vec::new();
+    let mut scanned = 0;
+    for package in inventory.packages() {
+        if package.registry != Registry::Opam {
+            continue;
+        }
+        if package.pinned && !options.include_pinned {
+            pinned_skipped.push(package.name.clone());
+            continue;
+        }
+        scanned += 1;
+        let query = vulndb::Query::opam(package.name.as_str(), package.version.as_str());
+        for hit in db.query(&query) {
+            let record = hit.vulnerability();
+            let path = paths.get(package.name.as_str());
+            findings.push(Finding {
+                id: hit.id().to_owned(),
+                aliases: hit.aliases().into_iter().map(str::to_owned).collect(),
+                summary: record.summary.clone().unwrap_or_default(),
+                severity: hit
+                    .records()
+                    .iter()
+                    .find_map(|r| Rating::of_record(r, &package.name)),
+                package: package.name.clone(),
+                installed_version: package.version.clone(),
+                fixed_versions: hit.fixed_versions().to_vec(),
+                path: path.map(|p| p.packages.clone()).unwrap_or_default(),
+                development_only: path.is_some_and(|p| p.development_only),
+                url: advisory_url(record),
+            });
+        }
+    }
+    findings.sort_by(|a, b| (&a.package, &a.id).cmp(&(&b.package, &b.id)));
+    pinned_skipped.sort();
+    Scan {
+        kind: inventory.input().kind(),
+        path: inventory.input().path().display().to_string(),
+        packages_scanned: scanned,
+        pinned_skipped,
+        findings,
+    }
+}
+
+fn advisory_url(record: &osv::Vulnerability) -> Option<String> {
+    let by_kind = |kind: osv::ReferenceKind| {
+        record
+            .references()
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.url.clone())
+    };
+    by_kind(osv::ReferenceKind::Advisory).or_else(|| by_kind(osv::ReferenceKind::Web))
+}
+
+/// Findings grouped by vulnerability ID (for renderers listing each rule once).
+pub(crate) fn by_id(findings: &[Finding]) -> BTreeMap<&str, Vec<&Finding>> {
+    let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for finding in findings {
+        groups.entry(finding.id.as_str()).or_default().push(finding);
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_in_the_cvss_bands() {
+        let levels: Vec<Severity> = [0.0, 0.1, 3.9, 4.0, 6.9, 7.0, 8.9, 9.0, 10.0]
+            .into_iter()
+            .map(Severity::of_score)
+            .collect();
+        use Severity::*;
+        assert_eq!(
+            levels,
+            [
+                None, Low, Low, Medium, Medium, High, High, Critical, Critical
+            ]
+        );
+        assert_eq!("Moderate".parse::<Severity>(), Ok(Medium));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

@@ -1,0 +1,444 @@
+//! `osec audit` on the scenarios made with the real opam
+//! (crates/audit/tests/data/audit/, see its README), with the embedded database.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::support::TestDir;
+
+fn scenario(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../audit/tests/data/audit")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}):\n{text}"))
+}
+
+/// (id, package, version, path) of every finding of the first input.
+fn findings(report: &Value) -> Vec<(String, String, String, String, bool)> {
+    report["inputs"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let path: Vec<&str> = f["path"]
+                .as_array()
+                .expect("path")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            (
+                f["id"].as_str().unwrap_or_default().to_owned(),
+                f["package"].as_str().unwrap_or_default().to_owned(),
+                f["installed_version"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                path.join(" → "),
+                f["development_only"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn vulnerable_switch_reports_exactly_the_advisories_listing_the_installed_versions_with_paths() {
+    let dir = TestDir::new();
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &format!("{}/_opam", scenario("vulnerable")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let got = findings(&json(&out.stdout));
+    let expected = [
+        (
+            "OSEC-2026-16",
+            "cohttp",
+            "6.2.2",
+            "myapp → cohttp-lwt-unix → cohttp",
+        ),
+        (
+            "OSEC-2026-12",
+            "mirage-crypto",
+            "2.1.0",
+            "myapp → tls → mirage-crypto",
+        ),
+        (
+            "OSEC-2026-13",
+            "mirage-crypto-ec",
+            "2.1.0",
+            "myapp → tls → mirage-crypto-ec",
+        ),
+        (
+            "OSEC-2026-15",
+            "mirage-crypto-ec",
+            "2.1.0",
+            "myapp → tls → mirage-crypto-ec",
+        ),
+        (
+            "OSEC-2026-17",
+            "mirage-crypto-ec",
+            "2.1.0",
+            "myapp → tls → mirage-crypto-ec",
+        ),
+        ("OSEC-2026-01", "ocaml", "4.14.2", "myapp → ocaml"),
+        ("OSEC-2026-04", "ocaml", "4.14.2", "myapp → ocaml"),
+        ("OSEC-2026-05", "ocaml", "4.14.2", "myapp → ocaml"),
+        ("OSEC-2026-06", "tls", "2.0.3", "myapp → tls"),
+        ("OSEC-2026-07", "tls", "2.0.3", "myapp → tls"),
+    ]
+    .map(|(a, b, c, d)| {
+        (
+            a.to_owned(),
+            b.to_owned(),
+            c.to_owned(),
+            d.to_owned(),
+            false,
+        )
+    });
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn every_input_format_of_the_vulnerable_project_finds_cohttp() {
+    let dir = TestDir::new();
+    let base = scenario("vulnerable");
+    for args in [
+        vec!["--export".to_owned(), format!("{base}/switch-full.export")],
+        vec!["--lock".to_owned(), format!("{base}/myapp.opam.locked")],
+        vec!["--lock".to_owned(), format!("{base}/dune.lock")],
+        vec!["--lock".to_owned(), format!("{base}/esy.lock")],
+    ] {
+        let mut all = vec!["audit", "--format", "json"];
+        all.extend(args.iter().map(String::as_str));
+        let out = dir.osec(&all);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        let got = findings(&json(&out.stdout));
+        assert!(
+            got.iter()
+                .any(|f| f.0 == "OSEC-2026-16" && f.1 == "cohttp" && f.2 == "6.2.2"),
+            "{args:?}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn clean_project_exits_zero_and_says_so() {
+    let dir = TestDir::new();
+    let out = dir.osec(&["audit", &scenario("clean")]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("no vulnerabilities found"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("0 vulnerabilities found"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn pinned_package_is_matched_only_with_include_pinned() {
+    let dir = TestDir::new();
+    let switch = format!("{}/_opam", scenario("pinned"));
+    let out = dir.osec(&["audit", "--switch", &switch, "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        json(&out.stdout)["inputs"][0]["pinned_skipped"],
+        serde_json::json!(["tls"])
+    );
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &switch,
+        "--format",
+        "json",
+        "--include-pinned",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let ids: Vec<String> = findings(&json(&out.stdout))
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(ids, ["OSEC-2026-06", "OSEC-2026-07"]);
+}
+
+#[test]
+fn development_only_finding_is_marked_and_skipped_with_no_dev() {
+    let dir = TestDir::new();
+    let switch = format!("{}/_opam", scenario("dev-only"));
+    let out = dir.osec(&["audit", "--switch", &switch, "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let got = findings(&json(&out.stdout));
+    assert_eq!(
+        got,
+        [(
+            "OSEC-2026-08".to_owned(),
+            "tar".to_owned(),
+            "3.3.0".to_owned(),
+            "devapp → tar-unix → tar".to_owned(),
+            true
+        )]
+    );
+    let out = dir.osec(&["audit", "--switch", &switch, "--no-dev"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("(development only)"), "{}", out.stdout);
+}
+
+#[test]
+fn ignores_apply_until_they_expire_and_unused_ones_warn() {
+    let dir = TestDir::new();
+    let switch = format!("{}/_opam", scenario("dev-only"));
+    dir.write(
+        "osec.toml",
+        "[[ignore]]\nid = \"OSEC-2026-08\"\nreason = \"tests only\"\nuntil = \"2999-01-01\"\n\n\
+         [[ignore]]\nid = \"OSEC-2020-01\"\nreason = \"gone\"\n",
+    );
+    let config = dir.path().join("osec.toml").display().to_string();
+    let out = dir.osec(&["audit", "--switch", &switch, "--config", &config]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("ignored OSEC-2026-08 in tar 3.3.0 (ignore: tests only)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("warning: the ignore of OSEC-2020-01 matches no finding"),
+        "{}",
+        out.stdout
+    );
+
+    dir.write(
+        "osec.toml",
+        "[[ignore]]\nid = \"OSEC-2026-08\"\nreason = \"tests only\"\nuntil = \"2000-01-01\"\n",
+    );
+    let out = dir.osec(&["audit", "--switch", &switch, "--config", &config]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("warning: the ignore of OSEC-2026-08 expired on 2000-01-01"),
+        "{}",
+        out.stdout
+    );
+
+    let out = dir.osec(&["audit", "--switch", &switch, "--ignore", "OSEC-2026-08"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn config_without_reason_is_an_error_naming_the_file_and_line() {
+    let dir = TestDir::new();
+    dir.write("osec.toml", "[[ignore]]\nid = \"OSEC-2026-08\"\n");
+    let config = dir.path().join("osec.toml").display().to_string();
+    let out = dir.osec(&["audit", &scenario("clean"), "--config", &config]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("osec.toml:1:1: missing field `reason`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn severity_threshold_sets_findings_below_it_aside() {
+    let dir = TestDir::new();
+    let switch = format!("{}/_opam", scenario("vulnerable"));
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &switch,
+        "--format",
+        "json",
+        "--severity-threshold",
+        "high",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let ids: Vec<String> = findings(&json(&out.stdout))
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(ids, ["OSEC-2026-16", "OSEC-2026-06", "OSEC-2026-07"]);
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &switch,
+        "--severity-threshold",
+        "critical",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn sarif_output_has_the_structure_github_code_scanning_requires() {
+    let dir = TestDir::new();
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &format!("{}/_opam", scenario("vulnerable")),
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif = json(&out.stdout);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "osec");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rule_ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(rule_ids.len(), 10);
+    for rule in rules {
+        assert!(rule["shortDescription"]["text"].is_string());
+        let score: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .expect("score")
+            .parse()
+            .expect("number");
+        assert!((0.0..=10.0).contains(&score));
+    }
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 10);
+    for result in results {
+        assert!(rule_ids.contains(&result["ruleId"].as_str().expect("ruleId")));
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));
+        assert!(result["message"]["text"].is_string());
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("uri");
+        assert!(uri.ends_with("_opam/.opam-switch/switch-state"), "{uri}");
+    }
+}
+
+#[test]
+fn cyclonedx_output_lists_components_with_purls_and_their_vulnerabilities() {
+    let dir = TestDir::new();
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &format!("{}/_opam", scenario("vulnerable")),
+        "--format",
+        "cyclonedx",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let bom = json(&out.stdout);
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.6");
+    let purls: Vec<&str> = bom["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert!(purls.contains(&"pkg:opam/cohttp@6.2.2"), "{purls:?}");
+    for vulnerability in bom["vulnerabilities"].as_array().expect("vulnerabilities") {
+        for affected in vulnerability["affects"].as_array().expect("affects") {
+            assert!(
+                purls.contains(&affected["ref"].as_str().expect("ref")),
+                "dangling ref"
+            );
+        }
+        let method = vulnerability["ratings"][0]["method"]
+            .as_str()
+            .expect("method");
+        assert!(["CVSSv3", "CVSSv31", "CVSSv4"].contains(&method));
+    }
+}
+
+#[test]
+fn markdown_output_is_a_table_with_one_row_per_finding() {
+    let dir = TestDir::new();
+    let out = dir.osec(&[
+        "audit",
+        "--switch",
+        &format!("{}/_opam", scenario("vulnerable")),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("## osec audit: 10 vulnerabilities\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("| OSEC-"))
+            .count(),
+        10,
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn broken_inputs_exit_two_naming_file_and_position() {
+    let dir = TestDir::new();
+    let out = dir.osec(&["audit", &scenario("broken/truncated-switch-state")]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("_opam/.opam-switch/switch-state:11:6: unterminated string"),
+        "{}",
+        out.stderr
+    );
+    let bad_db = dir.write("bad.json", "{not json");
+    let out = dir.osec(&[
+        "audit",
+        &scenario("clean"),
+        "--db",
+        &bad_db.display().to_string(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+}
+
+#[test]
+fn nothing_to_scan_exits_three() {
+    let dir = TestDir::new();
+    let out = dir.osec(&["audit", &dir.path().display().to_string()]);
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("nothing to audit"), "{}", out.stderr);
+}
+
+#[test]
+fn db_status_names_the_embedded_database_and_warns_when_old() {
+    let dir = TestDir::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_osec"))
+        .args(["db", "status"])
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout.starts_with(
+            "database: <embedded>\nrecords: 26\nnewest record: 2026-08-22T11:05:00Z ("
+        ),
+        "{stdout}"
+    );
+    // The snapshot's newest record is from 2026-08-22: past 90 days from 2026-11-20 on.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let days: i64 = stdout
+        .split('(')
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("age in days");
+    assert_eq!(
+        stderr.contains("warning: the database is"),
+        days > 90,
+        "{stderr}"
+    );
+}
