@@ -51,8 +51,9 @@
 //!   Extensions belong in `database_specific` and `ecosystem_specific`.
 //! - A JSON `null` where the schema allows one (`aliases`, `affected`,
 //!   `references`, `severity`) reads as absent and is not written back.
-//! - Package URLs are checked for their general shape and, for opam, that they
-//!   name the package; full purl validation arrives with the `purl` crate.
+//! - Package URLs are validated by crates/purl (ECMA-427 and every type's rules)
+//!   and, for opam, must name the package; other ecosystems' purls are not
+//!   compared with the package name (their name mapping varies by type).
 //! - ECOSYSTEM ranges are checked for event order only for ecosystems whose
 //!   order is given to the [`Validator`].
 

@@ -863,51 +863,17 @@ fn is_year_and_number(text: &str, min_digits: usize) -> bool {
     })
 }
 
-/// Checks that a package URL has the general `pkg:type/…name` shape and, for
-/// opam, names the package.
-///
-/// TODO(coordinator): replace this with `purl::Purl` from crates/purl once the
-/// `purl` branch is merged: parse the purl with it (every type's rules) and
-/// compare its type and name with the package. Until then this checks the
-/// scheme, the type, the name and, for `opam`, that type and name match.
-fn check_purl(purl: &str, package: &Package) -> Result<(), String> {
-    let Some(rest) = purl.strip_prefix("pkg:") else {
+/// Checks that a package URL is valid (ECMA-427 and its type's rules, by
+/// crates/purl) and, for opam, names this very package.
+fn check_purl(text: &str, package: &Package) -> Result<(), String> {
+    let purl = purl::Purl::parse(text).map_err(|error| format!("`{text}`: {error}"))?;
+    if base_ecosystem(&package.ecosystem) == "opam"
+        && (purl.package_type() != "opam" || purl.name() != package.name)
+    {
         return Err(format!(
-            "`{purl}` is not a package URL: it must start with `pkg:`"
+            "`{text}` names another package than `{}`: write `pkg:opam/{}`",
+            package.name, package.name
         ));
-    };
-    let rest = rest.trim_start_matches('/');
-    // Strip qualifiers and subpath, then the version.
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    let (purl_type, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let type_ok = purl_type
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && purl_type
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
-    if !type_ok {
-        return Err(format!("`{purl}` has no valid type after `pkg:`"));
-    }
-    let name = path.rsplit('/').next().unwrap_or_default();
-    let name = name.split_once('@').map_or(name, |(name, _)| name);
-    if name.is_empty() {
-        return Err(format!("`{purl}` has no package name"));
-    }
-    if base_ecosystem(&package.ecosystem) == "opam" {
-        if !purl_type.eq_ignore_ascii_case("opam") {
-            return Err(format!(
-                "`{purl}` is not an opam package URL: write `pkg:opam/{}`",
-                package.name
-            ));
-        }
-        if name != package.name || path.contains('/') {
-            return Err(format!(
-                "`{purl}` names another package than `{}`: write `pkg:opam/{}`",
-                package.name, package.name
-            ));
-        }
     }
     Ok(())
 }
