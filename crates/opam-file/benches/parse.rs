@@ -4,33 +4,17 @@
 // The benchmark says when it has no data to run on.
 #![allow(clippy::print_stderr)]
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-fn corpus() -> Option<Vec<Vec<u8>>> {
-    let data = std::env::var_os("OSEC_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let file = std::fs::File::open(data.join("opam-repository.tar.gz")).ok()?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let mut files = Vec::new();
-    for entry in archive.entries().ok()? {
-        let mut entry = entry.ok()?;
-        let name = entry.path().ok()?.to_string_lossy().into_owned();
-        let base = name.rsplit('/').next().unwrap_or_default();
-        if entry.header().entry_type().is_file() && (base == "opam" || base.ends_with(".opam")) {
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).ok()?;
-            files.push(bytes);
-        }
-    }
-    Some(files)
-}
-
 fn parse_repository(c: &mut Criterion) {
-    let Some(files) = corpus() else {
+    let Some(files) = common::corpus().map(|files| {
+        files
+            .into_iter()
+            .map(|(_, bytes)| bytes)
+            .collect::<Vec<_>>()
+    }) else {
         eprintln!("benchmark skipped: no opam-repository.tar.gz (set OSEC_DATA)");
         return;
     };

@@ -7,9 +7,9 @@
 
 #![allow(clippy::print_stderr)]
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -29,26 +29,6 @@ let () =
   Printf.printf "%.6f\n" !best
 "#;
 
-/// The opam files of opam-repository.tar.gz: (path in the archive, bytes).
-fn corpus() -> Option<Vec<(String, Vec<u8>)>> {
-    let data = std::env::var_os("OSEC_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let file = std::fs::File::open(data.join("opam-repository.tar.gz")).ok()?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let mut files = Vec::new();
-    for entry in archive.entries().ok()? {
-        let mut entry = entry.ok()?;
-        let name = entry.path().ok()?.to_string_lossy().into_owned();
-        let base = name.rsplit('/').next().unwrap_or_default();
-        if entry.header().entry_type().is_file() && (base == "opam" || base.ends_with(".opam")) {
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).ok()?;
-            files.push((name, bytes));
-        }
-    }
-    Some(files)
-}
 
 /// Best of 10 runs of OCaml's printer over `files`, in seconds, or `None` when OCaml
 /// or opam-file-format is missing.
@@ -84,7 +64,7 @@ fn ocaml_reference(files: &[(String, Vec<u8>)]) -> Option<f64> {
 }
 
 fn print_repository(c: &mut Criterion) {
-    let Some(files) = corpus() else {
+    let Some(files) = common::corpus() else {
         eprintln!("benchmark skipped: no opam-repository.tar.gz (set OSEC_DATA)");
         return;
     };

@@ -680,30 +680,12 @@ let () =
 
     /// Builds [`ORACLE_DRIVER`] with `ocamlfind`, or `None` when OCaml is not installed.
     fn oracle_driver() -> Option<std::path::PathBuf> {
-        let dir = std::env::temp_dir().join("osec-format-oracle");
-        let driver = dir.join("fmt_driver");
-        if driver.exists() {
-            return Some(driver);
-        }
-        std::fs::create_dir_all(&dir).ok()?;
-        let id = std::process::id();
-        let source = dir.join(format!("fmt_driver_{id}.ml"));
-        std::fs::write(&source, ORACLE_DRIVER).ok()?;
-        let built = dir.join(format!("fmt_driver_{id}"));
-        let status = std::process::Command::new("ocamlfind")
-            .args(["ocamlopt", "-package", "str", "-linkpkg"])
-            .arg(&source)
-            .arg("-o")
-            .arg(&built)
-            .current_dir(&dir)
-            .output()
-            .ok()?
-            .status;
-        if !status.success() {
-            return None;
-        }
-        std::fs::rename(&built, &driver).ok()?;
-        Some(driver)
+        crate::print::testutil::ocaml_driver(
+            "osec-format-oracle",
+            "fmt_driver",
+            "str",
+            ORACLE_DRIVER,
+        )
     }
 
     /// One command of a random layout, replayed both here and in OCaml.

@@ -1353,29 +1353,12 @@ let () =
     /// opam-file-format (see shared/oracle/install.sh) the first time; `None` when
     /// they are not installed.
     fn oracle_driver() -> Option<std::path::PathBuf> {
-        let dir = std::env::temp_dir().join("osec-printer-oracle");
-        let driver = dir.join("corpus_dump");
-        if driver.exists() {
-            return Some(driver);
-        }
-        std::fs::create_dir_all(&dir).ok()?;
-        let source = dir.join(format!("corpus_dump_{}.ml", std::process::id()));
-        std::fs::write(&source, ORACLE_DRIVER).ok()?;
-        let built = dir.join(format!("corpus_dump_{}", std::process::id()));
-        let status = std::process::Command::new("ocamlfind")
-            .args(["ocamlopt", "-package", "opam-file-format", "-linkpkg"])
-            .arg(&source)
-            .arg("-o")
-            .arg(&built)
-            .current_dir(&dir)
-            .output()
-            .ok()?
-            .status;
-        if !status.success() {
-            return None;
-        }
-        std::fs::rename(&built, &driver).ok()?;
-        Some(driver)
+        crate::print::testutil::ocaml_driver(
+            "osec-printer-oracle",
+            "corpus_dump",
+            "opam-file-format",
+            ORACLE_DRIVER,
+        )
     }
 
     /// Runs the oracle driver on `files`.
