@@ -29,7 +29,6 @@ let () =
   Printf.printf "%.6f\n" !best
 "#;
 
-
 /// Best of 10 runs of OCaml's printer over `files`, in seconds, or `None` when OCaml
 /// or opam-file-format is missing.
 fn ocaml_reference(files: &[(String, Vec<u8>)]) -> Option<f64> {
