@@ -182,8 +182,13 @@ pub struct Scan {
 }
 
 /// Matches every opam package of `inventory` against `db`: one finding per
-/// vulnerability (records linked by aliases are one) and package.
-pub fn scan(inventory: &Inventory, db: &vulndb::Database, options: ScanOptions) -> Scan {
+/// vulnerability (records linked by aliases are one) and package. Fails only
+/// when a record of a prepared database cannot be read (see `vulndb`).
+pub fn scan(
+    inventory: &Inventory,
+    db: &vulndb::Database,
+    options: ScanOptions,
+) -> Result<Scan, vulndb::Error> {
     let paths = inventory.paths();
     let mut findings = Vec::new();
     let mut pinned_skipped = Vec::new();
@@ -198,7 +203,7 @@ pub fn scan(inventory: &Inventory, db: &vulndb::Database, options: ScanOptions) 
         }
         scanned += 1;
         let query = vulndb::Query::opam(package.name.as_str(), package.version.as_str());
-        for hit in db.query(&query) {
+        for hit in db.query(&query)? {
             let record = hit.vulnerability();
             let path = paths.get(package.name.as_str());
             findings.push(Finding {
@@ -220,13 +225,13 @@ pub fn scan(inventory: &Inventory, db: &vulndb::Database, options: ScanOptions) 
     }
     findings.sort_by(|a, b| (&a.package, &a.id).cmp(&(&b.package, &b.id)));
     pinned_skipped.sort();
-    Scan {
+    Ok(Scan {
         kind: inventory.input().kind(),
         path: inventory.input().path().display().to_string(),
         packages_scanned: scanned,
         pinned_skipped,
         findings,
-    }
+    })
 }
 
 fn advisory_url(record: &osv::Vulnerability) -> Option<String> {

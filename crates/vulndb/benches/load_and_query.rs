@@ -165,14 +165,14 @@ fn benches(c: &mut Criterion) {
     });
     let db = Database::from_zip_bytes(&zip).unwrap();
     let queries = queries();
-    let hits: usize = queries.iter().map(|q| db.query(q).len()).sum();
+    let hits: usize = queries.iter().map(|q| db.query(q).unwrap().len()).sum();
     assert!(hits > 0, "the queries must exercise matches");
     group.sample_size(50);
     group.bench_function("1000 queries", |b| {
         b.iter(|| {
             queries
                 .iter()
-                .map(|q| db.query(black_box(q)).len())
+                .map(|q| db.query(black_box(q)).unwrap().len())
                 .sum::<usize>()
         })
     });

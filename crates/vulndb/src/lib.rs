@@ -12,6 +12,13 @@
 //!   file (and line and column): a corrupt database never reads as an empty one.
 //! - Indexes by (ecosystem, package name), by ID and by alias, and the
 //!   grouping of records that describe one vulnerability under several IDs.
+//!   Indexing and matching read a compact summary of each record
+//!   (`summary.rs`), not the record.
+//! - Prepared copies ([`Loader::with_cache_dir`]): a load of an `all.zip`
+//!   file leaves its summaries and record texts in a cache file; while the
+//!   archive is unchanged (same length and hash) the next load reads that
+//!   instead, and parses a record only when a query reports it. A 10,000-record
+//!   archive then loads in milliseconds instead of ~150 ms (`prepared.rs`).
 //! - Matching ([`Database::query`] with a [`Query`]): explicit `versions`
 //!   lists, SEMVER ranges, ECOSYSTEM ranges in the ecosystem's order (see
 //!   [`Orders`]: opam's order for `opam`); withdrawn records never match; each vulnerability is one
@@ -38,12 +45,12 @@
 //!   }]
 //! }"#).expect("a valid record");
 //! let db = vulndb::Loader::new().from_records("example", [("OSEC-2026-16.json".to_owned(), record)])?;
-//! let findings = db.query(&vulndb::Query::opam("cohttp", "6.2.2"));
+//! let findings = db.query(&vulndb::Query::opam("cohttp", "6.2.2"))?;
 //! assert_eq!(findings.len(), 1);
 //! assert_eq!(findings[0].id(), "OSEC-2026-16");
 //! assert_eq!(findings[0].aliases(), ["CVE-2026-0001"]);
 //! assert_eq!(findings[0].fixed_versions(), ["6.3.0"]);
-//! assert!(db.query(&vulndb::Query::opam("cohttp", "6.3.0")).is_empty());
+//! assert!(db.query(&vulndb::Query::opam("cohttp", "6.3.0"))?.is_empty());
 //! # Ok(())
 //! # }
 //! ```
@@ -56,13 +63,17 @@
 //! - GIT ranges are never evaluated (that needs the repository's history).
 //! - Ecosystems and names are compared exactly: no `:suffix` folding, no
 //!   name normalisation (PyPI's, for instance).
-//! - Records are held in memory, parsed eagerly.
+//! - Records of directories and in-memory archives are parsed eagerly, and
+//!   every load of an archive without a prepared copy is a full load.
 
 mod database;
+mod encoding;
 mod error;
 mod load;
 mod order;
+mod prepared;
 mod query;
+mod summary;
 
 pub use database::Database;
 pub use error::{Error, Result};

@@ -3,10 +3,11 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use osv::{Affected, Event, Range, RangeKind, SemverOrder, VersionOrder, Vulnerability};
+use osv::{SemverOrder, VersionOrder, Vulnerability};
 
-use crate::Database;
 use crate::order::compare;
+use crate::summary::{AffectedSummary, EventKind, Kind, RangeSummary, Summary};
+use crate::{Database, Result};
 
 /// A package version to look up: ecosystem, package name, version.
 ///
@@ -129,19 +130,24 @@ impl Database {
     /// beginning), `fixed` exclusive, `last_affected` inclusive, `limit`
     /// exclusive. Withdrawn records never match. Records linked by aliases
     /// make one finding.
-    pub fn query(&self, query: &Query) -> Vec<Finding<'_>> {
+    ///
+    /// Matching reads only the records' summaries; the matching records are
+    /// then parsed if they were not yet (a prepared database parses records
+    /// on first use). That parse is the only error: a prepared database whose
+    /// text no longer reads as a record.
+    pub fn query(&self, query: &Query) -> Result<Vec<Finding<'_>>> {
         // group → (records, fixed versions)
         let mut groups: BTreeMap<u32, (Vec<&Vulnerability>, Vec<String>)> = BTreeMap::new();
         for &index in self.package_entries(&query.ecosystem, &query.name) {
-            let Some(entry) = self.entries.get(index as usize) else {
-                continue;
-            };
-            if entry.record.is_withdrawn() {
+            let summary = self.summary(index)?;
+            if summary.withdrawn {
                 continue;
             }
-            if let Some(fixed) = self.match_record(&entry.record, query) {
-                let (records, all_fixed) = groups.entry(entry.group).or_default();
-                records.push(&entry.record);
+            if let Some(fixed) = self.match_summary(&summary, query) {
+                let record = self.record(index)?;
+                let group = self.entries.get(index as usize).map_or(index, |e| e.group);
+                let (records, all_fixed) = groups.entry(group).or_default();
+                records.push(record);
                 all_fixed.extend(fixed);
             }
         }
@@ -159,25 +165,22 @@ impl Database {
             })
             .collect();
         findings.sort_by(|a, b| a.id().cmp(b.id()));
-        findings
+        Ok(findings)
     }
 
-    /// Whether `record` affects the queried version; if so, its fixed
-    /// versions later than the queried one.
-    fn match_record(&self, record: &Vulnerability, query: &Query) -> Option<Vec<String>> {
+    /// Whether the record summarised by `summary` affects the queried
+    /// version; if so, its fixed versions later than the queried one.
+    fn match_summary(&self, summary: &Summary<'_>, query: &Query) -> Option<Vec<String>> {
         let mut matched = false;
         let mut fixed = Vec::new();
-        for affected in record.affected() {
-            let Some(package) = &affected.package else {
-                continue;
-            };
-            if package.ecosystem != query.ecosystem || package.name != query.name {
+        for affected in summary.affected() {
+            if affected.ecosystem != query.ecosystem || affected.name != query.name {
                 continue;
             }
-            let ecosystem_order = self.orders.get(&package.ecosystem);
-            if affects(affected, &query.version, ecosystem_order) {
+            let ecosystem_order = self.orders.get(affected.ecosystem);
+            if affects(&affected, &query.version, ecosystem_order) {
                 matched = true;
-                fixed.extend(later_fixes(affected, &query.version, ecosystem_order));
+                fixed.extend(later_fixes(&affected, &query.version, ecosystem_order));
             }
         }
         matched.then_some(fixed)
@@ -186,12 +189,12 @@ impl Database {
 
 /// Whether `version` is listed in, or inside a range of, `affected`.
 fn affects(
-    affected: &Affected,
+    affected: &AffectedSummary<'_>,
     version: &str,
     ecosystem_order: Option<&(dyn VersionOrder + Send + Sync)>,
 ) -> bool {
-    affected.versions().iter().any(|v| v == version)
-        || affected.ranges().iter().any(|range| {
+    affected.versions.iter().any(|v| *v == version)
+        || affected.ranges.iter().any(|range| {
             range_order(range, ecosystem_order)
                 .is_some_and(|order| range_includes(range, version, order))
         })
@@ -199,28 +202,26 @@ fn affects(
 
 /// The order a range's events are compared with, if it can be evaluated.
 fn range_order<'o>(
-    range: &Range,
+    range: &RangeSummary<'_>,
     ecosystem_order: Option<&'o (dyn VersionOrder + Send + Sync)>,
 ) -> Option<&'o dyn VersionOrder> {
     match range.kind {
-        RangeKind::Semver => Some(&SemverOrder),
-        RangeKind::Ecosystem => ecosystem_order.map(|o| o as &dyn VersionOrder),
-        RangeKind::Git => None,
+        Kind::Semver => Some(&SemverOrder),
+        Kind::Ecosystem => ecosystem_order.map(|o| o as &dyn VersionOrder),
+        Kind::Git => None,
     }
 }
 
 /// The OSV evaluation of one range. Events are in ascending order: the loader
 /// checked that with this very order. A version the order cannot compare is
 /// outside the range.
-pub(crate) fn range_includes(range: &Range, version: &str, order: &dyn VersionOrder) -> bool {
+fn range_includes(range: &RangeSummary<'_>, version: &str, order: &dyn VersionOrder) -> bool {
     let cmp = |other: &str| compare(order, version, other);
     let mut limits = range
         .events
         .iter()
-        .filter_map(|e| match e {
-            Event::Limit(limit) => Some(limit.as_str()),
-            _ => None,
-        })
+        .filter(|(kind, _)| *kind == EventKind::Limit)
+        .map(|(_, limit)| *limit)
         .peekable();
     if limits.peek().is_some()
         && !limits.any(|limit| limit == "*" || cmp(limit) == Some(Ordering::Less))
@@ -228,26 +229,26 @@ pub(crate) fn range_includes(range: &Range, version: &str, order: &dyn VersionOr
         return false;
     }
     let mut vulnerable = false;
-    for event in &range.events {
-        match event {
-            Event::Introduced(introduced) => {
-                if introduced == "0"
-                    || matches!(cmp(introduced), Some(Ordering::Greater | Ordering::Equal))
+    for &(kind, event) in &range.events {
+        match kind {
+            EventKind::Introduced => {
+                if event == "0"
+                    || matches!(cmp(event), Some(Ordering::Greater | Ordering::Equal))
                 {
                     vulnerable = true;
                 }
             }
-            Event::Fixed(fixed) => {
-                if matches!(cmp(fixed), Some(Ordering::Greater | Ordering::Equal)) {
+            EventKind::Fixed => {
+                if matches!(cmp(event), Some(Ordering::Greater | Ordering::Equal)) {
                     vulnerable = false;
                 }
             }
-            Event::LastAffected(last) => {
-                if cmp(last) == Some(Ordering::Greater) {
+            EventKind::LastAffected => {
+                if cmp(event) == Some(Ordering::Greater) {
                     vulnerable = false;
                 }
             }
-            Event::Limit(_) => {}
+            EventKind::Limit => {}
         }
     }
     vulnerable
@@ -256,25 +257,28 @@ pub(crate) fn range_includes(range: &Range, version: &str, order: &dyn VersionOr
 /// The `fixed` versions of `affected`'s ECOSYSTEM and SEMVER ranges that are
 /// later than `version` (all of them when they cannot be compared).
 fn later_fixes<'a>(
-    affected: &'a Affected,
+    affected: &'a AffectedSummary<'a>,
     version: &'a str,
     ecosystem_order: Option<&'a (dyn VersionOrder + Send + Sync)>,
 ) -> impl Iterator<Item = String> + 'a {
     affected
-        .ranges()
+        .ranges
         .iter()
-        .filter(|range| range.kind != RangeKind::Git)
+        .filter(|range| range.kind != Kind::Git)
         .flat_map(move |range| {
             let order = range_order(range, ecosystem_order);
-            range.events.iter().filter_map(move |event| match event {
-                Event::Fixed(fixed) => {
-                    let earlier = order
-                        .and_then(|o| compare(o, fixed, version))
-                        .is_some_and(|ordering| ordering != Ordering::Greater);
-                    (!earlier).then(|| fixed.clone())
-                }
-                _ => None,
-            })
+            range
+                .events
+                .iter()
+                .filter_map(move |&(kind, fixed)| match kind {
+                    EventKind::Fixed => {
+                        let earlier = order
+                            .and_then(|o| compare(o, fixed, version))
+                            .is_some_and(|ordering| ordering != Ordering::Greater);
+                        (!earlier).then(|| fixed.to_owned())
+                    }
+                    _ => None,
+                })
         })
 }
 
@@ -345,7 +349,7 @@ mod tests {
     }
 
     fn ids(db: &Database, version: &str) -> Vec<String> {
-        db.query(&Query::opam("pkg", version))
+        db.query(&Query::opam("pkg", version)).unwrap()
             .iter()
             .map(|f| f.id().to_owned())
             .collect()
@@ -464,16 +468,16 @@ mod tests {
         )]);
         assert_eq!(hits(&db, &["1.0", "2.0"]), [false, false]);
         // Still there for lookups by ID.
-        assert!(db.get("OSEC-2026-01").unwrap().is_withdrawn());
+        assert!(db.get("OSEC-2026-01").unwrap().unwrap().is_withdrawn());
     }
 
     #[test]
     fn other_packages_and_ecosystems_do_not_match() {
         let db = ordered(vec![opam("OSEC-2026-01", "", "", r#""1.0""#)]);
-        assert!(db.query(&Query::opam("pkg2", "1.0")).is_empty());
-        assert!(db.query(&Query::opam("Pkg", "1.0")).is_empty());
-        assert!(db.query(&Query::new("npm", "pkg", "1.0")).is_empty());
-        assert_eq!(db.query(&Query::opam("pkg", "1.0")).len(), 1);
+        assert!(db.query(&Query::opam("pkg2", "1.0")).unwrap().is_empty());
+        assert!(db.query(&Query::opam("Pkg", "1.0")).unwrap().is_empty());
+        assert!(db.query(&Query::new("npm", "pkg", "1.0")).unwrap().is_empty());
+        assert_eq!(db.query(&Query::opam("pkg", "1.0")).unwrap().len(), 1);
     }
 
     #[test]
@@ -500,7 +504,7 @@ mod tests {
             opam("GHSA-xxxx-yyyy-zzzz", "", "", r#""1.0""#),
             opam("OSEC-2026-03", "", "", r#""1.0""#),
         ]);
-        let findings = db.query(&Query::opam("pkg", "1.0"));
+        let findings = db.query(&Query::opam("pkg", "1.0")).unwrap();
         let summary: Vec<(&str, Vec<&str>, usize)> = findings
             .iter()
             .map(|f| (f.id(), f.aliases(), f.records().len()))
@@ -541,7 +545,7 @@ mod tests {
                 r#""1.0""#,
             ),
         ]);
-        let findings = db.query(&Query::opam("pkg", "1.0"));
+        let findings = db.query(&Query::opam("pkg", "1.0")).unwrap();
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].records().len(), 3);
     }
@@ -558,7 +562,7 @@ mod tests {
             "",
         )]);
         let fixed = |version: &str| {
-            db.query(&Query::opam("pkg", version))
+            db.query(&Query::opam("pkg", version)).unwrap()
                 .first()
                 .map(|f| f.fixed_versions().to_vec())
         };
@@ -576,7 +580,7 @@ mod tests {
                {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "4.14.3"}]}"#,
             r#""4.14.1""#,
         )]);
-        let findings = db.query(&Query::opam("pkg", "4.14.1"));
+        let findings = db.query(&Query::opam("pkg", "4.14.1")).unwrap();
         assert_eq!(findings[0].fixed_versions(), ["5.4.1", "4.14.3"]);
     }
 
@@ -591,10 +595,10 @@ mod tests {
                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.2"}]}]}
                 ]}"#,
         )]);
-        let findings = db.query(&Query::opam("pkg", "1.0"));
+        let findings = db.query(&Query::opam("pkg", "1.0")).unwrap();
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].fixed_versions(), ["1.1", "1.2"]);
-        assert_eq!(db.for_package("opam", "pkg").len(), 1);
+        assert_eq!(db.for_package("opam", "pkg").unwrap().len(), 1);
     }
 
     #[test]

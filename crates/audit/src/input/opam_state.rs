@@ -8,9 +8,10 @@
 //! with `--full`, only the pinned ones otherwise).
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use opam_file::{ItemKind, OpamFile, Value, ValueKind};
+use rayon::prelude::*;
 
 use super::Input;
 use super::error::{Error, Result, read_bytes};
@@ -210,25 +211,36 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
         .packages()
         .map(|p| (p.name.clone(), p.version.clone()))
         .collect();
-    for (name, version) in installed {
-        let opam_path = meta
-            .join("packages")
-            .join(format!("{name}.{version}"))
-            .join("opam");
-        let opam_text = match read_bytes(&opam_path) {
-            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::Missing {
-                    path: opam_path,
-                    what: format!("the opam file of installed package {name}.{version}"),
-                    help: "the switch is incomplete: run `opam reinstall` on that package, or recreate the switch",
-                });
-            }
-            other => other?,
-        };
-        let opam = parse_file(&opam_path, &opam_text, OPAM_HELP)?;
+    // Reading and parsing a thousand opam files is most of the work: done on
+    // every core, in order, then the edges are added one package at a time.
+    let opam_files: Vec<Result<(PathBuf, Vec<u8>, OpamFile)>> = installed
+        .par_iter()
+        .map(|(name, version)| {
+            let opam_path = meta
+                .join("packages")
+                .join(format!("{name}.{version}"))
+                .join("opam");
+            let opam_text = match read_bytes(&opam_path) {
+                Err(Error::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    return Err(Error::Missing {
+                        path: opam_path,
+                        what: format!("the opam file of installed package {name}.{version}"),
+                        help: "the switch is incomplete: run `opam reinstall` on that package, or recreate the switch",
+                    });
+                }
+                other => other?,
+            };
+            let opam = parse_file(&opam_path, &opam_text, OPAM_HELP)?;
+            Ok((opam_path, opam_text, opam))
+        })
+        .collect();
+    for ((name, _), opam_file) in installed.iter().zip(opam_files) {
+        let (opam_path, opam_text, opam) = opam_file?;
         add_edges(
             &mut inventory,
-            &name,
+            name,
             &opam_path,
             &opam_text,
             &opam.items,

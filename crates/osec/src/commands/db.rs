@@ -24,19 +24,35 @@ pub(crate) fn run(command: DbCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The cached database file, whether or not it exists.
-pub(crate) fn cache_file() -> Option<PathBuf> {
+/// osec's cache directory (`$XDG_CACHE_HOME/osec`, else `~/.cache/osec`).
+fn cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-    Some(base.join("osec").join("opam-all.zip"))
+    Some(base.join("osec"))
+}
+
+/// The cached database file, whether or not it exists.
+pub(crate) fn cache_file() -> Option<PathBuf> {
+    Some(cache_dir()?.join("opam-all.zip"))
+}
+
+/// The loader for database files: it keeps prepared copies of zip archives in
+/// the cache directory, so that loading an unchanged `all.zip` again decodes
+/// record summaries instead of parsing every record.
+pub(crate) fn loader() -> vulndb::Loader {
+    let loader = vulndb::Loader::new();
+    match cache_dir() {
+        Some(dir) => loader.with_cache_dir(dir),
+        None => loader,
+    }
 }
 
 /// Loads the database `osec audit` uses by default: the cache, else the embedded one.
 pub(crate) fn default_database() -> anyhow::Result<vulndb::Database> {
     match cache_file().filter(|p| p.is_file()) {
-        Some(path) => vulndb::Database::open(&path).with_context(|| {
+        Some(path) => loader().load_path(&path).with_context(|| {
             format!(
                 "loading the cached database {} (delete it to use the embedded one)",
                 path.display()

@@ -23,11 +23,11 @@ fn loads_a_tree_skipping_hidden_entries_and_other_files() {
         ("modified_id.csv", "2026-01-01T00:00:00Z,OSEC-2026-01\n"),
     ]);
     let db = Database::from_dir(dir.path()).unwrap();
-    let ids: Vec<&str> = db.records().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = db.records().unwrap().into_iter().map(|r| r.id.as_str()).collect();
     // Sorted by path.
     assert_eq!(ids, ["OSEC-2025-01", "OSEC-2026-01"]);
     assert!(
-        db.origin("OSEC-2026-01")
+        db.origin("OSEC-2026-01").unwrap()
             .unwrap()
             .ends_with("OSEC-2026-01.json")
     );
@@ -48,11 +48,11 @@ fn open_detects_directory_and_zip() {
     .unwrap();
     let db = Database::open(&zip_path).unwrap();
     assert_eq!(
-        db.get("OSEC-2026-02").map(|r| r.id.as_str()),
+        db.get("OSEC-2026-02").unwrap().map(|r| r.id.as_str()),
         Some("OSEC-2026-02")
     );
     assert_eq!(
-        db.origin("OSEC-2026-02").map(|o| o
+        db.origin("OSEC-2026-02").unwrap().map(|o| o
             .replace(&dir.path().display().to_string(), "DIR")
             .replace('\\', "/")),
         Some("DIR/all.zip!OSEC-2026-02.json".to_owned())

@@ -36,7 +36,7 @@ fn repositories() -> Option<RepositoryStack> {
 }
 
 fn matches(db: &Database, id: &str, name: &str, version: &str) -> bool {
-    db.query(&Query::opam(name, version))
+    db.query(&Query::opam(name, version)).unwrap()
         .iter()
         .any(|f| f.records().iter().any(|r| r.id == id))
 }
@@ -58,7 +58,7 @@ fn ecosystem_ranges_agree_with_versions_lists_on_both_repositories() {
     let ranges_only = Loader::new()
         .from_records(
             "ranges only",
-            lists_only.records().map(|record| {
+            lists_only.records().unwrap().into_iter().map(|record| {
                 let mut record = record.clone();
                 for affected in record.affected.iter_mut().flatten() {
                     affected.versions = None;
@@ -69,7 +69,7 @@ fn ecosystem_ranges_agree_with_versions_lists_on_both_repositories() {
         .unwrap();
     let mut disagreements = Vec::new();
     let mut compared = 0;
-    for record in lists_only.records() {
+    for record in lists_only.records().unwrap() {
         for affected in record.affected() {
             let package = affected.package.as_ref().unwrap();
             let name = PackageName::parse(&package.name).unwrap();
