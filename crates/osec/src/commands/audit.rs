@@ -1,10 +1,11 @@
 //! `osec audit [PATH] [--switch NAME|DIR] [--export FILE] [--lock FILE] [--db DIR|ZIP]
 //! [--format …] [--severity-threshold LEVEL] [--ignore ID] [--config osec.toml]
 //! [--no-dev] [--include-pinned] [--offline]`. Exit 0 clean, 1 vulnerable, 2 error,
-//! 3 nothing to scan.
+//! 3 nothing to scan. Audit never uses the network (only `osec db fetch` can, see
+//! `commands::db`), so the global `--offline` needs nothing here.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -55,9 +56,6 @@ pub(crate) struct AuditArgs {
     /// Match pinned packages against the public database too.
     #[arg(long)]
     include_pinned: bool,
-    /// Guarantee no network access (audit never uses the network; this documents it).
-    #[arg(long)]
-    offline: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -74,7 +72,8 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty() {
         return Ok(ExitCode::from(3));
     }
-    let db = load_database(args.db.as_deref())?;
+    let in_use = super::db::open(args.db.as_deref())?;
+    let db = &in_use.db;
     let policy = policy(&args)?;
     let today = jiff::Zoned::now().date().to_string();
     let database = DatabaseInfo {
@@ -91,7 +90,7 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         if inventory.is_empty() {
             continue;
         }
-        let result = scan(&inventory, &db, options);
+        let result = scan(&inventory, db, options);
         let decision = policy.apply(result.findings.clone(), &today);
         report.push(result, decision);
     }
@@ -111,10 +110,8 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     out.write_all(report.render(format, colour).as_bytes())?;
     out.flush()?;
-    if let Some(days) = super::db::age_days(&db).filter(|d| *d > super::db::STALE_AFTER_DAYS) {
-        eprintln!(
-            "warning: the database's newest record is {days} days old: refresh it or use --db"
-        );
+    if let Some(warning) = in_use.stale_warning(jiff::Timestamp::now()) {
+        eprintln!("warning: {warning}");
     }
     if format != Format::Table {
         for warning in &report.warnings {
@@ -169,14 +166,6 @@ fn inputs(args: &AuditArgs) -> anyhow::Result<Vec<Input>> {
         );
     }
     Ok(installed)
-}
-
-fn load_database(path: Option<&Path>) -> anyhow::Result<vulndb::Database> {
-    match path {
-        Some(path) => vulndb::Database::open(path)
-            .with_context(|| format!("loading the database {}", path.display())),
-        None => super::db::default_database(),
-    }
 }
 
 fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
