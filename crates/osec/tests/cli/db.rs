@@ -513,3 +513,28 @@ fn status_describes_a_database_given_with_db() {
         out.stdout
     );
 }
+
+#[test]
+fn a_corrupt_cache_is_an_error_saying_what_to_do_and_fetch_repairs_it() {
+    let dir = TestDir::new();
+    std::fs::create_dir_all(dir.cache()).unwrap();
+    std::fs::write(dir.cache().join("opam-all.zip"), b"not a zip").unwrap();
+    let out = dir.osec(&["audit", &scenario("clean")]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(&format!(
+            "error: loading the cached database {} (run `osec db fetch` to replace it, or \
+             delete it to use the embedded one)",
+            dir.cache().join("opam-all.zip").display()
+        )),
+        "{}",
+        out.stderr
+    );
+    let server = serving(real_zip());
+    let out = fetch(&dir, &server.url("/all.zip"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Nothing to revalidate: the broken file had no metadata.
+    assert_eq!(server.requests()[0].header("if-none-match"), None);
+    let out = dir.osec(&["audit", &scenario("clean")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
