@@ -296,3 +296,134 @@ pub(super) fn findings(requirement: &Requirement, db: &vulndb::Database) -> Vec<
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use opam_model::VersionFormula;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::input::Input;
+
+    /// The affected versions of the test record, in opam order.
+    const AFFECTED: [&str; 7] = ["0.9", "1.0~rc1", "1.0", "1.0.1", "1.2", "2.0~beta", "2.0"];
+
+    /// One record for `pkg` listing [`AFFECTED`], and one for `ranged` with a range and
+    /// no `versions` list.
+    fn database() -> vulndb::Database {
+        let versions = AFFECTED.map(|v| format!("\"{v}\"")).join(", ");
+        let records = [
+            format!(
+                r#"{{"id": "OSEC-2026-90", "modified": "2026-01-01T00:00:00Z", "summary": "listed",
+                   "affected": [{{"package": {{"ecosystem": "opam", "name": "pkg"}},
+                     "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "2.1"}}]}}],
+                     "versions": [{versions}]}}]}}"#
+            ),
+            r#"{"id": "OSEC-2026-91", "modified": "2026-01-01T00:00:00Z", "summary": "ranged",
+                "affected": [{"package": {"ecosystem": "opam", "name": "ranged"},
+                  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "1.5"}, {"fixed": "3.0"}]}]}]}"#
+                .to_owned(),
+        ];
+        vulndb::Loader::new()
+            .from_records(
+                "test",
+                records.iter().map(|json| {
+                    let record = osv::from_str(json).expect("a valid record");
+                    (format!("{}.json", record.id), record)
+                }),
+            )
+            .expect("database")
+    }
+
+    /// The requirements of `depends: [DEPENDS]`, read as `osec audit` reads a file.
+    fn requirements(depends: &str) -> Vec<Requirement> {
+        let dir = std::env::temp_dir().join(format!(
+            "osec-constraint-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file: PathBuf = dir.join("x.opam");
+        std::fs::write(
+            &file,
+            format!("opam-version: \"2.0\"\ndepends: [{depends}]\n"),
+        )
+        .expect("write");
+        let inventory = Input::OpamFile { file }.read().expect("reads");
+        let _ = std::fs::remove_dir_all(&dir);
+        inventory.requirements().to_vec()
+    }
+
+    fn admitted(depends: &str, db: &vulndb::Database) -> Vec<String> {
+        requirements(depends)
+            .iter()
+            .flat_map(|r| findings(r, db))
+            .flat_map(|f| f.constraint.map(|c| c.admitted).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn a_range_without_versions_is_tried_at_its_bounds_and_the_constraints_versions() {
+        let db = database();
+        assert_eq!(admitted(r#""ranged" {>= "2.5"}"#, &db), ["2.5"]);
+        assert_eq!(admitted(r#""ranged""#, &db), ["1.5"]);
+        assert_eq!(admitted(r#""ranged" {< "1.5"}"#, &db), Vec::<String>::new());
+        assert_eq!(
+            admitted(r#""ranged" {>= "3.0"}"#, &db),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn unknown_packages_and_entries_that_never_apply_give_nothing() {
+        let db = database();
+        assert!(admitted(r#""other" {< "1.0"}"#, &db).is_empty());
+        assert!(admitted(r#""pkg" {false}"#, &db).is_empty());
+        assert_eq!(
+            admitted(r#""pkg" {= version}"#, &db),
+            AFFECTED,
+            "unknown version: all"
+        );
+    }
+
+    fn version() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(AFFECTED.to_vec()).prop_map(str::to_owned),
+            proptest::sample::select(vec!["0", "0.9.1", "1.0~", "1.1", "1.10", "2.0.0", "3"])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    fn constraint() -> impl Strategy<Value = String> {
+        let atom = (
+            proptest::sample::select(vec!["=", "!=", "<", "<=", ">", ">="]),
+            version(),
+        )
+            .prop_map(|(op, v)| format!("{op} \"{v}\""));
+        atom.prop_recursive(3, 8, 2, |inner| {
+            (
+                inner.clone(),
+                proptest::sample::select(vec!["&", "|"]),
+                inner,
+            )
+                .prop_map(|(a, op, b)| format!("({a}) {op} ({b})"))
+        })
+    }
+
+    proptest! {
+        /// The admitted versions are exactly the affected versions that the constraint,
+        /// read on its own by opam-model, matches.
+        #[test]
+        fn admits_exactly_the_affected_versions_the_constraint_matches(text in constraint()) {
+            let db = database();
+            let formula = VersionFormula::parse_text(&text).expect("a valid constraint");
+            let expected: Vec<&str> = AFFECTED
+                .into_iter()
+                .filter(|v| formula.matches(&Version::parse(v).expect("version")))
+                .collect();
+            prop_assert_eq!(admitted(&format!("\"pkg\" {{{text}}}"), &db), expected);
+        }
+    }
+}
