@@ -108,7 +108,7 @@
 //!   more (a filter counts as true, a version that stays undefined drops its
 //!   constraint). Affected versions come from the records' `versions` lists; for an
 //!   entry with ranges and no list, only the range's own event versions and the
-//!   constraint's versions are tried (see [`scan::ConstraintMatch`]'s module).
+//!   constraint's versions are tried (see [`scan::ConstraintMatch`]).
 //!   `osec audit PATH` checks them only when PATH holds no switch or lock file.
 //! - The CycloneDX output lists the affected packages only, not every installed one;
 //!   a plain `*.opam` file's affected dependencies have no version (their `affects`

@@ -5,7 +5,7 @@
 //! and pinned ones listed in `pin-depends:`. It has no graph beyond the project: every
 //! locked package is a direct dependency of the project, which is the one root.
 //!
-//! A plain opam file installs nothing; its `depends:` entries become
+//! A plain opam file installs nothing; its `depends:` and `depopts:` entries become
 //! [`Requirement`]s whose constraints the matcher checks against the advisories.
 
 use std::collections::BTreeSet;

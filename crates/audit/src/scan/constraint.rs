@@ -1,28 +1,5 @@
 //! Matching the requirements of a plain `*.opam` file: which versions that a dependency
-//! constraint admits are affected by a vulnerability.
-//!
-//! For each requirement (`"cohttp" {>= "5.0"}`) with records in the database:
-//!
-//! 1. The candidate versions are every version the package's records list in their
-//!    OSV `versions` (opam order, as opam-model's [`Version`] compares them). For an
-//!    affected entry that has ranges but no `versions` list, the versions its ECOSYSTEM
-//!    and SEMVER events name (`introduced`, including `"0"`, and `last_affected`) and the
-//!    versions the constraint itself names are tried instead: an approximation, which
-//!    misses a constraint admitting only versions strictly between those (the OSEC
-//!    export and osv.dev's opam records always carry `versions`).
-//! 2. The constraint is evaluated with opam-model's
-//!    [`filter_deps`](opam_model::DependencyFormula::filter_deps) under each setting of
-//!    the dependency flags (none, `build`, `post`, `with-test`, `with-doc`, `dev`,
-//!    `with-dev-setup`), one at a time. Other variables (`os`, `arch`, `%{…}%`, the
-//!    package's own `version`) are unknown: a filter that stays undefined counts as true
-//!    and a version that stays undefined drops its constraint, so the entry admits more,
-//!    never less (conservative).
-//! 3. A candidate is admitted when some setting admits it; the admitted candidates are
-//!    matched with `vulndb::Database::query`, and one finding per vulnerability lists the
-//!    admitted affected versions. It is development-only when no setting without a
-//!    development flag (none, `build`, `post`) admits an affected version.
-//!
-//! A constraint that admits no affected version gives no finding.
+//! constraint admits are affected by a vulnerability (how: see [`ConstraintMatch`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,6 +14,31 @@ use crate::input::{Position, Requirement};
 
 /// What a finding on a plain `*.opam` file is about: a dependency entry, not an
 /// installed version.
+///
+/// # How the admitted versions are found
+///
+/// For each requirement (`"cohttp" {>= "5.0"}`) with records in the database:
+///
+/// 1. The candidate versions are every version the package's records list in their
+///    OSV `versions` (opam order, as opam-model's [`Version`] compares them). For an
+///    affected entry that has ranges but no `versions` list, the versions its ECOSYSTEM
+///    and SEMVER events name (`introduced`, including `"0"`, and `last_affected`) and the
+///    versions the constraint itself names are tried instead: an approximation, which
+///    misses a constraint admitting only versions strictly between those (the OSEC
+///    export and osv.dev's opam records always carry `versions`).
+/// 2. The constraint is evaluated with opam-model's
+///    [`filter_deps`](opam_model::DependencyFormula::filter_deps) under each setting of
+///    the dependency flags (none, `build`, `post`, `with-test`, `with-doc`, `dev`,
+///    `with-dev-setup`), one at a time. Other variables (`os`, `arch`, `%{…}%`, the
+///    package's own `version`) are unknown: a filter that stays undefined counts as true
+///    and a version that stays undefined drops its constraint, so the entry admits more,
+///    never less (conservative).
+/// 3. A candidate is admitted when some setting admits it; the admitted candidates are
+///    matched with `vulndb::Database::query`, and one finding per vulnerability lists the
+///    admitted affected versions. It is development-only when no setting without a
+///    development flag (none, `build`, `post`) admits an affected version.
+///
+/// A constraint that admits no affected version gives no finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConstraintMatch {
     /// The field the entry is in: `depends` or `depopts`.
@@ -53,7 +55,7 @@ pub struct ConstraintMatch {
 }
 
 impl ConstraintMatch {
-    /// The admitted versions in short: `5.0.0…6.2.2 (82 versions)`, `6.2.2 (1 version)`.
+    /// The admitted versions in short: `5.0.0…6.2.2 (14 versions)`, `6.2.2 (1 version)`.
     pub fn admitted_text(&self) -> String {
         let count = self.admitted.len();
         let plural = if count == 1 { "" } else { "s" };
