@@ -22,7 +22,8 @@ pub(crate) static EMBEDDED_DB: &[u8] = include_bytes!("../../data/opam-all.zip")
 #[derive(Debug, clap::Args)]
 pub(crate) struct AuditArgs {
     /// The project or switch to audit (searched for _opam/, *.opam.locked, dune.lock/,
-    /// esy.lock/); ignored when --switch, --export or --lock is given.
+    /// esy.lock/, else the constraints of its *.opam files), or one such file; ignored
+    /// when --switch, --export or --lock is given.
     #[arg(default_value = ".")]
     path: PathBuf,
     /// An opam switch: a directory, or a switch name in $OPAMROOT.
@@ -87,7 +88,7 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     };
     for input in &inputs {
         let inventory = input.read().with_context(|| format!("reading {input}"))?;
-        if inventory.is_empty() {
+        if inventory.is_empty() && inventory.requirements().is_empty() {
             continue;
         }
         let result = scan(&inventory, db, options);
@@ -95,7 +96,9 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         report.push(result, decision);
     }
     if report.inputs.is_empty() {
-        eprintln!("osec audit: the inputs found list no installed or locked package");
+        eprintln!(
+            "osec audit: the inputs found list no installed or locked package and no dependency"
+        );
         return Ok(ExitCode::from(3));
     }
     let format = match args.format {
@@ -154,18 +157,16 @@ fn inputs(args: &AuditArgs) -> anyhow::Result<Vec<Input>> {
         }
         Err(err) => return Err(err.into()),
     };
-    let installed: Vec<Input> = found
-        .into_iter()
-        .filter(|i| !matches!(i, Input::OpamFile { .. }))
-        .collect();
-    if installed.is_empty() {
-        eprintln!(
-            "osec audit: {}: only plain *.opam files, which `osec audit` does not check yet; \
-             lock the project (`opam lock`) or audit its switch",
-            args.path.display()
-        );
+    // What is installed or locked is what runs: when a switch or lock file is there,
+    // the project's plain *.opam files (whose constraints the lock satisfies) are not
+    // checked again; name one (`osec audit FILE.opam`) to check its constraints.
+    if found.iter().any(|i| !matches!(i, Input::OpamFile { .. })) {
+        return Ok(found
+            .into_iter()
+            .filter(|i| !matches!(i, Input::OpamFile { .. }))
+            .collect());
     }
-    Ok(installed)
+    Ok(found)
 }
 
 fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
