@@ -24,6 +24,10 @@
 //!    ones only with [`scan::ScanOptions::include_pinned`]) and gives one
 //!    [`scan::Finding`] per vulnerability and package: ID, aliases, summary, CVSS
 //!    severity and score, installed and fixed versions, path, development-only flag.
+//!    For a plain `*.opam` file it checks each `depends:`/`depopts:` constraint
+//!    instead: one finding per vulnerability and entry whose constraint admits an
+//!    affected version, with a [`scan::ConstraintMatch`] (the entry as written, the
+//!    admitted affected versions, its region in the file).
 //! 5. Decide: [`policy::Policy::apply`] sets aside ignored (`osec.toml` `[[ignore]]`,
 //!    `--ignore`), development-only (`--no-dev`) and below-threshold findings, and warns
 //!    about expired and unused ignores.
@@ -42,8 +46,9 @@
 //!   "database": {"source": "<embedded>" | PATH, "records": N, "last_modified": RFC3339 | null},
 //!   "threshold": "none" | "low" | "medium" | "high" | "critical",
 //!   "inputs": [{
-//!     "kind": "opam-switch" | "opam-export" | "opam-lock" | "dune-lock" | "esy-lock",
-//!     "path": PATH, "packages_scanned": N, "pinned_skipped": [NAME],
+//!     "kind": "opam-switch" | "opam-export" | "opam-lock" | "dune-lock" | "esy-lock" | "opam-file",
+//!     "path": PATH, "packages_scanned": N,   // for "opam-file": dependency entries checked
+//!     "pinned_skipped": [NAME],
 //!     "findings": [FINDING],                 // these make the exit code 1
 //!     "ignored": [{"finding": FINDING, "reason": "ignore: …" | "development only" | "below threshold"}]
 //!   }],
@@ -52,11 +57,24 @@
 //! FINDING = {
 //!   "id": "OSEC-2026-16", "aliases": [ID], "summary": TEXT,
 //!   "severity": {"vector": CVSS, "score": 8.7, "level": "high"} | null,
-//!   "package": NAME, "installed_version": VERSION, "fixed_versions": [VERSION],
-//!   "path": [ROOT, …, NAME] (empty when no root leads there), "development_only": BOOL,
-//!   "url": URL | null
+//!   "package": NAME, "installed_version": VERSION ("" for "opam-file"), "fixed_versions": [VERSION],
+//!   "path": [ROOT, …, NAME] (empty when no root leads there, always for "opam-file"),
+//!   "development_only": BOOL, "url": URL | null,
+//!   "constraint": CONSTRAINT                // only for "opam-file" inputs
+//! }
+//! CONSTRAINT = {
+//!   "field": "depends" | "depopts",
+//!   "text": "{>= \"5.0\"}" (as written, braces included; "" for none),
+//!   "kind": "normal" | "build" | "post" | "with-test" | "with-doc" | "dev" | "with-dev-setup",
+//!   "admitted": [VERSION],                  // affected versions it admits, opam order, never empty
+//!   "region": {"start_line": N, "start_column": N, "end_line": N, "end_column": N}
 //! }
 //! ```
+//!
+//! For an "opam-file" finding, `fixed_versions` are the fixes later than some admitted
+//! version, and `development_only` is true when only the development flags
+//! (`with-test`, `with-doc`, `dev`, `with-dev-setup`) make the entry admit an affected
+//! version. Columns are 1-based byte columns; `end_column` is just after the entry.
 //!
 //! # Example
 //!
@@ -85,9 +103,16 @@
 //!   packages only, so its graph is partial and most packages have no path.
 //! - Lock files (`opam lock`) flatten the graph: every locked package hangs directly off
 //!   the project. dune lock directories keep no flags between locked packages.
-//! - Plain `*.opam` files are read ([`input::Inventory::requirements`]) but their
-//!   constraints are not yet checked against the database; `osec audit` skips them.
-//! - The CycloneDX output lists the affected packages only, not every installed one.
+//! - Plain `*.opam` files: a constraint's filter variables other than the flags (`os`,
+//!   `arch`, `%{…}%`, the package's own `version`) are unknown, so the entry admits
+//!   more (a filter counts as true, a version that stays undefined drops its
+//!   constraint). Affected versions come from the records' `versions` lists; for an
+//!   entry with ranges and no list, only the range's own event versions and the
+//!   constraint's versions are tried (see [`scan::ConstraintMatch`]).
+//!   `osec audit PATH` checks them only when PATH holds no switch or lock file.
+//! - The CycloneDX output lists the affected packages only, not every installed one;
+//!   a plain `*.opam` file's affected dependencies have no version (their `affects`
+//!   entries list the admitted affected versions).
 //! - A finding without a CVSS vector has no level and is reported at every threshold.
 //! - esy's `ocaml` package is an npm package with esy's own version encoding: it is
 //!   listed with [`input::Registry::Npm`], not matched as the opam `ocaml`.

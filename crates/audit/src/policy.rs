@@ -278,6 +278,7 @@ mod tests {
             path: Vec::new(),
             development_only,
             url: None,
+            constraint: None,
         }
     }
 

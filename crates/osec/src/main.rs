@@ -17,6 +17,16 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Never use the network: `osec db fetch`, the only command that does, refuses to
+    /// run. Every other command works offline anyway. OSEC_OFFLINE=1 (any value but
+    /// empty, 0, false, no, off) does the same.
+    #[arg(
+        long,
+        global = true,
+        env = "OSEC_OFFLINE",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    offline: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,7 +46,7 @@ enum Command {
     Osv(commands::osv::OsvCommand),
     /// Check a switch or lock file against the advisories (offline).
     Audit(commands::audit::AuditArgs),
-    /// The vulnerability database: which one is used, and its age.
+    /// The vulnerability database: refresh it (the only use of the network), show its age.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
 }
@@ -50,7 +60,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
-        Command::Db(cmd) => commands::db::run(cmd),
+        Command::Db(cmd) => commands::db::run(cmd, cli.offline),
     };
     match result {
         Ok(code) => code,

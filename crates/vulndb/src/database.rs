@@ -276,6 +276,11 @@ impl Database {
         self.records_at(self.package_entries(ecosystem, name))
     }
 
+    /// Whether any record has an affected entry for this package.
+    pub fn has_package(&self, ecosystem: &str, name: &str) -> bool {
+        !self.package_entries(ecosystem, name).is_empty()
+    }
+
     pub(crate) fn package_entries(&self, ecosystem: &str, name: &str) -> &[u32] {
         self.by_package
             .get(ecosystem)

@@ -28,6 +28,9 @@ pub(crate) struct Atom<'a> {
     pub(crate) name: &'a str,
     /// Where the name is written (for error messages of callers).
     pub(crate) offset: usize,
+    /// Where the entry ends: after the closing brace of its constraints, else after
+    /// the name.
+    pub(crate) end: usize,
     /// The values inside `{ … }`, empty when there are none.
     pub(crate) constraints: &'a [Value],
 }
@@ -53,9 +56,9 @@ fn collect<'a>(value: &'a Value, out: &mut Vec<Atom<'a>>) -> Result<(), (usize, 
             collect(left, out)?;
             collect(right, out)
         }
-        ValueKind::String(_) => out.push_atom(value, &[]),
+        ValueKind::String(_) => out.push_atom(value, &[], value.span.end as usize),
         ValueKind::Option(inner, constraints) if matches!(inner.kind, ValueKind::String(_)) => {
-            out.push_atom(inner, &constraints.value)
+            out.push_atom(inner, &constraints.value, value.span.end as usize)
         }
         _ => Err((
             value.span.start as usize,
@@ -69,6 +72,7 @@ trait PushAtom<'a> {
         &mut self,
         name: &'a Value,
         constraints: &'a [Value],
+        end: usize,
     ) -> Result<(), (usize, String)>;
 }
 
@@ -77,6 +81,7 @@ impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
         &mut self,
         name: &'a Value,
         constraints: &'a [Value],
+        end: usize,
     ) -> Result<(), (usize, String)> {
         let offset = name.span.start as usize;
         let Some(text) = name.as_str() else {
@@ -85,6 +90,7 @@ impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
         self.push(Atom {
             name: text,
             offset,
+            end,
             constraints,
         });
         Ok(())

@@ -110,6 +110,13 @@ pub struct Requirement {
     pub kind: DepKind,
     /// 1-based line of the dependency in the file.
     pub line: u32,
+    /// The field it is listed in: `depends` or `depopts`.
+    pub field: &'static str,
+    /// Where the entry starts in the file (its package name).
+    pub start: super::Position,
+    /// Where it ends: the position just after the closing brace of its constraints
+    /// (after the name when there are none).
+    pub end: super::Position,
 }
 
 /// The way from a root to a package: `myapp → cohttp-lwt-unix → cohttp`.

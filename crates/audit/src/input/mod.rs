@@ -8,7 +8,7 @@
 //! | `opam lock` | `*.opam.locked` | the project → every locked package, flags kept |
 //! | dune | `dune.lock/` | `.pkg` `depends`; roots and flags from `dune-project` when present |
 //! | esy | `esy.lock/index.json` | `dependencies` (normal) and `devDependencies` (dev) |
-//! | plain opam file | `*.opam`, `opam` | none: [`Inventory::requirements`] |
+//! | plain opam file | `*.opam`, `opam` | none: `depends`/`depopts` entries as [`Inventory::requirements`] |
 
 mod dune_lock;
 mod error;

@@ -5,7 +5,7 @@
 //! and pinned ones listed in `pin-depends:`. It has no graph beyond the project: every
 //! locked package is a direct dependency of the project, which is the one root.
 //!
-//! A plain opam file installs nothing; its `depends:` entries become
+//! A plain opam file installs nothing; its `depends:` and `depopts:` entries become
 //! [`Requirement`]s whose constraints the matcher checks against the advisories.
 
 use std::collections::BTreeSet;
@@ -136,16 +136,30 @@ pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
     Ok(inventory)
 }
 
-/// Reads a plain `*.opam` file: its `depends:` as requirements.
+/// Reads a plain `*.opam` file: its `depends:` and `depopts:` entries as requirements,
+/// in file order.
 pub(crate) fn read_opam(input: Input, path: &Path) -> Result<Inventory> {
     let text = read_bytes(path)?;
     let file = parse_file(path, &text, OPAM_HELP)?;
     let mut inventory = Inventory::new(input);
-    let Some(depends) = field(&file, "depends") else {
-        return Ok(inventory);
-    };
-    let atoms = formula::atoms(depends)
-        .map_err(|(offset, message)| Error::malformed(path, &text, offset, message, OPAM_HELP))?;
+    for field_name in ["depends", "depopts"] {
+        let Some(value) = field(&file, field_name) else {
+            continue;
+        };
+        read_requirements(path, &text, field_name, value, &mut inventory)?;
+    }
+    Ok(inventory)
+}
+
+fn read_requirements(
+    path: &Path,
+    text: &[u8],
+    field_name: &'static str,
+    value: &Value,
+    inventory: &mut Inventory,
+) -> Result<()> {
+    let atoms = formula::atoms(value)
+        .map_err(|(offset, message)| Error::malformed(path, text, offset, message, OPAM_HELP))?;
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
             (Some(first), Some(last)) => String::from_utf8_lossy(
@@ -160,20 +174,24 @@ pub(crate) fn read_opam(input: Input, path: &Path) -> Result<Inventory> {
                 opam_model::Error::Formula(f) => f.span.start as usize,
                 _ => atom.offset,
             };
-            Error::malformed(path, &text, offset, e.to_string(), OPAM_HELP)
+            Error::malformed(path, text, offset, e.to_string(), OPAM_HELP)
         })?;
         let Some(kind) = formula::kind_of_formula(&constraint) else {
             continue;
         };
+        let start = Position::of_offset(text, atom.offset);
         inventory.add_requirement(Requirement {
             name: atom.name.to_owned(),
             constraint,
             constraint_text,
             kind,
-            line: Position::of_offset(&text, atom.offset).line,
+            line: start.line,
+            field: field_name,
+            start,
+            end: Position::of_offset(text, atom.end),
         });
     }
-    Ok(inventory)
+    Ok(())
 }
 
 #[cfg(test)]

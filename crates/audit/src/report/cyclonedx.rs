@@ -1,7 +1,13 @@
 //! `--format cyclonedx`: a CycloneDX 1.6 JSON BOM of the affected packages (with their
 //! opam purls) and the vulnerabilities affecting them.
+//!
+//! A plain `*.opam` file installs nothing: its affected dependencies are components
+//! without a version (`pkg:opam/cohttp`), and each vulnerability's `affects` entry
+//! lists the affected versions the constraints admit (`"status": "affected"`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use opam_model::Version;
 
 use serde_json::{Value, json};
 
@@ -14,28 +20,60 @@ pub(super) fn document(report: &Report) -> Value {
     for finding in &all {
         let purl = purl_of(finding);
         components.entry(purl.clone()).or_insert_with(|| {
-            json!({
-                "type": "library",
-                "bom-ref": purl,
-                "name": finding.package,
-                "version": finding.installed_version,
-                "purl": purl,
-            })
+            if finding.constraint.is_some() {
+                json!({
+                    "type": "library",
+                    "bom-ref": purl,
+                    "name": finding.package,
+                    "purl": purl,
+                })
+            } else {
+                json!({
+                    "type": "library",
+                    "bom-ref": purl,
+                    "name": finding.package,
+                    "version": finding.installed_version,
+                    "purl": purl,
+                })
+            }
         });
     }
     let vulnerabilities: Vec<Value> = by_id(&all)
         .into_iter()
         .filter_map(|(id, findings)| {
             let first = findings.first()?;
-            let mut affects: Vec<String> = findings.iter().map(|f| purl_of(f)).collect();
-            affects.sort();
-            affects.dedup();
+            let mut affects: BTreeMap<String, BTreeSet<(Version, String)>> = BTreeMap::new();
+            for finding in &findings {
+                let versions = affects.entry(purl_of(finding)).or_default();
+                if let Some(constraint) = &finding.constraint {
+                    versions.extend(
+                        constraint
+                            .admitted
+                            .iter()
+                            .filter_map(|v| Version::parse(v).ok().map(|p| (p, v.clone()))),
+                    );
+                }
+            }
+            let affects: Vec<Value> = affects
+                .into_iter()
+                .map(|(reference, versions)| {
+                    if versions.is_empty() {
+                        json!({"ref": reference})
+                    } else {
+                        let versions: Vec<Value> = versions
+                            .into_iter()
+                            .map(|(_, v)| json!({"version": v, "status": "affected"}))
+                            .collect();
+                        json!({"ref": reference, "versions": versions})
+                    }
+                })
+                .collect();
             let mut vulnerability = json!({
                 "bom-ref": id,
                 "id": id,
                 "source": {"name": source_name(id)},
                 "description": first.summary,
-                "affects": affects.iter().map(|r| json!({"ref": r})).collect::<Vec<_>>(),
+                "affects": affects,
             });
             let map = vulnerability.as_object_mut()?;
             if let Some(rating) = &first.severity {
@@ -84,13 +122,19 @@ pub(super) fn document(report: &Report) -> Value {
     })
 }
 
+/// The package URL of the finding's package: with the installed version, or without
+/// a version for a plain `*.opam` file's dependency.
 fn purl_of(finding: &Finding) -> String {
-    match purl::Purl::builder("opam", &finding.package)
-        .version(&finding.installed_version)
-        .build()
-    {
+    let builder = purl::Purl::builder("opam", &finding.package);
+    let builder = if finding.constraint.is_some() {
+        builder
+    } else {
+        builder.version(&finding.installed_version)
+    };
+    match builder.build() {
         Ok(purl) => purl.to_string(),
         // opam names and versions always make a valid purl; keep something readable if not.
+        Err(_) if finding.constraint.is_some() => format!("pkg:opam/{}", finding.package),
         Err(_) => format!("pkg:opam/{}@{}", finding.package, finding.installed_version),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, fixed_text, path_text, severity_text};
+use super::{Report, admits_text, constraint_text, fixed_text, path_text, severity_text};
 
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -13,31 +13,49 @@ pub(super) fn render(report: &Report) -> String {
         if total == 1 { "y" } else { "ies" }
     );
     for input in &report.inputs {
+        let opam_file = input.kind == "opam-file";
         let _ = writeln!(
             out,
-            "### `{}` ({}, {} packages)\n",
+            "### `{}` ({}, {} {})\n",
             escape(&input.path),
             input.kind,
-            input.packages_scanned
+            input.packages_scanned,
+            if opam_file {
+                "dependencies"
+            } else {
+                "packages"
+            }
         );
         if input.findings.is_empty() {
             out.push_str("No vulnerabilities found.\n\n");
         } else {
-            out.push_str("| ID | Package | Installed | Severity | Fixed in | Path | Summary |\n");
+            if opam_file {
+                out.push_str(
+                    "| ID | Package | Constraint | Severity | Fixed in | Admits (affected) | Summary |\n",
+                );
+            } else {
+                out.push_str(
+                    "| ID | Package | Installed | Severity | Fixed in | Path | Summary |\n",
+                );
+            }
             out.push_str("|---|---|---|---|---|---|---|\n");
             for f in &input.findings {
                 let id = match &f.url {
                     Some(url) => format!("[{}]({url})", f.id),
                     None => f.id.clone(),
                 };
+                let (third, sixth) = match &f.constraint {
+                    Some(c) => (constraint_text(c), admits_text(f, c)),
+                    None => (f.installed_version.clone(), path_text(f)),
+                };
                 let _ = writeln!(
                     out,
                     "| {id} | {} | {} | {} | {} | {} | {} |",
                     escape(&f.package),
-                    escape(&f.installed_version),
+                    escape(&third),
                     severity_text(f),
                     escape(&fixed_text(f)),
-                    escape(&path_text(f)),
+                    escape(&sixth),
                     escape(&f.summary)
                 );
             }
@@ -48,10 +66,9 @@ pub(super) fn render(report: &Report) -> String {
             for ignored in &input.ignored {
                 let _ = writeln!(
                     out,
-                    "- {} in {} {}: {}",
+                    "- {} in {}: {}",
                     ignored.finding.id,
-                    escape(&ignored.finding.package),
-                    escape(&ignored.finding.installed_version),
+                    escape(&ignored.finding.subject()),
                     escape(&ignored.reason)
                 );
             }

@@ -10,7 +10,7 @@ mod table;
 use serde::Serialize;
 
 use crate::policy::{Decision, Ignored, PolicyWarning};
-use crate::scan::{Finding, Scan, Severity};
+use crate::scan::{ConstraintMatch, Finding, Scan, Severity};
 
 /// The name and version of the JSON report's layout.
 pub const SCHEMA: &str = "osec-audit/1";
@@ -44,11 +44,11 @@ pub struct DatabaseInfo {
 /// One input's results after the policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputReport {
-    /// `opam-switch`, `opam-export`, `opam-lock`, `dune-lock`, `esy-lock`.
+    /// `opam-switch`, `opam-export`, `opam-lock`, `dune-lock`, `esy-lock`, `opam-file`.
     pub kind: &'static str,
     /// The file or directory read.
     pub path: String,
-    /// Packages matched against the database.
+    /// Packages (for `opam-file`: dependency entries) matched against the database.
     pub packages_scanned: usize,
     /// Pinned packages not matched (see `--include-pinned`).
     pub pinned_skipped: Vec<String>,
@@ -156,6 +156,33 @@ fn path_text(finding: &Finding) -> String {
     } else {
         finding.path_text()
     };
+    if finding.development_only {
+        text.push_str(" (dev only)");
+    }
+    text
+}
+
+/// A constraint as a cell: `{>= "5.0"}`, with the flag kind and `depopts` when they
+/// apply: `{with-test} (with-test)`, `{>= "1"} (depopts)`.
+fn constraint_text(constraint: &ConstraintMatch) -> String {
+    let mut text = constraint.display_text().to_owned();
+    if constraint.kind != "normal" {
+        text.push_str(&format!(" ({})", constraint.kind));
+    }
+    if constraint.field != "depends" {
+        text.push_str(&format!(" ({})", constraint.field));
+    }
+    text
+}
+
+/// The admitted affected versions and where the entry is: `5.0.0…6.2.2 (82 versions),
+/// line 7`, with ` (dev only)` for a development-only entry.
+fn admits_text(finding: &Finding, constraint: &ConstraintMatch) -> String {
+    let mut text = format!(
+        "{}, line {}",
+        constraint.admitted_text(),
+        constraint.region.start_line
+    );
     if finding.development_only {
         text.push_str(" (dev only)");
     }

@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One rule per
 //! vulnerability (with `security-severity`), one result per affected package and
-//! input, located at the input file.
+//! input, located at the input file; for a plain `*.opam` file, at the dependency
+//! entry itself (lines and columns of the entry, columns counted in bytes).
 
 use serde_json::{Value, json};
 
@@ -65,24 +66,62 @@ fn rule(id: &str, finding: &Finding) -> Value {
 }
 
 fn result(finding: &Finding, uri: &str) -> Value {
+    let summary = if finding.summary.is_empty() {
+        "no summary"
+    } else {
+        finding.summary.as_str()
+    };
+    let (text, region, fingerprint) = match &finding.constraint {
+        Some(c) => (
+            format!(
+                "{} {} admits {} affected by {} ({}). Fixed in: {}.{}",
+                finding.package,
+                c.display_text(),
+                c.admitted_text(),
+                finding.id,
+                summary,
+                fixed_text(finding),
+                if finding.development_only {
+                    " Development only."
+                } else {
+                    ""
+                },
+            ),
+            json!({
+                "startLine": c.region.start_line,
+                "startColumn": c.region.start_column,
+                "endLine": c.region.end_line,
+                "endColumn": c.region.end_column,
+            }),
+            format!("{}:{}:{}", finding.id, finding.package, c.field),
+        ),
+        None => (
+            format!(
+                "{} {} is affected by {} ({}). Fixed in: {}. Path: {}.",
+                finding.package,
+                finding.installed_version,
+                finding.id,
+                summary,
+                fixed_text(finding),
+                path_text(finding),
+            ),
+            json!({"startLine": 1}),
+            format!(
+                "{}:{}:{}",
+                finding.id, finding.package, finding.installed_version
+            ),
+        ),
+    };
     json!({
         "ruleId": finding.id,
         "level": level(finding),
-        "message": {"text": format!(
-            "{} {} is affected by {} ({}). Fixed in: {}. Path: {}.",
-            finding.package,
-            finding.installed_version,
-            finding.id,
-            if finding.summary.is_empty() { "no summary" } else { finding.summary.as_str() },
-            fixed_text(finding),
-            path_text(finding),
-        )},
+        "message": {"text": text},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": uri},
-            "region": {"startLine": 1},
+            "region": region,
         }}],
         "partialFingerprints": {
-            "osecFinding/v1": format!("{}:{}:{}", finding.id, finding.package, finding.installed_version),
+            "osecFinding/v1": fingerprint,
         },
     })
 }

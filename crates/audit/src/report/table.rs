@@ -2,17 +2,32 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, fixed_text, path_text, severity_text};
+use super::{Report, admits_text, constraint_text, fixed_text, path_text, severity_text};
 use crate::scan::Severity;
 
 const HEADERS: [&str; 6] = ["ID", "PACKAGE", "INSTALLED", "SEVERITY", "FIXED IN", "PATH"];
 
+/// The columns for a plain `*.opam` file: its constraints instead of installed versions.
+const CONSTRAINT_HEADERS: [&str; 6] = [
+    "ID",
+    "PACKAGE",
+    "CONSTRAINT",
+    "SEVERITY",
+    "FIXED IN",
+    "ADMITS (AFFECTED)",
+];
+
 pub(super) fn render(report: &Report, colour: bool) -> String {
     let mut out = String::new();
     for input in &report.inputs {
+        let what = if input.kind == "opam-file" {
+            "dependencies checked"
+        } else {
+            "packages scanned"
+        };
         let _ = writeln!(
             out,
-            "{} {}: {} packages scanned",
+            "{} {}: {} {what}",
             input.kind, input.path, input.packages_scanned
         );
         if !input.pinned_skipped.is_empty() {
@@ -29,8 +44,16 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
                 .findings
                 .iter()
                 .map(|f| {
-                    (
-                        [
+                    let cells = match &f.constraint {
+                        Some(c) => [
+                            f.id.clone(),
+                            f.package.clone(),
+                            constraint_text(c),
+                            severity_text(f),
+                            fixed_text(f),
+                            admits_text(f, c),
+                        ],
+                        None => [
                             f.id.clone(),
                             f.package.clone(),
                             f.installed_version.clone(),
@@ -38,17 +61,22 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
                             fixed_text(f),
                             path_text(f),
                         ],
-                        f.severity.as_ref().map(|r| r.level),
-                    )
+                    };
+                    (cells, f.severity.as_ref().map(|r| r.level))
                 })
                 .collect();
-            let mut widths = HEADERS.map(|h| h.chars().count());
+            let headers = if input.kind == "opam-file" {
+                CONSTRAINT_HEADERS
+            } else {
+                HEADERS
+            };
+            let mut widths = headers.map(|h| h.chars().count());
             for (cells, _) in &rows {
                 for (width, cell) in widths.iter_mut().zip(cells) {
                     *width = (*width).max(cell.chars().count());
                 }
             }
-            write_row(&mut out, &HEADERS.map(str::to_owned), &widths, None);
+            write_row(&mut out, &headers.map(str::to_owned), &widths, None);
             for (cells, level) in &rows {
                 write_row(&mut out, cells, &widths, level.filter(|_| colour));
             }
@@ -61,10 +89,9 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
         for ignored in &input.ignored {
             let _ = writeln!(
                 out,
-                "  ignored {} in {} {} ({})",
+                "  ignored {} in {} ({})",
                 ignored.finding.id,
-                ignored.finding.package,
-                ignored.finding.installed_version,
+                ignored.finding.subject(),
                 ignored.reason
             );
         }

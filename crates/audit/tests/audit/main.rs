@@ -7,12 +7,16 @@ use audit::input::{DepKind, Input, Inventory};
 
 /// Corrupt files: errors with file and position, never an empty inventory.
 mod broken;
+/// Constraints of plain `*.opam` files against the embedded database, and their reports.
+mod constraints;
 /// Finding inputs in a directory and from explicit options.
 mod detection;
 /// Readers of each input format on the real (and hand-written) scenario files.
 mod formats;
 /// Dependency paths and development-only marking.
 mod paths;
+/// SARIF and CycloneDX reports of every scenario, validated against the official schemas.
+mod schemas;
 
 /// A scenario directory under tests/data/audit.
 pub(crate) fn scenario(name: &str) -> PathBuf {
@@ -29,6 +33,36 @@ pub(crate) fn read(scenario_name: &str, kind: &str) -> Inventory {
         .find(|i| i.kind() == kind)
         .unwrap_or_else(|| panic!("no {kind} in {scenario_name}: {inputs:?}"));
     input.read().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The OSV snapshot `osec` embeds (crates/osec/data/opam-all.zip), by a path relative to
+/// this crate (tests run in the crate directory), so that reports name it the same on
+/// every machine.
+pub(crate) fn embedded_database() -> vulndb::Database {
+    vulndb::Database::open(Path::new("../osec/data/opam-all.zip")).expect("the embedded snapshot")
+}
+
+/// The reports of these inputs (read, matched and decided by `policy`), as `osec audit`
+/// makes them. Paths are as given.
+pub(crate) fn report(
+    inputs: &[Input],
+    policy: &audit::policy::Policy,
+    options: audit::scan::ScanOptions,
+) -> audit::report::Report {
+    let db = embedded_database();
+    let database = audit::report::DatabaseInfo {
+        source: db.source().to_owned(),
+        records: db.len(),
+        last_modified: db.last_modified().map(|t| t.to_string()),
+    };
+    let mut report = audit::report::Report::new("0.0.0-test", database, policy.threshold);
+    for input in inputs {
+        let inventory = input.read().unwrap_or_else(|e| panic!("{e}"));
+        let scan = audit::scan::scan(&inventory, &db, options);
+        let decision = policy.apply(scan.findings.clone(), "2026-11-30");
+        report.push(scan, decision);
+    }
+    report
 }
 
 /// Reads a file of a scenario as an export.

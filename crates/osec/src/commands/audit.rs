@@ -1,10 +1,11 @@
 //! `osec audit [PATH] [--switch NAME|DIR] [--export FILE] [--lock FILE] [--db DIR|ZIP]
 //! [--format …] [--severity-threshold LEVEL] [--ignore ID] [--config osec.toml]
 //! [--no-dev] [--include-pinned] [--offline]`. Exit 0 clean, 1 vulnerable, 2 error,
-//! 3 nothing to scan.
+//! 3 nothing to scan. Audit never uses the network (only `osec db fetch` can, see
+//! `commands::db`), so the global `--offline` needs nothing here.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -21,7 +22,8 @@ pub(crate) static EMBEDDED_DB: &[u8] = include_bytes!("../../data/opam-all.zip")
 #[derive(Debug, clap::Args)]
 pub(crate) struct AuditArgs {
     /// The project or switch to audit (searched for _opam/, *.opam.locked, dune.lock/,
-    /// esy.lock/); ignored when --switch, --export or --lock is given.
+    /// esy.lock/, else the constraints of its *.opam files), or one such file; ignored
+    /// when --switch, --export or --lock is given.
     #[arg(default_value = ".")]
     path: PathBuf,
     /// An opam switch: a directory, or a switch name in $OPAMROOT.
@@ -55,9 +57,6 @@ pub(crate) struct AuditArgs {
     /// Match pinned packages against the public database too.
     #[arg(long)]
     include_pinned: bool,
-    /// Guarantee no network access (audit never uses the network; this documents it).
-    #[arg(long)]
-    offline: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -74,9 +73,15 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty() {
         return Ok(ExitCode::from(3));
     }
-    let db = load_database(args.db.as_deref())?;
+    let in_use = super::db::open(args.db.as_deref())?;
+    let db = &in_use.db;
     let policy = policy(&args)?;
-    let today = jiff::Zoned::now().date().to_string();
+    // Ignores expire by the UTC date: the same answer on every machine, and no
+    // time-zone database to load (which cost more than a prepared database load).
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
     let database = DatabaseInfo {
         source: db.source().to_owned(),
         records: db.len(),
@@ -88,15 +93,17 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     };
     for input in &inputs {
         let inventory = input.read().with_context(|| format!("reading {input}"))?;
-        if inventory.is_empty() {
+        if inventory.is_empty() && inventory.requirements().is_empty() {
             continue;
         }
-        let result = scan(&inventory, &db, options)?;
+        let result = scan(&inventory, db, options)?;
         let decision = policy.apply(result.findings.clone(), &today);
         report.push(result, decision);
     }
     if report.inputs.is_empty() {
-        eprintln!("osec audit: the inputs found list no installed or locked package");
+        eprintln!(
+            "osec audit: the inputs found list no installed or locked package and no dependency"
+        );
         return Ok(ExitCode::from(3));
     }
     let format = match args.format {
@@ -111,10 +118,8 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     out.write_all(report.render(format, colour).as_bytes())?;
     out.flush()?;
-    if let Some(days) = super::db::age_days(&db).filter(|d| *d > super::db::STALE_AFTER_DAYS) {
-        eprintln!(
-            "warning: the database's newest record is {days} days old: refresh it or use --db"
-        );
+    if let Some(warning) = in_use.stale_warning(jiff::Timestamp::now()) {
+        eprintln!("warning: {warning}");
     }
     if format != Format::Table {
         for warning in &report.warnings {
@@ -123,7 +128,7 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     // The process ends next: freeing 10,000 records one by one would cost
     // more than the rest of a run against a prepared database.
-    std::mem::forget(db);
+    std::mem::forget(in_use);
     Ok(if report.is_vulnerable() {
         ExitCode::from(1)
     } else {
@@ -160,27 +165,16 @@ fn inputs(args: &AuditArgs) -> anyhow::Result<Vec<Input>> {
         }
         Err(err) => return Err(err.into()),
     };
-    let installed: Vec<Input> = found
-        .into_iter()
-        .filter(|i| !matches!(i, Input::OpamFile { .. }))
-        .collect();
-    if installed.is_empty() {
-        eprintln!(
-            "osec audit: {}: only plain *.opam files, which `osec audit` does not check yet; \
-             lock the project (`opam lock`) or audit its switch",
-            args.path.display()
-        );
+    // What is installed or locked is what runs: when a switch or lock file is there,
+    // the project's plain *.opam files (whose constraints the lock satisfies) are not
+    // checked again; name one (`osec audit FILE.opam`) to check its constraints.
+    if found.iter().any(|i| !matches!(i, Input::OpamFile { .. })) {
+        return Ok(found
+            .into_iter()
+            .filter(|i| !matches!(i, Input::OpamFile { .. }))
+            .collect());
     }
-    Ok(installed)
-}
-
-fn load_database(path: Option<&Path>) -> anyhow::Result<vulndb::Database> {
-    match path {
-        Some(path) => super::db::loader()
-            .load_path(path)
-            .with_context(|| format!("loading the database {}", path.display())),
-        None => super::db::default_database(),
-    }
+    Ok(found)
 }
 
 fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {

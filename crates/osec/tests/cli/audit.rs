@@ -442,3 +442,165 @@ fn db_status_names_the_embedded_database_and_warns_when_old() {
         "{stderr}"
     );
 }
+
+/// Runs `osec ARGS` in `dir` with an empty cache directory, so that the embedded
+/// database is used whatever a `db fetch` left on this machine.
+fn embedded(dir: &TestDir, args: &[&str]) -> crate::support::Output {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_osec"))
+        .args(args)
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .output()
+        .expect("runs");
+    crate::support::Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Copies the plain opam files of the `opam-files` scenario into `dir/project`, so that
+/// paths in the output are the same on every machine.
+fn opam_files_project(dir: &TestDir) {
+    for file in ["archiver.opam", "safe.opam", "webapp.opam"] {
+        let text =
+            std::fs::read_to_string(format!("{}/{file}", scenario("opam-files"))).expect("fixture");
+        dir.write(&format!("project/{file}"), &text);
+    }
+}
+
+#[test]
+fn plain_opam_files_report_constraints_admitting_affected_versions() {
+    let dir = TestDir::new();
+    opam_files_project(&dir);
+    let out = embedded(&dir, &["audit", "project"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+    let out = embedded(&dir, &["audit", "project", "--format", "markdown"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn a_named_opam_file_is_checked_and_sarif_points_at_the_constraint() {
+    let dir = TestDir::new();
+    opam_files_project(&dir);
+    let out = embedded(&dir, &["audit", "project/webapp.opam", "--format", "sarif"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif = json(&out.stdout);
+    let locations: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"];
+            let region = &location["region"];
+            format!(
+                "{} {}:{}:{}-{}:{}",
+                r["ruleId"].as_str().unwrap_or_default(),
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default(),
+                region["startLine"],
+                region["startColumn"],
+                region["endLine"],
+                region["endColumn"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            "OSEC-2026-16 project/webapp.opam:9:3-9:22",
+            "OSEC-2026-01 project/webapp.opam:6:3-6:22",
+            "OSEC-2026-04 project/webapp.opam:6:3-6:22",
+            "OSEC-2026-05 project/webapp.opam:6:3-6:22",
+            "OSEC-2026-06 project/webapp.opam:14:3-14:37",
+            "OSEC-2026-07 project/webapp.opam:14:3-14:37",
+        ]
+    );
+    let out = embedded(&dir, &["audit", "project/webapp.opam", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn opam_file_exit_codes_follow_no_dev_and_the_threshold() {
+    let dir = TestDir::new();
+    opam_files_project(&dir);
+    // only a with-test dependency admits affected tar versions
+    let out = embedded(&dir, &["audit", "project/archiver.opam"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("(dev only)"), "{}", out.stdout);
+    let out = embedded(&dir, &["audit", "project/archiver.opam", "--no-dev"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("ignored OSEC-2026-08 in tar {with-test & < \"3.5.0\"} (development only)"),
+        "{}",
+        out.stdout
+    );
+    // every constraint excludes the affected versions
+    let out = embedded(&dir, &["audit", "project/safe.opam"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("no vulnerabilities found"),
+        "{}",
+        out.stdout
+    );
+    // the highest finding of webapp.opam is high (cohttp 8.7)
+    let out = embedded(
+        &dir,
+        &[
+            "audit",
+            "project/webapp.opam",
+            "--severity-threshold",
+            "high",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let out = embedded(
+        &dir,
+        &[
+            "audit",
+            "project/webapp.opam",
+            "--severity-threshold",
+            "critical",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn opam_files_beside_a_switch_or_lock_are_not_checked() {
+    let dir = TestDir::new();
+    let out = embedded(
+        &dir,
+        &["audit", &scenario("vulnerable"), "--format", "json"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let kinds: Vec<String> = json(&out.stdout)["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(kinds, ["opam-switch", "opam-lock", "dune-lock", "esy-lock"]);
+}
+
+#[test]
+fn a_broken_opam_file_exits_two_naming_file_line_and_column() {
+    let dir = TestDir::new();
+    dir.write(
+        "bad.opam",
+        "opam-version: \"2.0\"\ndepends: [\n  \"cohttp\" {>= \"5.0\" &}\n]\n",
+    );
+    let out = embedded(&dir, &["audit", "bad.opam"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("bad.opam:3:"), "{}", out.stderr);
+    let out = embedded(&dir, &["audit", "empty.opam"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    dir.write("empty.opam", "opam-version: \"2.0\"\n");
+    let out = embedded(&dir, &["audit", "empty.opam"]);
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+}

@@ -1,11 +1,15 @@
 //! Tests of the `osec` binary: each runs the built command in its own temporary
 //! directory and checks stdout, stderr and the exit code. One module per command.
 
+/// A canned-answer HTTP server on 127.0.0.1, for `osec db fetch`.
+mod server;
 /// The test harness: a temporary directory and a way to run `osec` in it.
 mod support;
 
 /// `osec audit`.
 mod audit;
+/// `osec db fetch | status`, `--offline`.
+mod db;
 /// `osec fmt`.
 mod fmt;
 /// `osec lint`.

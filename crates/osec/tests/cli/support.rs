@@ -37,13 +37,38 @@ impl TestDir {
         std::fs::read_to_string(self.path().join(relative)).unwrap()
     }
 
+    /// The cache directory `osec` uses in this directory's runs (`$XDG_CACHE_HOME/osec`).
+    pub(crate) fn cache(&self) -> PathBuf {
+        self.path().join(".cache/osec")
+    }
+
     /// Runs `osec ARGS` in the directory.
     pub(crate) fn osec(&self, args: &[&str]) -> Output {
-        let output = Command::new(env!("CARGO_BIN_EXE_osec"))
+        self.osec_with_env(args, &[])
+    }
+
+    /// Runs `osec ARGS` in the directory with extra environment variables. Every run
+    /// gets its own cache (`XDG_CACHE_HOME` in the directory), no proxy and no
+    /// `OSEC_OFFLINE` from the environment of the tests.
+    pub(crate) fn osec_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_osec"));
+        command
             .args(args)
             .current_dir(self.path())
-            .output()
-            .unwrap();
+            .env("XDG_CACHE_HOME", self.path().join(".cache"));
+        for name in [
+            "OSEC_OFFLINE",
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+        ] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = command.output().unwrap();
         Output {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8(output.stdout).unwrap(),

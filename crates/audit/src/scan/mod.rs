@@ -1,6 +1,10 @@
 //! Matching an [`Inventory`] against a [`vulndb::Database`]: one [`Finding`] per
 //! vulnerability and affected installed package, with severity, fixes and the path
-//! that brings the package in.
+//! that brings the package in; for a plain `*.opam` file, one per vulnerability and
+//! dependency whose constraint admits an affected version (see [`ConstraintMatch`]
+//! and the module `constraint` for how).
+
+mod constraint;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,6 +13,8 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::input::{Inventory, Registry};
+
+pub use constraint::{ConstraintMatch, Region};
 
 /// How bad a vulnerability is, from its CVSS vector (CVSS 3.x and 4.0 rating bands).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -129,7 +135,8 @@ pub struct Finding {
     pub severity: Option<Rating>,
     /// The affected package.
     pub package: String,
-    /// The installed version.
+    /// The installed version; empty for a finding on a plain `*.opam` file, where
+    /// nothing is installed (see `constraint`).
     pub installed_version: String,
     /// Versions that fix it, later than the installed one, in version order.
     pub fixed_versions: Vec<String>,
@@ -140,9 +147,22 @@ pub struct Finding {
     pub development_only: bool,
     /// The advisory's web page (its first `ADVISORY` reference, else `WEB`), if any.
     pub url: Option<String>,
+    /// For a plain `*.opam` file: the dependency entry and the affected versions it
+    /// admits. Absent from the JSON for other inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<ConstraintMatch>,
 }
 
 impl Finding {
+    /// What the finding is about, in short: `cohttp 6.2.2`, or for a plain `*.opam`
+    /// file `cohttp {>= "5.0"}`.
+    pub fn subject(&self) -> String {
+        match &self.constraint {
+            Some(c) => format!("{} {}", self.package, c.display_text()),
+            None => format!("{} {}", self.package, self.installed_version),
+        }
+    }
+
     /// The path as text: `myapp → cohttp-lwt-unix → cohttp`.
     pub fn path_text(&self) -> String {
         self.path.join(" → ")
@@ -173,7 +193,8 @@ pub struct Scan {
     pub kind: &'static str,
     /// The file or directory read.
     pub path: String,
-    /// How many packages were matched against the database.
+    /// How many packages (for a plain `*.opam` file: dependency entries) were matched
+    /// against the database.
     pub packages_scanned: usize,
     /// Pinned packages left out (names, sorted).
     pub pinned_skipped: Vec<String>,
@@ -220,9 +241,15 @@ pub fn scan(
                 path: path.map(|p| p.packages.clone()).unwrap_or_default(),
                 development_only: path.is_some_and(|p| p.development_only),
                 url: advisory_url(record),
+                constraint: None,
             });
         }
     }
+    for requirement in inventory.requirements() {
+        scanned += 1;
+        findings.extend(constraint::findings(requirement, db)?);
+    }
+    // Stable: entries of one file for the same package and ID stay in file order.
     findings.sort_by(|a, b| (&a.package, &a.id).cmp(&(&b.package, &b.id)));
     pinned_skipped.sort();
     Ok(Scan {
@@ -234,7 +261,7 @@ pub fn scan(
     })
 }
 
-fn advisory_url(record: &osv::Vulnerability) -> Option<String> {
+pub(crate) fn advisory_url(record: &osv::Vulnerability) -> Option<String> {
     let by_kind = |kind: osv::ReferenceKind| {
         record
             .references()

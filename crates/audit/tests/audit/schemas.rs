@@ -1,0 +1,189 @@
+//! The SARIF and CycloneDX reports of every audit scenario are valid against the
+//! official schemas, vendored in tests/data/schemas (see SOURCES.md there). References
+//! between schemas resolve to the vendored files; nothing is fetched.
+
+use std::path::Path;
+
+use audit::input::{Input, detect};
+use audit::policy::{Ignore, Policy};
+use audit::report::{Format, Report};
+use audit::scan::{ScanOptions, Severity};
+use serde_json::{Value, json};
+
+use crate::report;
+
+fn schema(file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/schemas")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Refuses every retrieval: a `$ref` that is not one of the vendored files is an error
+/// when the validator is built, never a network request.
+struct Offline;
+
+impl jsonschema::Retrieve for Offline {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("{uri} is not vendored in tests/data/schemas").into())
+    }
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    jsonschema::options()
+        .with_retriever(Offline)
+        .should_validate_formats(true)
+        .build(&schema("sarif-schema-2.1.0.json"))
+        .unwrap_or_else(|e| panic!("SARIF schema: {e}"))
+}
+
+fn cyclonedx_validator() -> jsonschema::Validator {
+    let resource = |file: &str| {
+        jsonschema::Resource::from_contents(schema(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    jsonschema::options()
+        .with_retriever(Offline)
+        .should_validate_formats(true)
+        .with_resource(
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            resource("spdx.schema.json"),
+        )
+        .with_resource(
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+            resource("jsf-0.82.schema.json"),
+        )
+        .build(&schema("bom-1.6.schema.json"))
+        .unwrap_or_else(|e| panic!("CycloneDX schema: {e}"))
+}
+
+/// Every violation, one line each: where in the document, and what.
+fn violations(validator: &jsonschema::Validator, document: &Value) -> Vec<String> {
+    validator
+        .iter_errors(document)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect()
+}
+
+/// The reports of every scenario, with the policies and options that reach every code
+/// path of the renderers (ignored, development-only and below-threshold findings,
+/// pinned packages, plain opam files).
+fn scenario_reports() -> Vec<(String, Report)> {
+    let base = Path::new("tests/data/audit");
+    let detected = |name: &str| detect(&base.join(name)).unwrap_or_else(|e| panic!("{e}"));
+    let no_dev = Policy {
+        skip_development: true,
+        ..Policy::default()
+    };
+    let ignoring = Policy {
+        ignores: vec![Ignore {
+            id: "OSEC-2026-16".to_owned(),
+            reason: "client only".to_owned(),
+            until: None,
+        }],
+        threshold: Severity::High,
+        skip_development: false,
+    };
+    let pinned = ScanOptions {
+        include_pinned: true,
+    };
+    let default = ScanOptions::default();
+    let all = Policy::default();
+    let cases: Vec<(&str, Vec<Input>, &Policy, ScanOptions)> = vec![
+        ("vulnerable", detected("vulnerable"), &all, default),
+        (
+            "vulnerable, ignores",
+            detected("vulnerable"),
+            &ignoring,
+            default,
+        ),
+        ("clean", detected("clean"), &all, default),
+        ("pinned", detected("pinned"), &all, default),
+        ("pinned, included", detected("pinned"), &all, pinned),
+        ("dev-only", detected("dev-only"), &all, default),
+        ("dev-only, --no-dev", detected("dev-only"), &no_dev, default),
+        (
+            "exports",
+            vec![
+                Input::export(&base.join("vulnerable/switch-full.export")),
+                Input::export(&base.join("vulnerable/switch.export")),
+            ],
+            &all,
+            default,
+        ),
+        ("opam-files", detected("opam-files"), &all, default),
+        (
+            "opam-files, --no-dev",
+            detected("opam-files"),
+            &no_dev,
+            default,
+        ),
+    ];
+    cases
+        .into_iter()
+        .map(|(name, inputs, policy, options)| (name.to_owned(), report(&inputs, policy, options)))
+        .collect()
+}
+
+fn rendered(report: &Report, format: Format) -> Value {
+    serde_json::from_str(&report.render(format, false)).expect("JSON")
+}
+
+#[test]
+fn every_sarif_report_is_valid_sarif_2_1_0() {
+    let validator = sarif_validator();
+    let mut results = 0;
+    for (name, report) in scenario_reports() {
+        let sarif = rendered(&report, Format::Sarif);
+        let problems = violations(&validator, &sarif);
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        results += sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
+    }
+    assert!(results > 40, "the scenarios cover findings: {results}");
+}
+
+#[test]
+fn every_cyclonedx_report_is_valid_cyclonedx_1_6() {
+    let validator = cyclonedx_validator();
+    let mut vulnerabilities = 0;
+    for (name, report) in scenario_reports() {
+        let bom = rendered(&report, Format::CycloneDx);
+        let problems = violations(&validator, &bom);
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        vulnerabilities += bom["vulnerabilities"].as_array().map_or(0, Vec::len);
+    }
+    assert!(
+        vulnerabilities > 30,
+        "the scenarios cover findings: {vulnerabilities}"
+    );
+}
+
+/// The validators catch what a broken renderer would write: the check above can fail.
+#[test]
+fn the_schemas_reject_broken_reports() {
+    let reports = scenario_reports();
+    let (_, vulnerable) = &reports[0];
+
+    let sarif_validator = sarif_validator();
+    let mut sarif = rendered(vulnerable, Format::Sarif);
+    assert!(sarif_validator.is_valid(&sarif));
+    sarif["runs"][0]["results"][0]["level"] = json!("fatal");
+    sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        json!(0);
+    assert_eq!(violations(&sarif_validator, &sarif).len(), 2);
+
+    let bom_validator = cyclonedx_validator();
+    let mut bom = rendered(vulnerable, Format::CycloneDx);
+    assert!(bom_validator.is_valid(&bom));
+    bom["components"][0]["type"] = json!("gadget");
+    assert!(!bom_validator.is_valid(&bom));
+    // through the vendored spdx.schema.json: not an SPDX licence ID
+    let mut bom = rendered(vulnerable, Format::CycloneDx);
+    bom["components"][0]["licenses"] = json!([{"license": {"id": "Not-A-Licence"}}]);
+    assert!(!bom_validator.is_valid(&bom), "spdx.schema.json is applied");
+    bom["components"][0]["licenses"] = json!([{"license": {"id": "ISC"}}]);
+    assert!(bom_validator.is_valid(&bom));
+}
