@@ -367,7 +367,10 @@ fn index_ids(summaries: &[Summary<'_>]) -> Result<Ids> {
         }
         ids.by_id.insert(summary.id().to_owned(), index);
         for alias in summary.aliases() {
-            ids.by_alias.entry(alias.to_owned()).or_default().push(index);
+            ids.by_alias
+                .entry(alias.to_owned())
+                .or_default()
+                .push(index);
         }
     }
     Ok(ids)

@@ -298,7 +298,9 @@ impl Inflater {
                 "the compressed data ends early or holds more than the declared {size} bytes: \
                  the archive is corrupt"
             )),
-            Err(e) => Err(format!("invalid deflate data ({e}): the archive is corrupt")),
+            Err(e) => Err(format!(
+                "invalid deflate data ({e}): the archive is corrupt"
+            )),
         }
     }
 }

@@ -94,7 +94,9 @@ impl TextFile {
                 .map_err(|e| damaged(e.to_string()))?;
         }
         if xxh3_64(&bytes) != text.hash {
-            return Err(damaged("a record's text does not match its hash".to_owned()));
+            return Err(damaged(
+                "a record's text does not match its hash".to_owned(),
+            ));
         }
         Ok(bytes)
     }

@@ -193,7 +193,7 @@ fn affects(
     version: &str,
     ecosystem_order: Option<&(dyn VersionOrder + Send + Sync)>,
 ) -> bool {
-    affected.versions.iter().any(|v| *v == version)
+    affected.versions.contains(&version)
         || affected.ranges.iter().any(|range| {
             range_order(range, ecosystem_order)
                 .is_some_and(|order| range_includes(range, version, order))
@@ -232,9 +232,7 @@ fn range_includes(range: &RangeSummary<'_>, version: &str, order: &dyn VersionOr
     for &(kind, event) in &range.events {
         match kind {
             EventKind::Introduced => {
-                if event == "0"
-                    || matches!(cmp(event), Some(Ordering::Greater | Ordering::Equal))
-                {
+                if event == "0" || matches!(cmp(event), Some(Ordering::Greater | Ordering::Equal)) {
                     vulnerable = true;
                 }
             }
@@ -349,7 +347,8 @@ mod tests {
     }
 
     fn ids(db: &Database, version: &str) -> Vec<String> {
-        db.query(&Query::opam("pkg", version)).unwrap()
+        db.query(&Query::opam("pkg", version))
+            .unwrap()
             .iter()
             .map(|f| f.id().to_owned())
             .collect()
@@ -476,7 +475,11 @@ mod tests {
         let db = ordered(vec![opam("OSEC-2026-01", "", "", r#""1.0""#)]);
         assert!(db.query(&Query::opam("pkg2", "1.0")).unwrap().is_empty());
         assert!(db.query(&Query::opam("Pkg", "1.0")).unwrap().is_empty());
-        assert!(db.query(&Query::new("npm", "pkg", "1.0")).unwrap().is_empty());
+        assert!(
+            db.query(&Query::new("npm", "pkg", "1.0"))
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(db.query(&Query::opam("pkg", "1.0")).unwrap().len(), 1);
     }
 
@@ -562,7 +565,8 @@ mod tests {
             "",
         )]);
         let fixed = |version: &str| {
-            db.query(&Query::opam("pkg", version)).unwrap()
+            db.query(&Query::opam("pkg", version))
+                .unwrap()
                 .first()
                 .map(|f| f.fixed_versions().to_vec())
         };

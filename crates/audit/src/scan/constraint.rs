@@ -365,7 +365,7 @@ mod tests {
     fn admitted(depends: &str, db: &vulndb::Database) -> Vec<String> {
         requirements(depends)
             .iter()
-            .flat_map(|r| findings(r, db))
+            .flat_map(|r| findings(r, db).unwrap())
             .flat_map(|f| f.constraint.map(|c| c.admitted).unwrap_or_default())
             .collect()
     }

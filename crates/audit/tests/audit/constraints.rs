@@ -16,7 +16,9 @@ fn findings(file: &str) -> Vec<Finding> {
         file: Path::new(OPAM_FILES).join(file),
     };
     let inventory = input.read().unwrap_or_else(|e| panic!("{e}"));
-    scan(&inventory, &embedded_database(), ScanOptions::default()).findings
+    scan(&inventory, &embedded_database(), ScanOptions::default())
+        .unwrap()
+        .findings
 }
 
 /// One line per finding: ID, package, constraint, admitted first…last (count), fixes,
@@ -91,7 +93,7 @@ fn constraints_excluding_every_affected_version_are_not_findings() {
         file: Path::new(OPAM_FILES).join("safe.opam"),
     };
     let inventory = input.read().expect("reads");
-    let result = scan(&inventory, &embedded_database(), ScanOptions::default());
+    let result = scan(&inventory, &embedded_database(), ScanOptions::default()).unwrap();
     assert_eq!(result.packages_scanned, 5);
     assert!(
         result.findings.is_empty(),
@@ -129,7 +131,9 @@ fn an_entry_that_applies_without_flags_too_is_not_development_only() {
     .expect("write");
     let input = Input::OpamFile { file };
     let inventory = input.read().expect("reads");
-    let found = scan(&inventory, &embedded_database(), ScanOptions::default()).findings;
+    let found = scan(&inventory, &embedded_database(), ScanOptions::default())
+        .unwrap()
+        .findings;
     let lines: Vec<String> = summary(&found)
         .into_iter()
         .map(|l| l.split(" fixed ").next().unwrap_or_default().to_owned())

@@ -58,7 +58,7 @@ pub(crate) fn report(
     let mut report = audit::report::Report::new("0.0.0-test", database, policy.threshold);
     for input in inputs {
         let inventory = input.read().unwrap_or_else(|e| panic!("{e}"));
-        let scan = audit::scan::scan(&inventory, &db, options);
+        let scan = audit::scan::scan(&inventory, &db, options).unwrap();
         let decision = policy.apply(scan.findings.clone(), "2026-11-30");
         report.push(scan, decision);
     }

@@ -139,15 +139,13 @@ pub(crate) fn open(given: Option<&Path>) -> anyhow::Result<InUse> {
         .flatten()
     {
         let Cached { path, metadata } = cached;
-        let db = loader()
-            .load_zip_file(&path)
-            .with_context(|| {
-                format!(
-                    "loading the cached database {} (run `osec db fetch` to replace it, or \
+        let db = loader().load_zip_file(&path).with_context(|| {
+            format!(
+                "loading the cached database {} (run `osec db fetch` to replace it, or \
                      delete it to use the embedded one)",
-                    path.display()
-                )
-            })?;
+                path.display()
+            )
+        })?;
         return Ok(InUse {
             db,
             origin: Origin::Cache { path, metadata },

@@ -23,11 +23,17 @@ fn loads_a_tree_skipping_hidden_entries_and_other_files() {
         ("modified_id.csv", "2026-01-01T00:00:00Z,OSEC-2026-01\n"),
     ]);
     let db = Database::from_dir(dir.path()).unwrap();
-    let ids: Vec<&str> = db.records().unwrap().into_iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = db
+        .records()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id.as_str())
+        .collect();
     // Sorted by path.
     assert_eq!(ids, ["OSEC-2025-01", "OSEC-2026-01"]);
     assert!(
-        db.origin("OSEC-2026-01").unwrap()
+        db.origin("OSEC-2026-01")
+            .unwrap()
             .unwrap()
             .ends_with("OSEC-2026-01.json")
     );

@@ -4,11 +4,14 @@
 //! - `published`: the OCaml database's 26 published records (the osv crate's
 //!   test data, from ocaml/security-advisories' `generated-osv` branch),
 //!   loaded from a directory and from an `all.zip`, and queried.
+//! - `prepared`: prepared copies of archives (`Loader::with_cache_dir`) give
+//!   the same answers as full loads, and are used only while intact and current.
 //! - `ranges_vs_versions`: for every version of every affected package in
 //!   opam-repository and opam-repository-archive (OSEC_DATA), matching by
 //!   ECOSYSTEM range in opam's order against matching by `versions` list.
 
 mod load;
+mod prepared;
 mod published;
 mod ranges_vs_versions;
 mod support;

@@ -59,7 +59,11 @@ fn cohttp_6_2_2_has_osec_2026_16_fixed_in_6_3_0() {
         findings[0].vulnerability().summary.as_deref(),
         Some("Path traversal in Cohttp.Path.resolve_local_file")
     );
-    assert!(db.query(&Query::opam("cohttp", "6.3.0")).unwrap().is_empty());
+    assert!(
+        db.query(&Query::opam("cohttp", "6.3.0"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

@@ -36,7 +36,8 @@ fn repositories() -> Option<RepositoryStack> {
 }
 
 fn matches(db: &Database, id: &str, name: &str, version: &str) -> bool {
-    db.query(&Query::opam(name, version)).unwrap()
+    db.query(&Query::opam(name, version))
+        .unwrap()
         .iter()
         .any(|f| f.records().iter().any(|r| r.id == id))
 }
