@@ -9,13 +9,13 @@
 //! The prepared loads read the cache file that `Loader::with_cache_dir`
 //! writes on the first load of an all.zip file.
 //!
-//! Measured 2026-11-24 on the 2-core shared machine (load average ~2),
-//! `cargo bench -p vulndb --bench load_and_query -- --warm-up-time 1 --measurement-time 4`:
-//! parse only 179 ms, validate only 47 ms, load all.zip from memory 628 ms,
-//! load directory 411 ms, 1,000 queries 12.6 ms. Far from issue 8's 50 ms
-//! budget for load + audit: the next steps are finding why the zip path
-//! costs 400 ms over parsing (per-entry reads), parsing in parallel, and an
-//! index that avoids parsing records no query touches.
+//! Measured 2026-11-30 on the 2-core shared machine (load average ~3),
+//! `cargo bench -p vulndb --bench load_and_query -- --warm-up-time 1 --measurement-time 3`:
+//! load all.zip from memory 271 ms (628 ms on 2026-11-24, before the reused
+//! inflater), load all.zip file prepared 5.1 ms, prepared load + 1,000
+//! queries 50 ms (the queries parse every record they report, each with a
+//! page of details and ~40 versions), 1,000 queries on a loaded database 4.4 ms.
+//!
 
 use std::hint::black_box;
 use std::io::Write;
