@@ -127,7 +127,8 @@ impl Input {
     }
 
     /// `--lock FILE`: a `dune.lock` directory, an esy `index.json` (or the `esy.lock`
-    /// directory holding it), or else an opam lock file.
+    /// directory holding it), a plain `*.opam` file (its constraints are checked), or
+    /// else an opam lock file.
     pub fn lock(path: &Path) -> Input {
         if path.is_dir() {
             let esy_index = path.join("index.json");
@@ -140,6 +141,13 @@ impl Input {
         }
         if path.file_name().is_some_and(|f| f == "index.json") {
             return Input::EsyLock {
+                file: path.to_path_buf(),
+            };
+        }
+        // `--lock foo.opam`: not a lock (those end in `.opam.locked`), so what it can
+        // be checked for is its constraints.
+        if path.extension().is_some_and(|e| e == "opam") {
+            return Input::OpamFile {
                 file: path.to_path_buf(),
             };
         }

@@ -122,6 +122,10 @@ fn lock_option_recognises_each_lock_format() {
         "opam-lock"
     );
     assert_eq!(
+        Input::lock(&scenario("opam-files/webapp.opam")).kind(),
+        "opam-file"
+    );
+    assert_eq!(
         Input::export(&scenario("vulnerable/switch.export")).kind(),
         "opam-export"
     );
