@@ -10,6 +10,8 @@ mod audit;
 mod fmt;
 /// `osec lint`.
 mod lint;
+/// `osec opam check`.
+mod opam;
 /// `osec osv export | publish`.
 mod osv;
 /// `osec purl`.
