@@ -140,8 +140,10 @@ struct Parser<'src> {
     current_string: Vec<u8>,
     depth: usize,
     /// The values of the lists being read, innermost last. Each list is built here
-    /// and moved out into a `Vec` of its exact length when it closes: one allocation
-    /// per list instead of one per doubling.
+    /// and moved out with `split_off` into a `Vec` of its exact length when it
+    /// closes: one allocation and one `memcpy` per list, instead of one allocation
+    /// per doubling. The stack starts with one placeholder so that no list starts
+    /// at index 0, where `split_off` would hand over the whole buffer instead.
     value_stack: Vec<Value>,
     /// The same for the items of the file and of the sections being read.
     item_stack: Vec<Item>,
@@ -159,8 +161,14 @@ impl<'src> Parser<'src> {
             },
             current_string: Vec::new(),
             depth: 0,
-            value_stack: Vec::new(),
-            item_stack: Vec::new(),
+            value_stack: vec![Value::new(ValueKind::Bool(false))],
+            item_stack: vec![Item {
+                kind: ItemKind::Variable(
+                    Spanned::new(String::new(), Span::default()),
+                    Value::new(ValueKind::Bool(false)),
+                ),
+                span: Span::default(),
+            }],
         }
     }
 
@@ -233,7 +241,7 @@ impl<'src> Parser<'src> {
             let item = self.item()?;
             self.item_stack.push(item);
         }
-        Ok(self.item_stack.drain(base..).collect())
+        Ok(self.item_stack.split_off(base))
     }
 
     fn advance(&mut self) -> Result<(), Box<ParseError>> {
@@ -340,7 +348,7 @@ impl<'src> Parser<'src> {
         while self.current.kind == TokenKind::Or {
             let op = Spanned::new(crate::ast::LogOp::Or, self.current.span);
             self.advance()?;
-            let right = self.and_e()?;
+            let right = self.or_operand()?;
             let span = left.span.to(right.span);
             left = Value {
                 kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
@@ -350,14 +358,37 @@ impl<'src> Parser<'src> {
         Ok(left)
     }
 
+    /// The grammar functions from `and_e` down to `atom` are inlined into `value`,
+    /// so the usual value, a single atom, is read in one function: called, each
+    /// returned its node through memory, and those copies were a good part of the
+    /// parse. Right-hand operands, rarer, go through the out-of-line functions
+    /// below, which keeps one inlined copy of the chain.
+    #[inline(never)]
+    fn or_operand(&mut self) -> Result<Value, Box<ParseError>> {
+        self.and_e()
+    }
+
+    /// The right operand of `&` (see [`Parser::or_operand`]).
+    #[inline(never)]
+    fn and_operand(&mut self) -> Result<Value, Box<ParseError>> {
+        self.unary()
+    }
+
+    /// The operand after a relational or environment operator (see
+    /// [`Parser::or_operand`]).
+    #[inline(never)]
+    fn atom_operand(&mut self) -> Result<Value, Box<ParseError>> {
+        self.atom()
+    }
+
     /// `and_e = unary { "&" unary }`
-    #[inline]
+    #[inline(always)]
     fn and_e(&mut self) -> Result<Value, Box<ParseError>> {
         let mut left = self.unary()?;
         while self.current.kind == TokenKind::And {
             let op = Spanned::new(crate::ast::LogOp::And, self.current.span);
             self.advance()?;
-            let right = self.unary()?;
+            let right = self.and_operand()?;
             let span = left.span.to(right.span);
             left = Value {
                 kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
@@ -368,7 +399,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `unary = PFXOP unary | postfix`
-    #[inline]
+    #[inline(always)]
     fn unary(&mut self) -> Result<Value, Box<ParseError>> {
         if let TokenKind::Pfxop(op) = self.current.kind {
             return self.prefixed(op);
@@ -393,7 +424,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `postfix = primary { "{" { value } "}" }`
-    #[inline]
+    #[inline(always)]
     fn postfix(&mut self) -> Result<Value, Box<ParseError>> {
         let mut value = self.primary()?;
         while self.current.kind == TokenKind::LBrace {
@@ -408,13 +439,13 @@ impl<'src> Parser<'src> {
     }
 
     /// `primary = atom [ RELOP atom | ENVOP atom ] | RELOP atom | "(" { value } ")" | "[" { value } "]"`
-    #[inline]
+    #[inline(always)]
     fn primary(&mut self) -> Result<Value, Box<ParseError>> {
         match self.current.kind {
             TokenKind::Relop(op) => {
                 let op = Spanned::new(op, self.current.span);
                 self.advance()?;
-                let operand = self.atom()?;
+                let operand = self.atom_operand()?;
                 let span = op.span.to(operand.span);
                 Ok(Value {
                     kind: ValueKind::PrefixRelop(op, Box::new(operand)),
@@ -443,7 +474,7 @@ impl<'src> Parser<'src> {
                     TokenKind::Relop(op) => {
                         let op = Spanned::new(op, self.current.span);
                         self.advance()?;
-                        let right = self.atom()?;
+                        let right = self.atom_operand()?;
                         let span = left.span.to(right.span);
                         Ok(Value {
                             kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
@@ -453,7 +484,7 @@ impl<'src> Parser<'src> {
                     TokenKind::EnvOp(op) => {
                         let op = Spanned::new(op, self.current.span);
                         self.advance()?;
-                        let right = self.atom()?;
+                        let right = self.atom_operand()?;
                         let span = left.span.to(right.span);
                         Ok(Value {
                             kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
@@ -477,14 +508,14 @@ impl<'src> Parser<'src> {
             let value = self.value()?;
             self.value_stack.push(value);
         }
-        let values = self.value_stack.drain(base..).collect();
+        let values = self.value_stack.split_off(base);
         self.leave();
         let close = self.expect(close)?;
         Ok(Spanned::new(values, open.to(close)))
     }
 
     /// `atom = IDENT | BOOL | INT | STRING`
-    #[inline]
+    #[inline(always)]
     fn atom(&mut self) -> Result<Value, Box<ParseError>> {
         let span = self.current.span;
         let kind = match self.current.kind {
