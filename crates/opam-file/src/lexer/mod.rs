@@ -329,10 +329,13 @@ impl<'src> Lexer<'src> {
     fn word(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
         // Fast path for the usual word, a plain identifier such as `depends`: when it
         // starts with a letter no integer can match, and when its `ichar` run is not
-        // followed by `+` or `:` that run is the whole identifier.
+        // followed by `+` or `:` and then an `ichar` (as in `depends: [`, the most
+        // common case of all) that run is the whole identifier.
         if self.src[start].is_ascii_alphabetic() {
             let len = ichar_run(&self.src[start..]);
-            if !matches!(self.byte(start + len), Some(b'+' | b':')) {
+            let extends = matches!(self.byte(start + len), Some(b'+' | b':'))
+                && self.byte(start + len + 1).is_some_and(is_ident_char);
+            if !extends {
                 let kind = match &self.src[start..start + len] {
                     b"true" => TokenKind::Bool(true),
                     b"false" => TokenKind::Bool(false),
@@ -646,7 +649,19 @@ mod tests {
             b"Z9",
         ];
         for word in words {
-            for after in [&b""[..], b" ", b"\n", b"+", b":", b"\"", b"{"] {
+            for after in [
+                &b""[..],
+                b" ",
+                b"\n",
+                b"+",
+                b":",
+                b"\"",
+                b"{",
+                b"_",
+                b"-",
+                b"1",
+                b"x",
+            ] {
                 let src = [*word, after].concat();
                 let lexer = Lexer::new(&src);
                 assert_eq!(
