@@ -28,8 +28,96 @@ pub struct Lexer<'src> {
     string_value: Vec<u8>,
 }
 
+/// `ichar` of opam's lexer: `[A-Za-z0-9_-]`.
+const ICHAR: u8 = 1;
+/// A letter, `[A-Za-z]`.
+const LETTER: u8 = 2;
+/// A byte that the lexer steps over between tokens itself: blank, `\n`, `#`.
+const SKIP: u8 = 4;
+/// A byte that ends the plain run of a string: a quote, a backslash, `\n`.
+const STRING_STOP: u8 = 8;
+
+/// The class bits of every byte. The hot loops (identifiers, string bodies) test one
+/// table entry per byte instead of a chain of range comparisons.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        if b.is_ascii_alphabetic() {
+            table[byte] = ICHAR | LETTER;
+        } else if b.is_ascii_digit() || b == b'_' || b == b'-' {
+            table[byte] = ICHAR;
+        } else if matches!(b, b' ' | b'\t' | b'#') {
+            table[byte] = SKIP;
+        } else if b == b'\n' {
+            table[byte] = SKIP | STRING_STOP;
+        } else if matches!(b, b'"' | b'\\') {
+            table[byte] = STRING_STOP;
+        }
+        byte += 1;
+    }
+    table
+};
+
 fn is_ident_char(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
+    CLASS[usize::from(byte)] & ICHAR != 0
+}
+
+/// How many bytes at the start of `bytes` a string copies as they are: up to the
+/// first quote, backslash or `\n`, or the `\r` of a `\r\n` (a lone `\r` is kept).
+///
+/// Strings are about 70% of the bytes of opam-repository, so this is the lexer's
+/// hottest loop. The first 64 bytes, where most strings end, are tested eight at a
+/// time in a `u64` (a byte-at-a-time loop mispredicted its exit on every string);
+/// past them (descriptions, URLs) `memchr` takes over.
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut run = 0;
+    loop {
+        let Some(chunk) = bytes.get(run..run + 8) else {
+            // Fewer than 8 bytes left: one at a time.
+            run += bytes[run..]
+                .iter()
+                .position(|&b| CLASS[usize::from(b)] & STRING_STOP != 0)
+                .unwrap_or(bytes.len() - run);
+            break;
+        };
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let stops = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_equal(word, b'\n');
+        if stops != 0 {
+            // The lowest flagged byte is exact (see `bytes_equal`).
+            run += stops.trailing_zeros() as usize / 8;
+            break;
+        }
+        run += 8;
+        if run >= 64 {
+            let tail = &bytes[run..];
+            run += memchr::memchr3(b'"', b'\\', b'\n', tail).unwrap_or(tail.len());
+            break;
+        }
+    }
+    match run.checked_sub(1) {
+        Some(before) if bytes.get(run) == Some(&b'\n') && bytes[before] == b'\r' => before,
+        _ => run,
+    }
+}
+
+/// The high bit of each byte of `word` (read little-endian) that equals `byte`,
+/// by the classic "has zero byte" test on `word ^ byte…byte`. Borrows can also
+/// flag bytes *after* a match, never before one, so the lowest flag is exact.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (u64::from(byte) * ONES);
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// How many bytes at the start of `bytes` are `ichar`s.
+fn ichar_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !is_ident_char(b))
+        .unwrap_or(bytes.len())
 }
 
 /// Converts an offset known to be at most the input length (checked in
@@ -44,10 +132,14 @@ impl<'src> Lexer<'src> {
     /// Inputs of 4 GiB or more cannot be represented by [`Span`]; [`crate::parse`]
     /// rejects them before lexing.
     pub fn new(src: &'src [u8]) -> Lexer<'src> {
+        // opam files average well over 16 bytes a line: one allocation for the
+        // line starts instead of a series of reallocations as the Vec grows.
+        let mut line_starts = Vec::with_capacity(src.len() / 16 + 1);
+        line_starts.push(0);
         Lexer {
             src,
             pos: 0,
-            line_starts: vec![0],
+            line_starts,
             string_value: Vec::new(),
         }
     }
@@ -81,16 +173,27 @@ impl<'src> Lexer<'src> {
         self.line_starts.push(offset(bol));
     }
 
-    fn error(&self, error: LexerError, start: usize, end: usize) -> ParseError {
-        ParseError::new(
+    /// A lexer error; boxed, as every error inside the lexer and parser is, so that a
+    /// `Result` of a token or a tree node is no bigger than the token or node.
+    fn error(&self, error: LexerError, start: usize, end: usize) -> Box<ParseError> {
+        Box::new(ParseError::new(
             ParseErrorKind::Lexer(error),
             Span::new(offset(start), offset(end)),
-        )
+        ))
     }
 
     /// The next token, trivia included. At the end of the input this returns
     /// [`TokenKind::Eof`] (again on every further call).
     pub fn next_token(&mut self) -> Result<Token, ParseError> {
+        self.lex().map_err(|error| *error)
+    }
+
+    /// The body of [`Lexer::next_token`], inlined into [`Lexer::next_significant`]:
+    /// as a call, the token came back through memory in a `Result` whose fields sit
+    /// at odd offsets, and the stalls of copying it were most of the time the lexer
+    /// spent outside string bodies.
+    #[inline(always)]
+    fn lex(&mut self) -> Result<Token, Box<ParseError>> {
         let start = self.pos;
         let Some(first) = self.byte(start) else {
             return Ok(Token {
@@ -167,31 +270,46 @@ impl<'src> Lexer<'src> {
 
     /// The next token that is not trivia.
     pub fn next_significant(&mut self) -> Result<Token, ParseError> {
-        loop {
-            // Blanks and line ends are most of a file's bytes: step over them here
-            // rather than making a token of each (`next_token` does the same).
-            while let Some(byte) = self.byte(self.pos) {
-                match byte {
-                    b' ' | b'\t' => self.pos += 1,
-                    b'\n' => {
-                        self.pos += 1;
-                        self.newline_at(self.pos);
-                    }
-                    _ => break,
+        self.significant().map_err(|error| *error)
+    }
+
+    /// [`Lexer::next_significant`], for the parser, which inlines it: the token goes
+    /// straight into the parser's current token instead of through a returned value.
+    #[inline(always)]
+    pub(crate) fn significant(&mut self) -> Result<Token, Box<ParseError>> {
+        // Blanks, line ends and line comments are a good part of a file's bytes:
+        // step over them here (one table test per byte) rather than making a token
+        // of each.
+        while let Some(&byte) = self.src.get(self.pos) {
+            if CLASS[usize::from(byte)] & SKIP == 0 {
+                let token = self.lex()?;
+                if !token.kind.is_trivia() {
+                    return Ok(token);
                 }
+                continue;
             }
-            let token = self.next_token()?;
-            if !token.kind.is_trivia() {
-                return Ok(token);
+            match byte {
+                b'\n' => {
+                    self.pos += 1;
+                    self.newline_at(self.pos);
+                }
+                b'#' => {
+                    let rest = &self.src[self.pos..];
+                    self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                }
+                _ => self.pos += 1,
             }
         }
+        self.lex()
     }
 
     /// Length of the ichar run at `at`, and whether it holds a letter.
     fn ident_run(&self, at: usize) -> (usize, bool) {
         let run = self.src.get(at..).unwrap_or_default();
-        let len = run.iter().take_while(|&&b| is_ident_char(b)).count();
-        let has_letter = run[..len].iter().any(u8::is_ascii_alphabetic);
+        let len = ichar_run(run);
+        let has_letter = run[..len]
+            .iter()
+            .any(|&b| CLASS[usize::from(b)] & LETTER != 0);
         (len, has_letter)
     }
 
@@ -208,7 +326,29 @@ impl<'src> Lexer<'src> {
     }
 
     /// Integers, identifiers and booleans, which compete for the same bytes.
-    fn word(&self, start: usize) -> Result<(TokenKind, usize), ParseError> {
+    fn word(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
+        // Fast path for the usual word, a plain identifier such as `depends`: when it
+        // starts with a letter no integer can match, and when its `ichar` run is not
+        // followed by `+` or `:` and then an `ichar` (as in `depends: [`, the most
+        // common case of all) that run is the whole identifier.
+        if self.src[start].is_ascii_alphabetic() {
+            let len = ichar_run(&self.src[start..]);
+            let extends = matches!(self.byte(start + len), Some(b'+' | b':'))
+                && self.byte(start + len + 1).is_some_and(is_ident_char);
+            if !extends {
+                let kind = match &self.src[start..start + len] {
+                    b"true" => TokenKind::Bool(true),
+                    b"false" => TokenKind::Bool(false),
+                    _ => TokenKind::Ident,
+                };
+                return Ok((kind, len));
+            }
+        }
+        self.word_general(start)
+    }
+
+    /// [`Lexer::word`] by the full rules, for every case.
+    fn word_general(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
         // int = '-'? ['0'-'9' '_']+
         let digits_from = if self.byte(start) == Some(b'-') {
             start + 1
@@ -252,10 +392,10 @@ impl<'src> Lexer<'src> {
         } else if int_len > 0 {
             match int_of_string(&self.src[start..start + int_len]) {
                 Some(value) => Ok((TokenKind::Int(value), int_len)),
-                None => Err(ParseError::new(
+                None => Err(Box::new(ParseError::new(
                     ParseErrorKind::IntOfString,
                     Span::new(offset(start), offset(start + int_len)),
-                )),
+                ))),
             }
         } else {
             Err(self.error(LexerError::InvalidToken(self.src[start]), start, start + 1))
@@ -263,7 +403,7 @@ impl<'src> Lexer<'src> {
     }
 
     /// A `(* … *)` comment starting at `start`; returns its length.
-    fn block_comment(&mut self, start: usize) -> Result<usize, ParseError> {
+    fn block_comment(&mut self, start: usize) -> Result<usize, Box<ParseError>> {
         let mut depth = 1usize;
         let mut at = start + 2;
         loop {
@@ -293,16 +433,13 @@ impl<'src> Lexer<'src> {
 
     /// A string starting at `start` (`"` or `"""`); decodes it into `string_value`
     /// and returns its length in the source.
-    fn string(&mut self, start: usize, triple: bool) -> Result<usize, ParseError> {
+    fn string(&mut self, start: usize, triple: bool) -> Result<usize, Box<ParseError>> {
         let mut at = start + if triple { 3 } else { 1 };
-        // Fast path: a plain string with no escape, newline or CR is copied at once,
+        // Fast path: a plain string with no escape or line end is copied at once,
         // with one allocation of the right size.
         if !triple {
             let rest = self.src.get(at..).unwrap_or_default();
-            let plain = rest
-                .iter()
-                .take_while(|&&b| !matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
-                .count();
+            let plain = plain_run(rest);
             if rest.get(plain) == Some(&b'"') {
                 self.string_value = rest[..plain].to_vec();
                 return Ok(plain + 2);
@@ -312,10 +449,7 @@ impl<'src> Lexer<'src> {
         loop {
             // Copy the plain bytes up to the next one that needs a decision.
             let rest = self.src.get(at..).unwrap_or_default();
-            let plain = rest
-                .iter()
-                .take_while(|&&b| !matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
-                .count();
+            let plain = plain_run(rest);
             self.string_value.extend_from_slice(&rest[..plain]);
             at += plain;
             match self.byte(at) {
@@ -351,7 +485,7 @@ impl<'src> Lexer<'src> {
 
     /// The escape after a backslash, `at` being just after it; returns where the
     /// string continues.
-    fn escape(&mut self, at: usize) -> Result<usize, ParseError> {
+    fn escape(&mut self, at: usize) -> Result<usize, Box<ParseError>> {
         let eol_len = match (self.byte(at), self.byte(at + 1)) {
             (Some(b'\n'), _) => 1,
             (Some(b'\r'), Some(b'\n')) => 2,
@@ -449,6 +583,94 @@ pub fn tokenize(src: &[u8]) -> Result<Vec<Token>, ParseError> {
         tokens.push(token);
         if token.kind == TokenKind::Eof {
             return Ok(tokens);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `plain_run` by its definition, one byte at a time.
+    fn plain_run_reference(bytes: &[u8]) -> usize {
+        for (at, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'"' | b'\\' | b'\n' => return at,
+                b'\r' if bytes.get(at + 1) == Some(&b'\n') => return at,
+                _ => {}
+            }
+        }
+        bytes.len()
+    }
+
+    #[test]
+    fn plain_run_stops_where_its_definition_does_on_both_sides_of_the_memchr_switch() {
+        let fillers = (0..=255u8).filter(|b| !matches!(b, b'"' | b'\\' | b'\n' | b'\r'));
+        for (len, filler) in (0..150).zip(fillers.cycle()) {
+            for stop in [b'"', b'\\', b'\n', b'\r', b'x'] {
+                for cr_before in [false, true] {
+                    let mut bytes = vec![filler; len];
+                    if cr_before && len > 0 {
+                        bytes[len - 1] = b'\r';
+                    }
+                    bytes.push(stop);
+                    // Bytes just past a stop that could fool a borrow (0x00, 0x01, stops).
+                    bytes.extend_from_slice(b"\x01\x00\"\\\ntail\"");
+                    assert_eq!(
+                        plain_run(&bytes),
+                        plain_run_reference(&bytes),
+                        "{:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_fast_path_agrees_with_the_full_rules() {
+        let words: &[&[u8]] = &[
+            b"depends",
+            b"true",
+            b"false",
+            b"truex",
+            b"true+x",
+            b"a+b",
+            b"a+",
+            b"a+1",
+            b"a+_",
+            b"a:b",
+            b"a:",
+            b"a:1",
+            b"a:b:c",
+            b"x-1",
+            b"x_",
+            b"a-b+_+c:d",
+            b"Z9",
+        ];
+        for word in words {
+            for after in [
+                &b""[..],
+                b" ",
+                b"\n",
+                b"+",
+                b":",
+                b"\"",
+                b"{",
+                b"_",
+                b"-",
+                b"1",
+                b"x",
+            ] {
+                let src = [*word, after].concat();
+                let lexer = Lexer::new(&src);
+                assert_eq!(
+                    lexer.word(0),
+                    lexer.word_general(0),
+                    "{:?}",
+                    String::from_utf8_lossy(&src)
+                );
+            }
         }
     }
 }

@@ -30,6 +30,59 @@ fn assert_tokens_tile(src: &[u8]) -> bool {
     }
 }
 
+/// The significant tokens as the parser reads them (`next_significant`, which steps
+/// over blanks, line ends and comments itself), with each string's bytes, the error
+/// that ends them if any, and the line starts recorded.
+type Lexed = (
+    Vec<(TokenKind, (u32, u32), Vec<u8>)>,
+    Option<String>,
+    Vec<u32>,
+);
+
+fn lex_significant(src: &[u8]) -> Lexed {
+    let mut lexer = Lexer::new(src);
+    let mut tokens = Vec::new();
+    let error = loop {
+        match lexer.next_significant() {
+            Ok(token) => {
+                tokens.push((
+                    token.kind,
+                    (token.span.start, token.span.end),
+                    lexer.string_value().to_vec(),
+                ));
+                if token.kind == TokenKind::Eof {
+                    break None;
+                }
+            }
+            Err(error) => break Some(format!("{error:?}")),
+        }
+    };
+    (tokens, error, lexer.into_line_starts())
+}
+
+/// The same, from `next_token` with the trivia dropped.
+fn lex_all_then_drop_trivia(src: &[u8]) -> Lexed {
+    let mut lexer = Lexer::new(src);
+    let mut tokens = Vec::new();
+    let error = loop {
+        match lexer.next_token() {
+            Ok(token) if token.kind.is_trivia() => {}
+            Ok(token) => {
+                tokens.push((
+                    token.kind,
+                    (token.span.start, token.span.end),
+                    lexer.string_value().to_vec(),
+                ));
+                if token.kind == TokenKind::Eof {
+                    break None;
+                }
+            }
+            Err(error) => break Some(format!("{error:?}")),
+        }
+    };
+    (tokens, error, lexer.into_line_starts())
+}
+
 /// Pieces of opam syntax, valid and not, to glue into "token soup".
 const PIECES: &[&str] = &[
     "x",
@@ -82,6 +135,17 @@ const PIECES: &[&str] = &[
     "\r",
     "\u{0}",
     "99999999999999999999",
+    // Past the 32 bytes the lexer scans byte by byte before it switches to memchr.
+    "\"a string longer than thirty-two bytes, then \\\" and \\065\"",
+    "\"a string longer than thirty-two bytes, then\r\n a line end\"",
+    "\"a string longer than thirty-two bytes, then a lone \r\"",
+    "\"a string longer than thirty-two bytes, then\\\r\n  a continuation\"",
+    "\"a string longer than thirty-two bytes, never closed",
+    // Identifiers that leave the one-run fast path.
+    "true+x",
+    "abc:def",
+    "a-b+_+c:d",
+    "x1-",
 ];
 
 const SEPARATORS: &[&str] = &[" ", "\n", "", "\r\n", "\t", "  "];
@@ -237,6 +301,11 @@ proptest! {
         let _ = opam_file::parse(&src);
         let _ = opam_file::dump::dump_ast_of_source(&src);
         assert_tokens_tile(&src);
+    }
+
+    #[test]
+    fn significant_tokens_are_the_tokens_without_trivia(src in soup()) {
+        prop_assert_eq!(lex_significant(&src), lex_all_then_drop_trivia(&src));
     }
 
     #[test]

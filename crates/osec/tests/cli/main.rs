@@ -14,6 +14,8 @@ mod db;
 mod fmt;
 /// `osec lint`.
 mod lint;
+/// `osec opam check`.
+mod opam;
 /// `osec osv export | publish`.
 mod osv;
 /// `osec purl`.
