@@ -203,7 +203,7 @@ fn publish_writes_all_zip_and_modified_id_csv_as_osv_dev_serves_them() {
 
     let db = vulndb::Database::from_zip_file(&out.join("all.zip")).unwrap();
     assert_eq!(db.len(), 3);
-    assert!(db.get("OSEC-2026-02").is_some());
+    assert!(db.get("OSEC-2026-02").unwrap().is_some());
 
     let again = publish::publish(&[advisories], &out, &options(), &NoProgress).unwrap();
     assert_eq!(
