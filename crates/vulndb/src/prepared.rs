@@ -224,10 +224,41 @@ fn split(hash: u128) -> (u64, u64) {
 
 /// Writes the prepared copy of `db`, loaded from a source of this length and
 /// hash whose records' JSON texts are `texts` (one per record, in load
-/// order), to `file`. Best effort: errors are ignored (see the module
-/// documentation).
+/// order), to `file`, then removes the prepared copies beside it that have
+/// not been written for [`UNUSED_DAYS`]. Best effort: errors are ignored
+/// (see the module documentation).
 pub(crate) fn write(file: &Path, db: &Database, source: (u64, u128), texts: &[&[u8]]) {
     let _ = try_write(file, db, source, texts);
+    prune(file);
+}
+
+/// Prepared copies older than this are removed when another is written: the
+/// copies of archives loaded once (`--db /tmp/x.zip`) do not pile up. A copy
+/// still in use is simply prepared again.
+const UNUSED_DAYS: u64 = 30;
+
+fn prune(written: &Path) {
+    let Some(dir) = written.parent() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let limit = std::time::Duration::from_secs(UNUSED_DAYS * 86_400);
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > limit);
+        if old && name.starts_with("prepared-") && name.ends_with(".bin") && path != written {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 fn try_write(

@@ -174,3 +174,26 @@ fn an_unwritable_cache_directory_only_costs_speed() {
         "OSEC-2026-16"
     );
 }
+
+#[test]
+fn writing_a_prepared_copy_removes_copies_unused_for_30_days() {
+    let setup = setup();
+    std::fs::create_dir_all(&setup.cache).unwrap();
+    let aged = |name: &str, days: u64| {
+        let path = setup.cache.join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+        file.set_modified(then).unwrap();
+        path
+    };
+    let old = aged("prepared-0000000000000001.bin", 40);
+    let recent = aged("prepared-0000000000000002.bin", 10);
+    let other = aged("opam-all.zip", 400);
+    load(&setup);
+    assert!(!old.exists(), "an unused copy is removed");
+    assert!(recent.exists(), "a recent copy is kept");
+    assert!(
+        other.exists(),
+        "files that are not prepared copies are kept"
+    );
+}
