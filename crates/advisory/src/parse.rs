@@ -247,7 +247,7 @@ impl HeaderReader<'_> {
     /// An identifier, or a string holding one.
     fn word(&self, value: &Value) -> Option<Spanned<String>> {
         match &value.kind {
-            ValueKind::Ident(s) => Some(Spanned::new(s.clone(), self.span(value.span))),
+            ValueKind::Ident(s) => Some(Spanned::new(s.to_string(), self.span(value.span))),
             ValueKind::String(_) => self.string(value),
             _ => None,
         }

@@ -4,6 +4,7 @@
 //! and editors can point back into the source. Strings are byte strings: opam takes
 //! the bytes of a file verbatim, and `\xHH` escapes may produce any byte.
 
+use crate::small::{SmallBytes, SmallString};
 use crate::source::{Span, Spanned};
 
 /// A relational operator: `=`, `!=`, `>=`, `>`, `<=`, `<` (`~` is read as `>=`).
@@ -122,10 +123,12 @@ pub enum ValueKind {
     Bool(bool),
     /// An integer, in OCaml's 63-bit range.
     Int(i64),
-    /// A string, `"…"` or `"""…"""`, with escapes decoded.
-    String(Vec<u8>),
-    /// An identifier such as `build`, `os`, `foo:installed`.
-    Ident(String),
+    /// A string, `"…"` or `"""…"""`, with escapes decoded; short ones are kept
+    /// inline (see [`SmallBytes`]).
+    String(SmallBytes),
+    /// An identifier such as `build`, `os`, `foo:installed`; short ones are kept
+    /// inline (see [`SmallString`]).
+    Ident(SmallString),
     /// `a op b` where both operands are atoms.
     Relop(Spanned<RelOp>, Box<Value>, Box<Value>),
     /// `op v`, as in a version constraint `>= "1.0"`.
@@ -175,7 +178,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ItemKind {
     /// `name: value`
-    Variable(Spanned<String>, Value),
+    Variable(Spanned<SmallString>, Value),
     /// `kind ["name"] { items }`
     Section(Section),
 }
@@ -184,9 +187,9 @@ pub enum ItemKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Section {
     /// The identifier before the braces (`url`, `extra-source`, `package`).
-    pub kind: Spanned<String>,
+    pub kind: Spanned<SmallString>,
     /// The optional string name between kind and braces.
-    pub name: Option<Spanned<Vec<u8>>>,
+    pub name: Option<Spanned<SmallBytes>>,
     /// The items; the span is that of the braces.
     pub items: Spanned<Vec<Item>>,
 }
@@ -208,12 +211,12 @@ impl Value {
     }
 
     /// A new string value.
-    pub fn string(bytes: impl Into<Vec<u8>>) -> Value {
+    pub fn string(bytes: impl Into<SmallBytes>) -> Value {
         Value::new(ValueKind::String(bytes.into()))
     }
 
     /// A new identifier value (the caller makes sure it is a valid identifier).
-    pub fn ident(name: impl Into<String>) -> Value {
+    pub fn ident(name: impl Into<SmallString>) -> Value {
         Value::new(ValueKind::Ident(name.into()))
     }
 

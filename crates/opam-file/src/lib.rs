@@ -74,6 +74,7 @@ pub mod error;
 pub mod lexer;
 pub mod parser;
 pub mod print;
+pub mod small;
 pub mod source;
 
 pub use ast::{EnvOp, Item, ItemKind, LogOp, OpamFile, PfxOp, RelOp, Section, Value, ValueKind};
@@ -81,4 +82,5 @@ pub use diagnostic::{Diagnostic, Label, Rule, Severity};
 pub use document::{Document, EditError, Scope};
 pub use error::{LexerError, ParseError, ParseErrorKind};
 pub use parser::{LIBRARY_VERSION, MAX_NESTING, parse, parse_with_lines};
+pub use small::{SmallBytes, SmallString};
 pub use source::{LineIndex, OcamlLines, SourceFile, Span, Spanned};

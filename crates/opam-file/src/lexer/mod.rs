@@ -17,6 +17,7 @@ pub use token::{Token, TokenKind};
 
 use crate::ast::{EnvOp, PfxOp, RelOp};
 use crate::error::{LexerError, ParseError, ParseErrorKind};
+use crate::small::SmallBytes;
 use crate::source::Span;
 
 /// Reads tokens one at a time from a source text.
@@ -25,7 +26,11 @@ pub struct Lexer<'src> {
     src: &'src [u8],
     pos: usize,
     line_starts: Vec<u32>,
+    /// The decoded bytes of the last string token, unless it was plain.
     string_value: Vec<u8>,
+    /// When the last string token had no escape or line end: where its bytes are in
+    /// the source, which then holds them as they are (no copy into `string_value`).
+    plain_string: Option<(usize, usize)>,
 }
 
 /// `ichar` of opam's lexer: `[A-Za-z0-9_-]`.
@@ -141,6 +146,7 @@ impl<'src> Lexer<'src> {
             pos: 0,
             line_starts,
             string_value: Vec::new(),
+            plain_string: None,
         }
     }
 
@@ -157,12 +163,26 @@ impl<'src> Lexer<'src> {
 
     /// The decoded bytes of the last string token.
     pub fn string_value(&self) -> &[u8] {
-        &self.string_value
+        match self.plain_string {
+            Some((start, end)) => self.src.get(start..end).unwrap_or_default(),
+            None => &self.string_value,
+        }
+    }
+
+    /// The decoded bytes of the last string token, as the tree keeps them.
+    pub(crate) fn small_string_value(&self) -> SmallBytes {
+        match self.plain_string {
+            Some((start, end)) => SmallBytes::from_range(self.src, start, end),
+            None => SmallBytes::from(self.string_value.as_slice()),
+        }
     }
 
     /// Takes the decoded bytes of the last string token, leaving an empty buffer.
     pub fn take_string_value(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.string_value)
+        match self.plain_string.take() {
+            Some((start, end)) => self.src.get(start..end).unwrap_or_default().to_vec(),
+            None => std::mem::take(&mut self.string_value),
+        }
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -435,16 +455,17 @@ impl<'src> Lexer<'src> {
     /// and returns its length in the source.
     fn string(&mut self, start: usize, triple: bool) -> Result<usize, Box<ParseError>> {
         let mut at = start + if triple { 3 } else { 1 };
-        // Fast path: a plain string with no escape or line end is copied at once,
-        // with one allocation of the right size.
+        // Fast path: a plain string with no escape or line end is its source bytes:
+        // only their place is recorded.
         if !triple {
             let rest = self.src.get(at..).unwrap_or_default();
             let plain = plain_run(rest);
             if rest.get(plain) == Some(&b'"') {
-                self.string_value = rest[..plain].to_vec();
+                self.plain_string = Some((at, at + plain));
                 return Ok(plain + 2);
             }
         }
+        self.plain_string = None;
         self.string_value.clear();
         loop {
             // Copy the plain bytes up to the next one that needs a decision.

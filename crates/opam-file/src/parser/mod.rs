@@ -31,6 +31,7 @@ use std::collections::VecDeque;
 use crate::ast::{Item, ItemKind, OpamFile, PfxOp, Section, Value, ValueKind};
 use crate::error::{LexerError, ParseError, ParseErrorKind};
 use crate::lexer::{Lexer, Token, TokenKind};
+use crate::small::{SmallBytes, SmallString};
 use crate::source::{OcamlLines, Span, Spanned};
 
 /// How deeply values and sections may nest before the parser gives up with
@@ -73,7 +74,7 @@ pub fn parse_with_lines(src: &[u8]) -> Result<(OpamFile, OcamlLines), ParseError
 struct Header {
     name_end: u32,
     colon_end: u32,
-    version: Vec<u8>,
+    version: SmallBytes,
     version_end: u32,
     /// `nopatch(version) >= (2, 1)`: `opam-version` may not appear again.
     format_2_1: bool,
@@ -84,7 +85,7 @@ struct Header {
 /// What opam returns for a file newer than the library that fails to parse: its
 /// header and a section of kind `#` (which no file can contain) at the error.
 fn sentinel(header: &Header, error_span: Span) -> OpamFile {
-    let name = Spanned::new("opam-version".to_owned(), Span::new(0, header.name_end));
+    let name = Spanned::new(SmallString::from("opam-version"), Span::new(0, header.name_end));
     let value = Value {
         kind: ValueKind::String(header.version.clone()),
         span: Span::new(header.colon_end, header.version_end),
@@ -95,7 +96,7 @@ fn sentinel(header: &Header, error_span: Span) -> OpamFile {
     };
     let section = Item {
         kind: ItemKind::Section(Section {
-            kind: Spanned::new("#".to_owned(), error_span),
+            kind: Spanned::new(SmallString::from("#"), error_span),
             name: None,
             items: Spanned::new(Vec::new(), error_span),
         }),
@@ -135,9 +136,10 @@ struct Parser<'src> {
     src: &'src [u8],
     lexer: Lexer<'src>,
     /// Tokens read ahead for the header, with the bytes of string tokens.
-    replay: VecDeque<(Token, Vec<u8>)>,
+    replay: VecDeque<(Token, SmallBytes)>,
     current: Token,
-    current_string: Vec<u8>,
+    /// The bytes of the current token when it is a string.
+    current_string: SmallBytes,
     depth: usize,
     /// The values of the lists being read, innermost last. Each list is built here
     /// and moved out with `split_off` into a `Vec` of its exact length when it
@@ -159,12 +161,12 @@ impl<'src> Parser<'src> {
                 kind: TokenKind::Eof,
                 span: Span::default(),
             },
-            current_string: Vec::new(),
+            current_string: SmallBytes::new(),
             depth: 0,
             value_stack: vec![Value::new(ValueKind::Bool(false))],
             item_stack: vec![Item {
                 kind: ItemKind::Variable(
-                    Spanned::new(String::new(), Span::default()),
+                    Spanned::new(SmallString::new(), Span::default()),
                     Value::new(ValueKind::Bool(false)),
                 ),
                 span: Span::default(),
@@ -190,9 +192,9 @@ impl<'src> Parser<'src> {
                 ))
             })?;
             let bytes = if matches!(token.kind, TokenKind::String { .. }) {
-                self.lexer.take_string_value()
+                self.lexer.small_string_value()
             } else {
-                Vec::new()
+                SmallBytes::new()
             };
             self.replay.push_back((token, bytes));
         }
@@ -224,14 +226,10 @@ impl<'src> Parser<'src> {
     }
 
     /// The text of the identifier at `span`. The lexer lets only ASCII bytes
-    /// (`[A-Za-z0-9_+:-]`) into an identifier, so each byte is its own `char`: a
-    /// straight copy, cheaper on such short texts than UTF-8 validation, which was
-    /// 2% of the parse.
-    fn ident(&self, span: Span) -> String {
-        let bytes = self.text(span);
-        let mut text = String::with_capacity(bytes.len());
-        text.extend(bytes.iter().map(|&byte| char::from(byte)));
-        text
+    /// (`[A-Za-z0-9_+:-]`) into an identifier: they are copied without the cost of
+    /// UTF-8 validation (2% of the parse).
+    fn ident(&self, span: Span) -> SmallString {
+        SmallString::from_lexed_ident(self.src, span.start as usize, span.end as usize)
     }
 
     /// `{ item }`, while the current token is an identifier.
@@ -251,7 +249,7 @@ impl<'src> Parser<'src> {
         } else {
             self.current = self.lexer.significant()?;
             if matches!(self.current.kind, TokenKind::String { .. }) {
-                self.current_string = self.lexer.take_string_value();
+                self.current_string = self.lexer.small_string_value();
             }
         }
         Ok(())
