@@ -24,7 +24,10 @@ pub struct SmallBytes(Repr);
 #[derive(Clone)]
 enum Repr {
     /// `len <= INLINE_CAPACITY`; the bytes after `len` mean nothing.
-    Inline { len: u8, bytes: [u8; INLINE_CAPACITY] },
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_CAPACITY],
+    },
     /// Longer than `INLINE_CAPACITY`.
     Heap(Box<[u8]>),
 }
@@ -53,10 +56,9 @@ impl SmallBytes {
     /// fixed-size block: cheaper than a call to `memcpy` for a variable length.
     pub(crate) fn from_range(src: &[u8], start: usize, end: usize) -> SmallBytes {
         let len = end.saturating_sub(start);
-        if let (Some(window), Ok(len)) = (
-            src.get(start..start + INLINE_CAPACITY),
-            u8::try_from(len),
-        ) && usize::from(len) <= INLINE_CAPACITY
+        if let (Some(window), Ok(len)) =
+            (src.get(start..start + INLINE_CAPACITY), u8::try_from(len))
+            && usize::from(len) <= INLINE_CAPACITY
             && end <= src.len()
         {
             let mut bytes = [0; INLINE_CAPACITY];

@@ -85,7 +85,10 @@ struct Header {
 /// What opam returns for a file newer than the library that fails to parse: its
 /// header and a section of kind `#` (which no file can contain) at the error.
 fn sentinel(header: &Header, error_span: Span) -> OpamFile {
-    let name = Spanned::new(SmallString::from("opam-version"), Span::new(0, header.name_end));
+    let name = Spanned::new(
+        SmallString::from("opam-version"),
+        Span::new(0, header.name_end),
+    );
     let value = Value {
         kind: ValueKind::String(header.version.clone()),
         span: Span::new(header.colon_end, header.version_end),

@@ -34,14 +34,14 @@
 //!
 //! let value = |kind| Value { kind, span: Span::default() };
 //! let field = |name: &str, v| Item {
-//!     kind: ItemKind::Variable(Spanned::new(name.to_string(), Span::default()), v),
+//!     kind: ItemKind::Variable(Spanned::new(name.into(), Span::default()), v),
 //!     span: Span::default(),
 //! };
 //! let file = OpamFile {
 //!     items: vec![
-//!         field("opam-version", value(ValueKind::String(b"2.0".to_vec()))),
+//!         field("opam-version", value(ValueKind::String(b"2.0".into()))),
 //!         field("depends", value(ValueKind::List(Spanned::new(
-//!             vec![value(ValueKind::String(b"dune".to_vec()))],
+//!             vec![value(ValueKind::String(b"dune".into()))],
 //!             Span::default(),
 //!         )))),
 //!     ],
@@ -471,8 +471,8 @@ mod tests {
             let kind = match self.byte() {
                 b'b' => ValueKind::Bool(self.byte() == b'1'),
                 b'i' => ValueKind::Int(self.number(b';')),
-                b's' => ValueKind::String(self.bytes().to_vec()),
-                b'd' => ValueKind::Ident(self.string()),
+                b's' => ValueKind::String(self.bytes().into()),
+                b'd' => ValueKind::Ident(self.string().into()),
                 b'r' => ValueKind::Relop(self.relop(), boxed(self), boxed(self)),
                 b'p' => ValueKind::PrefixRelop(self.relop(), boxed(self)),
                 op @ (b'&' | b'|') => {
@@ -516,13 +516,13 @@ mod tests {
                 .map(|_| {
                     let kind = match self.byte() {
                         b'V' => {
-                            let name = Spanned::new(self.string(), Span::default());
+                            let name = Spanned::new(self.string().into(), Span::default());
                             ItemKind::Variable(name, self.value())
                         }
                         _ => {
-                            let kind = Spanned::new(self.string(), Span::default());
+                            let kind = Spanned::new(self.string().into(), Span::default());
                             let name = match self.byte() {
-                                b'Y' => Some(Spanned::new(self.bytes().to_vec(), Span::default())),
+                                b'Y' => Some(Spanned::new(self.bytes().into(), Span::default())),
                                 _ => None,
                             };
                             let items = Spanned::new(self.items(), Span::default());
@@ -1678,8 +1678,8 @@ let () =
             prop_oneof![
                 any::<bool>().prop_map(ValueKind::Bool),
                 (-(1i64 << 62)..(1i64 << 62)).prop_map(ValueKind::Int),
-                string().prop_map(ValueKind::String),
-                ident().prop_map(ValueKind::Ident),
+                string().prop_map(|s| ValueKind::String(s.into())),
+                ident().prop_map(|s| ValueKind::Ident(s.into())),
             ]
             .prop_map(value)
         }
@@ -1866,15 +1866,15 @@ let () =
                 ident().prop_filter("opam-version has rules", |n| n != "opam-version"),
                 any_value(),
             )
-                .prop_map(|(name, v)| ItemKind::Variable(spanned(name), field_value(v)));
+                .prop_map(|(name, v)| ItemKind::Variable(spanned(name.into()), field_value(v)));
             let item = if depth == 0 {
                 field.boxed()
             } else {
-                let section_name = prop::option::of(string().prop_map(spanned));
+                let section_name = prop::option::of(string().prop_map(|s| spanned(s.into())));
                 let section =
                     (ident(), section_name, items(depth - 1)).prop_map(|(kind, name, items)| {
                         ItemKind::Section(Section {
-                            kind: spanned(kind),
+                            kind: spanned(kind.into()),
                             name,
                             items: spanned(items),
                         })
@@ -1979,7 +1979,7 @@ let () =
                 let mut parsed_items = parsed.items;
                 without_spans(&mut parsed_items);
                 let expected = vec![Item {
-                    kind: ItemKind::Variable(spanned("x".to_string()), v),
+                    kind: ItemKind::Variable(spanned("x".into()), v),
                     span: Span::default(),
                 }];
                 prop_assert_eq!(parsed_items, expected);
