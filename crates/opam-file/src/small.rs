@@ -396,3 +396,15 @@ mod tests {
         assert!(set.contains("build"));
     }
 }
+
+#[cfg(test)]
+mod size {
+    use crate::ast::{Value, ValueKind};
+
+    #[test]
+    fn inline_texts_do_not_grow_the_tree() {
+        // Both as with the `Vec<u8>`/`String` they replaced.
+        assert_eq!(std::mem::size_of::<ValueKind>(), 40);
+        assert_eq!(std::mem::size_of::<Value>(), 48);
+    }
+}
