@@ -16,8 +16,16 @@ python3 "$root/bench/gen_audit_fixture.py" "$work"
 fixture="$root/crates/audit/tests/data/audit/vulnerable/_opam"
 big="audit --switch $work/switch/_opam --db $work/db.zip --format json"
 uptime
-hyperfine --warmup 3 -N -i \
-  -n "1000 packages x 10000 records" "env XDG_CACHE_HOME=$work/cache $osec $big" \
-  -n "real db, vulnerable fixture" "env XDG_CACHE_HOME=$work/empty $osec audit --switch $fixture --format json"
-hyperfine --warmup 1 --runs 10 -N -i --prepare "rm -rf $work/cold" \
-  -n "1000 packages x 10000 records, first load" "env XDG_CACHE_HOME=$work/cold $osec $big"
+# osec's cache directory: a fresh one (no user database, no prepared copies but ours).
+export XDG_CACHE_HOME="$work/cache"
+hyperfine --warmup 3 -N -i --export-json "$work/warm.json" \
+  -n "1000 packages x 10000 records" "$osec $big" \
+  -n "real db, vulnerable fixture" "$osec audit --switch $fixture --format json"
+hyperfine --warmup 1 --runs 10 -N -i --prepare "rm -rf $work/cache" --export-json "$work/cold.json" \
+  -n "1000 packages x 10000 records, first load" "$osec $big"
+python3 - "$work/warm.json" "$work/cold.json" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        print(f"{r['command']:45} median {r['median'] * 1000:7.1f} ms")
+PY

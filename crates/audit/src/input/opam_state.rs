@@ -192,6 +192,9 @@ fn add_edges(
 }
 
 /// Reads a switch: `dir` holds `.opam-switch/`.
+/// From how many installed packages a switch's opam files are read in parallel.
+const PARALLEL_FROM: usize = 64;
+
 pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
     let meta = dir.join(".opam-switch");
     let state_path = meta.join("switch-state");
@@ -212,30 +215,31 @@ pub(crate) fn read_switch(input: Input, dir: &Path) -> Result<Inventory> {
         .map(|p| (p.name.clone(), p.version.clone()))
         .collect();
     // Reading and parsing a thousand opam files is most of the work: done on
-    // every core, in order, then the edges are added one package at a time.
-    let opam_files: Vec<Result<(PathBuf, Vec<u8>, OpamFile)>> = installed
-        .par_iter()
-        .map(|(name, version)| {
-            let opam_path = meta
-                .join("packages")
-                .join(format!("{name}.{version}"))
-                .join("opam");
-            let opam_text = match read_bytes(&opam_path) {
-                Err(Error::Io { source, .. })
-                    if source.kind() == std::io::ErrorKind::NotFound =>
-                {
-                    return Err(Error::Missing {
-                        path: opam_path,
-                        what: format!("the opam file of installed package {name}.{version}"),
-                        help: "the switch is incomplete: run `opam reinstall` on that package, or recreate the switch",
-                    });
-                }
-                other => other?,
-            };
-            let opam = parse_file(&opam_path, &opam_text, OPAM_HELP)?;
-            Ok((opam_path, opam_text, opam))
-        })
-        .collect();
+    // every core, in order, then the edges are added one package at a time. A
+    // small switch is read on this thread: starting the pool would cost more.
+    let read_opam = |(name, version): &(String, String)| {
+        let opam_path = meta
+            .join("packages")
+            .join(format!("{name}.{version}"))
+            .join("opam");
+        let opam_text = match read_bytes(&opam_path) {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Missing {
+                    path: opam_path,
+                    what: format!("the opam file of installed package {name}.{version}"),
+                    help: "the switch is incomplete: run `opam reinstall` on that package, or recreate the switch",
+                });
+            }
+            other => other?,
+        };
+        let opam = parse_file(&opam_path, &opam_text, OPAM_HELP)?;
+        Ok((opam_path, opam_text, opam))
+    };
+    let opam_files: Vec<Result<(PathBuf, Vec<u8>, OpamFile)>> = if installed.len() < PARALLEL_FROM {
+        installed.iter().map(read_opam).collect()
+    } else {
+        installed.par_iter().map(read_opam).collect()
+    };
     for ((name, _), opam_file) in installed.iter().zip(opam_files) {
         let (opam_path, opam_text, opam) = opam_file?;
         add_edges(
