@@ -645,16 +645,22 @@ impl Default for DependencyFlags {
     fn default() -> DependencyFlags {
         DependencyFlags {
             build: true,
-            post: false,
-            test: false,
-            doc: false,
-            dev_setup: false,
-            dev: false,
+            ..DependencyFlags::NONE
         }
     }
 }
 
 impl DependencyFlags {
+    /// Every flag false: only dependencies without a flag filter apply.
+    pub const NONE: DependencyFlags = DependencyFlags {
+        build: false,
+        post: false,
+        test: false,
+        doc: false,
+        dev_setup: false,
+        dev: false,
+    };
+
     /// The value of a dependency flag variable, `None` for other variables.
     pub fn lookup(&self, variable: &str) -> Option<bool> {
         match variable {

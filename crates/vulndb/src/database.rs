@@ -130,14 +130,16 @@ impl Database {
             groups,
             texts: stored,
         } = records;
+        // One pass over the summaries: each is checked, located and indexed.
         let mut entries = Vec::with_capacity(groups.len());
+        let mut read = Vec::with_capacity(groups.len());
         let mut at = summaries_start;
         for (group, text) in groups.into_iter().zip(stored) {
-            let length = summaries
+            let (summary, length) = summaries
                 .get(at..)
                 .and_then(Summary::read)
-                .map(|(_, length)| length)
                 .ok_or_else(|| damaged(&source))?;
+            read.push(summary);
             entries.push(Entry {
                 summary: at,
                 group,
@@ -151,7 +153,6 @@ impl Database {
                 source_name: source,
             });
         }
-        let read = read_all(&summaries, &entries, &source)?;
         let by_package = index_packages(&read);
         Ok(Database {
             entries,

@@ -161,14 +161,7 @@ fn is_version_only(value: &Value) -> bool {
 
 /// [`kind_of`] on a formula already read.
 pub(crate) fn kind_of_formula(formula: &FilteredFormula) -> Option<DepKind> {
-    let none = DependencyFlags {
-        build: false,
-        post: false,
-        test: false,
-        doc: false,
-        dev_setup: false,
-        dev: false,
-    };
+    let none = DependencyFlags::NONE;
     let settings = [
         (DepKind::Normal, none),
         (

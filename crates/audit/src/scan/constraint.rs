@@ -103,25 +103,16 @@ impl Region {
     }
 }
 
-const NO_FLAGS: DependencyFlags = DependencyFlags {
-    build: false,
-    post: false,
-    test: false,
-    doc: false,
-    dev_setup: false,
-    dev: false,
-};
-
 /// The flag settings that do not ask for development dependencies.
 const PRODUCTION: [DependencyFlags; 3] = [
-    NO_FLAGS,
+    DependencyFlags::NONE,
     DependencyFlags {
         build: true,
-        ..NO_FLAGS
+        ..DependencyFlags::NONE
     },
     DependencyFlags {
         post: true,
-        ..NO_FLAGS
+        ..DependencyFlags::NONE
     },
 ];
 
@@ -129,19 +120,19 @@ const PRODUCTION: [DependencyFlags; 3] = [
 const DEVELOPMENT: [DependencyFlags; 4] = [
     DependencyFlags {
         test: true,
-        ..NO_FLAGS
+        ..DependencyFlags::NONE
     },
     DependencyFlags {
         doc: true,
-        ..NO_FLAGS
+        ..DependencyFlags::NONE
     },
     DependencyFlags {
         dev: true,
-        ..NO_FLAGS
+        ..DependencyFlags::NONE
     },
     DependencyFlags {
         dev_setup: true,
-        ..NO_FLAGS
+        ..DependencyFlags::NONE
     },
 ];
 

@@ -1,7 +1,7 @@
 //! Properties checked on generated input: no panic on any bytes, bounded nesting,
 //! exact round trips, and normalise output that parses back to the same tree.
 
-use opam_file::lexer::{Lexer, TokenKind};
+use opam_file::lexer::{Lexer, Token, TokenKind};
 use opam_file::{Document, Item, ItemKind, OpamFile, ParseErrorKind, ValueKind};
 use proptest::prelude::*;
 
@@ -40,33 +40,30 @@ type Lexed = (
 );
 
 fn lex_significant(src: &[u8]) -> Lexed {
-    let mut lexer = Lexer::new(src);
-    let mut tokens = Vec::new();
-    let error = loop {
-        match lexer.next_significant() {
-            Ok(token) => {
-                tokens.push((
-                    token.kind,
-                    (token.span.start, token.span.end),
-                    lexer.string_value().to_vec(),
-                ));
-                if token.kind == TokenKind::Eof {
-                    break None;
-                }
-            }
-            Err(error) => break Some(format!("{error:?}")),
-        }
-    };
-    (tokens, error, lexer.into_line_starts())
+    lex_with(src, |lexer| lexer.next_significant())
 }
 
 /// The same, from `next_token` with the trivia dropped.
 fn lex_all_then_drop_trivia(src: &[u8]) -> Lexed {
+    lex_with(src, |lexer| {
+        loop {
+            match lexer.next_token() {
+                Ok(token) if token.kind.is_trivia() => {}
+                other => return other,
+            }
+        }
+    })
+}
+
+/// Every token `next` gives (kind, span, string value) up to Eof or an error.
+fn lex_with<'src>(
+    src: &'src [u8],
+    mut next: impl FnMut(&mut Lexer<'src>) -> Result<Token, opam_file::ParseError>,
+) -> Lexed {
     let mut lexer = Lexer::new(src);
     let mut tokens = Vec::new();
     let error = loop {
-        match lexer.next_token() {
-            Ok(token) if token.kind.is_trivia() => {}
+        match next(&mut lexer) {
             Ok(token) => {
                 tokens.push((
                     token.kind,

@@ -1,19 +1,9 @@
 //! `osec audit` on the scenarios made with the real opam
 //! (crates/audit/tests/data/audit/, see its README), with the embedded database.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
-use crate::support::TestDir;
-
-fn scenario(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../audit/tests/data/audit")
-        .join(name)
-        .display()
-        .to_string()
-}
+use crate::support::{TestDir, scenario};
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}):\n{text}"))

@@ -2,14 +2,14 @@
 //! (issue 8). Every run has its own cache (`XDG_CACHE_HOME` in its temporary directory).
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 use md5::Digest as _;
 use serde_json::Value;
 
 use crate::server::{Request, Server, response};
-use crate::support::{Output, TestDir};
+use crate::support::{Output, TestDir, scenario};
 
 /// The embedded snapshot: 26 valid records.
 fn real_zip() -> Vec<u8> {
@@ -330,14 +330,6 @@ fn offline_refuses_to_fetch_and_touches_no_server() {
     assert!(!dir.cache().exists());
     let out = dir.osec_with_env(&["db", "fetch", "--url", &url], &[("OSEC_OFFLINE", "0")]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-}
-
-fn scenario(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../audit/tests/data/audit")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 #[test]

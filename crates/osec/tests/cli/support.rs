@@ -82,6 +82,15 @@ pub(crate) fn advisory_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../advisory/tests/data")
 }
 
+/// An `osec audit` scenario made with the real opam (crates/audit/tests/data/audit).
+pub(crate) fn scenario(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../audit/tests/data/audit")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 /// Copies the 26 real advisories into `dir/advisories`.
 pub(crate) fn copy_real_advisories(dir: &TestDir) {
     fn copy(from: &Path, to: &Path) {
