@@ -5,18 +5,16 @@
 // The binary is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod allocator;
 mod commands;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc instead of the system allocator: parsing opam files makes many small,
-/// short-lived allocations (about a hundred per file, for the nodes of the tree),
-/// and glibc's malloc and free were a quarter of the instructions of
-/// `osec opam check` on opam-repository.
+/// mimalloc instead of the system allocator (see [`allocator`]).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 /// The security toolchain of the OCaml/opam ecosystem.
 #[derive(Debug, Parser)]
