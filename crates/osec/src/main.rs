@@ -7,6 +7,7 @@
 
 mod allocator;
 mod commands;
+mod file_reader;
 
 use std::process::ExitCode;
 

@@ -1,5 +1,6 @@
 //! `osec opam …`: the opam file format.
 
+use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use opam_file::diagnostic::{self, Diagnostic};
 use rayon::prelude::*;
 
 use super::opam_model;
+use crate::file_reader::FileReader;
 
 /// Subcommands of `osec opam`.
 #[derive(Debug, Subcommand)]
@@ -218,53 +220,45 @@ fn collect_list(list: &Path, inputs: &mut Vec<Input>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the whole file at `path` into `buffer`, returning its length: `buffer[..len]`
-/// is the text. The buffer is reused from file to file, so checking a repository
-/// makes no allocation per file for reading; the bytes past the length are stale.
-///
-/// Unlike `std::fs::read` this asks the kernel for no size first (`read_to_end` on a
-/// `File` does `statx` and `lseek`): open, read until a read returns nothing, close.
-fn read_into(path: &Path, buffer: &mut Vec<u8>) -> anyhow::Result<usize> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut len = 0;
-    loop {
-        if len == buffer.len() {
-            buffer.resize((2 * buffer.len()).max(64 * 1024), 0);
-        }
-        match file.read(&mut buffer[len..]) {
-            Ok(0) => return Ok(len),
-            Ok(n) => len += n,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => {
-                return Err(error).with_context(|| format!("cannot read {}", path.display()));
+/// Parses the inputs of one batch, in order; `None` for each that parses. The files
+/// among them are read together (see [`FileReader`]).
+fn check_batch(inputs: &[Input], reader: &mut FileReader) -> Vec<anyhow::Result<Option<Failure>>> {
+    let paths: Vec<&Path> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Bytes { .. } => None,
+        })
+        .collect();
+    reader.read_batch(&paths);
+    let mut files = 0..;
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::File(path) => {
+                let index = files.next().unwrap_or_default();
+                let bytes = reader.file(index, path)?;
+                Ok(check_one(input, bytes))
             }
-        }
-    }
+            Input::Bytes { bytes, .. } => Ok(check_one(input, bytes)),
+        })
+        .collect()
 }
 
-/// Parses one input; `None` when it parses. Files are read into `buffer`, and a
-/// [`SourceFile`] (which copies the text and indexes its lines) is only built for a
-/// file that fails.
-fn check_one(input: &Input, buffer: &mut Vec<u8>) -> anyhow::Result<Option<Failure>> {
-    let bytes = match input {
-        Input::File(path) => {
-            let len = read_into(path, buffer)?;
-            &buffer[..len]
-        }
-        Input::Bytes { bytes, .. } => bytes.as_slice(),
-    };
+/// Parses one input whose bytes are `bytes`; `None` when it parses. A [`SourceFile`]
+/// (which copies the text and indexes its lines) is only built for a file that fails.
+fn check_one(input: &Input, bytes: &[u8]) -> Option<Failure> {
     let Err(error) = opam_file::parse(bytes) else {
-        return Ok(None);
+        return None;
     };
     let name = match input {
         Input::File(path) => path.display().to_string(),
         Input::Bytes { name, .. } => name.clone(),
     };
-    Ok(Some((
+    Some((
         SourceFile::new(name, bytes),
         vec![Diagnostic::from_parse_error(&error)],
-    )))
+    ))
 }
 
 fn check(paths: &[PathBuf], files_from: Option<&Path>, format: Format) -> anyhow::Result<ExitCode> {
@@ -277,14 +271,18 @@ fn check(paths: &[PathBuf], files_from: Option<&Path>, format: Format) -> anyhow
         eprintln!("error: {error:#}");
         return Ok(ExitCode::from(2));
     }
-    // Reading and parsing run together on every thread; `collect` keeps the inputs'
+    // Reading and parsing run together on every thread, a batch of files at a time,
+    // with one reader per thread (`map_init` would make one per piece of work that
+    // rayon splits off: eight rings even on one thread). `collect` keeps the inputs'
     // order, so the output does not depend on the scheduling.
+    thread_local! {
+        static READER: RefCell<FileReader> = RefCell::new(FileReader::new());
+    }
     let results: Vec<anyhow::Result<Failure>> = inputs
-        .par_iter()
-        .map_init(Vec::new, |buffer, input| {
-            check_one(input, buffer).transpose()
-        })
+        .par_chunks(FileReader::BATCH)
+        .map(|batch| READER.with_borrow_mut(|reader| check_batch(batch, reader)))
         .flatten_iter()
+        .filter_map(Result::transpose)
         .collect();
     let mut failures = Vec::with_capacity(results.len());
     for result in results {

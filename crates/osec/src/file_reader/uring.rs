@@ -1,0 +1,191 @@
+//! The io_uring batch of [`super::FileReader`] (Linux 5.19 or later).
+//!
+//! Each file of a batch is four linked requests on a direct descriptor, a slot of
+//! the ring's own file table, so no file descriptor is ever installed in the process:
+//!
+//! 1. `openat` the path into slot *i* (linked: if it fails, the rest is cancelled);
+//! 2. `read` up to [`BUFFER`] bytes into buffer *i*, from the file position;
+//! 3. `read` one more byte, which must find the end of the file (as the last `read`
+//!    of a plain loop does; a short first read is not taken to mean the end);
+//! 4. `close` slot *i*.
+//!
+//! Steps 2 to 4 are hard links: a short read (the usual case) does not cancel what
+//! follows. The whole batch is submitted and awaited with one system call. A file
+//! counts as read only when the first read returned fewer than [`BUFFER`] bytes and
+//! the second returned none; anything else (an error, a larger file, a path with a
+//! NUL byte) is left to the plain reader, which reports errors as usual.
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use io_uring::{IoUring, opcode, squeue::Flags, types};
+
+/// The largest file a batch reads; larger ones (none in opam-repository, whose
+/// biggest opam file is 26 KB) are read by the plain reader.
+const BUFFER: usize = 64 * 1024;
+
+/// The four requests of one file, as the low bits of their `user_data`.
+const OPEN: u64 = 0;
+const READ: u64 = 1;
+const PROBE: u64 = 2;
+const CLOSE: u64 = 3;
+const REQUESTS: usize = 4;
+
+/// An io_uring with a file table of `slots` slots and a buffer per slot.
+pub(super) struct Ring {
+    ring: IoUring,
+    slots: usize,
+    /// `slots * BUFFER` bytes: slot *i* reads into `buffers[i * BUFFER..][..BUFFER]`.
+    buffers: Vec<u8>,
+    /// A byte per slot for the second read, which should read nothing.
+    probes: Vec<u8>,
+    /// The paths of the batch in flight, kept alive until its requests complete.
+    paths: Vec<CString>,
+    /// What each request of the last batch returned, `REQUESTS` per slot.
+    results: Vec<i32>,
+    /// For each file of the last batch, its length when the batch read it whole.
+    lengths: Vec<Option<usize>>,
+}
+
+impl Ring {
+    /// A ring for batches of up to `slots` files, or `None` where io_uring is not
+    /// there or lacks what the batch needs (direct descriptors, linked file
+    /// assignment and reads at the file position: Linux 5.19 or later).
+    pub(super) fn new(slots: usize) -> Option<Ring> {
+        let entries = u32::try_from(slots * REQUESTS).ok()?;
+        let ring = IoUring::new(entries).ok()?;
+        let params = ring.params();
+        if !(params.is_feature_linked_file() && params.is_feature_rw_cur_pos()) {
+            return None;
+        }
+        // Sparse registration came with Linux 5.19: it succeeding implies the rest.
+        ring.submitter()
+            .register_files_sparse(u32::try_from(slots).ok()?)
+            .ok()?;
+        Some(Ring {
+            ring,
+            slots,
+            buffers: vec![0; slots * BUFFER],
+            probes: vec![0; slots],
+            paths: Vec::with_capacity(slots),
+            results: Vec::with_capacity(slots * REQUESTS),
+            lengths: Vec::with_capacity(slots),
+        })
+    }
+
+    /// Reads `paths` (at most `slots` of them) as one batch. `false` when the ring
+    /// failed as a whole: requests may then still be in flight, writing into the
+    /// buffers and reading the paths, so the ring must be given up without being
+    /// dropped (see [`super::FileReader::read_batch`]).
+    pub(super) fn read(&mut self, paths: &[&Path]) -> bool {
+        self.lengths.clear();
+        self.lengths.resize(paths.len(), None);
+        if paths.len() > self.slots {
+            return true;
+        }
+        self.paths.clear();
+        // A path with a NUL byte cannot be opened: an empty one fails the same way.
+        self.paths.extend(
+            paths
+                .iter()
+                .map(|path| CString::new(path.as_os_str().as_bytes()).unwrap_or_default()),
+        );
+        self.results.clear();
+        self.results.resize(paths.len() * REQUESTS, i32::MIN);
+        let submitted = self.submit();
+        if submitted && self.wait() {
+            for (slot, length) in self.lengths.iter_mut().enumerate() {
+                let result = |request: u64| self.results[slot * REQUESTS + request as usize];
+                *length = usize::try_from(result(READ))
+                    .ok()
+                    .filter(|&n| n < BUFFER && result(PROBE) == 0);
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Whether the `index`th file of the last batch was read whole.
+    pub(super) fn has(&self, index: usize) -> bool {
+        self.lengths.get(index).is_some_and(Option::is_some)
+    }
+
+    /// The bytes of the `index`th file of the last batch (empty if it was not read).
+    pub(super) fn bytes(&self, index: usize) -> &[u8] {
+        match self.lengths.get(index) {
+            Some(Some(len)) => &self.buffers[index * BUFFER..][..*len],
+            _ => &[],
+        }
+    }
+
+    /// Queues the four requests of every path of the batch.
+    fn submit(&mut self) -> bool {
+        let mut queue = self.ring.submission();
+        for (slot, path) in self.paths.iter().enumerate() {
+            let (Ok(index), Ok(target)) = (
+                u32::try_from(slot),
+                types::DestinationSlot::try_from_slot_target(slot as u32),
+            ) else {
+                return false;
+            };
+            let file = types::Fixed(index);
+            let tag = (slot as u64) * REQUESTS as u64;
+            let buffer = self.buffers[slot * BUFFER..].as_mut_ptr();
+            let probe = self.probes[slot..].as_mut_ptr();
+            // No O_CLOEXEC: a direct descriptor is never in the process's table, and
+            // the kernel refuses the flag for one.
+            let requests = [
+                opcode::OpenAt::new(types::Fd(libc::AT_FDCWD), path.as_ptr())
+                    .flags(libc::O_RDONLY)
+                    .file_index(Some(target))
+                    .build()
+                    .flags(Flags::IO_LINK)
+                    .user_data(tag + OPEN),
+                opcode::Read::new(file, buffer, BUFFER as u32)
+                    .offset(u64::MAX)
+                    .build()
+                    .flags(Flags::IO_HARDLINK)
+                    .user_data(tag + READ),
+                opcode::Read::new(file, probe, 1)
+                    .offset(u64::MAX)
+                    .build()
+                    .flags(Flags::IO_HARDLINK)
+                    .user_data(tag + PROBE),
+                opcode::Close::new(file).build().user_data(tag + CLOSE),
+            ];
+            // SAFETY: the path, the buffer and the probe byte belong to `self` and
+            // are neither freed nor touched until `wait` has seen every request of
+            // the batch complete (or the ring and its memory are given up).
+            if unsafe { queue.push_multiple(&requests) }.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Submits the queued requests and waits for all of them to complete, recording
+    /// their results.
+    fn wait(&mut self) -> bool {
+        let expected = self.results.len();
+        let mut seen = 0;
+        while seen < expected {
+            match self.ring.submit_and_wait(expected - seen) {
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return false,
+            }
+            for entry in self.ring.completion() {
+                let Some(result) = usize::try_from(entry.user_data())
+                    .ok()
+                    .and_then(|tag| self.results.get_mut(tag))
+                else {
+                    return false;
+                };
+                *result = entry.result();
+                seen += 1;
+            }
+        }
+        true
+    }
+}
