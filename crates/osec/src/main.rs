@@ -58,6 +58,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    allocator::without_huge_pages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Opam(cmd) => commands::opam::run(cmd),
