@@ -60,14 +60,24 @@ impl FileReader {
     /// from the batch when it read the whole file, else read now.
     pub(crate) fn file(&mut self, index: usize, path: &Path) -> anyhow::Result<&[u8]> {
         #[cfg(target_os = "linux")]
-        if let Some(ring) = &self.ring
-            && ring.has(index)
+        if self.ring.as_ref().is_some_and(|ring| ring.has(index)) {
+            return Ok(self.ring.as_ref().map_or(&[], |ring| ring.bytes(index)));
+        }
+        let len = read_into(path, &mut self.buffer)?;
+        // A file the ring could not read without waiting, read now: the files here
+        // live on a filesystem that cannot be read without waiting, or are not in the
+        // page cache; either way plain reads serve better from now on. (Every request
+        // of the batch has completed, so the ring can simply be dropped.)
+        #[cfg(target_os = "linux")]
+        if self
+            .ring
+            .as_ref()
+            .is_some_and(|ring| ring.would_block(index))
         {
-            return Ok(ring.bytes(index));
+            self.ring = None;
         }
         #[cfg(not(target_os = "linux"))]
         let _ = index;
-        let len = read_into(path, &mut self.buffer)?;
         Ok(&self.buffer[..len])
     }
 }
@@ -184,9 +194,15 @@ mod tests {
         let paths = fixtures(dir.path());
         let refs: Vec<&Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
         assert!(ring.read(&refs));
+        if ring.would_block(0) {
+            eprintln!("skipped: this filesystem cannot be read without waiting");
+            return;
+        }
         let read: Vec<bool> = (0..paths.len()).map(|index| ring.has(index)).collect();
         // empty, small, just-under: read; exact, large, directory, missing: not.
         assert_eq!(read, [true, true, true, false, false, false, false]);
+        // A directory cannot be read without waiting either; a missing file just fails.
+        assert!(ring.would_block(5) && !ring.would_block(6));
         for (index, path) in paths.iter().enumerate().take(3) {
             assert_eq!(ring.bytes(index), std::fs::read(path).unwrap());
         }

@@ -14,6 +14,14 @@
 //! counts as read only when the first read returned fewer than [`BUFFER`] bytes and
 //! the second returned none; anything else (an error, a larger file, a path with a
 //! NUL byte) is left to the plain reader, which reports errors as usual.
+//!
+//! The reads ask not to wait (`RWF_NOWAIT`). A read the kernel cannot serve at once
+//! (a file not in the page cache, or a filesystem such as tmpfs that cannot read
+//! without blocking) would otherwise go to a pool of kernel threads, which made a
+//! check of files on tmpfs twice as slow as plain reads. With the flag it fails
+//! instead (`EAGAIN`, or `EOPNOTSUPP` from a filesystem that never reads without
+//! blocking, and also from a directory), and [`Ring::would_block`] says so; the
+//! reader gives the ring up once a plain read succeeds where the ring's could not.
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
@@ -32,6 +40,17 @@ const PROBE: u64 = 2;
 const CLOSE: u64 = 3;
 const REQUESTS: usize = 4;
 
+/// What the last batch did with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Read whole: its length.
+    Read(usize),
+    /// Not read, because reading would have had to wait.
+    WouldBlock,
+    /// Not read, for any other reason.
+    NotRead,
+}
+
 /// An io_uring with a file table of `slots` slots and a buffer per slot.
 pub(super) struct Ring {
     ring: IoUring,
@@ -47,8 +66,8 @@ pub(super) struct Ring {
     paths: Vec<CString>,
     /// What each request of the last batch returned, `REQUESTS` per slot.
     results: Vec<i32>,
-    /// For each file of the last batch, its length when the batch read it whole.
-    lengths: Vec<Option<usize>>,
+    /// What the last batch did with each of its files.
+    statuses: Vec<Status>,
 }
 
 impl Ring {
@@ -73,7 +92,7 @@ impl Ring {
             probes: vec![0; slots],
             paths: Vec::with_capacity(slots),
             results: Vec::with_capacity(slots * REQUESTS),
-            lengths: Vec::with_capacity(slots),
+            statuses: Vec::with_capacity(slots),
         })
     }
 
@@ -82,8 +101,8 @@ impl Ring {
     /// buffers and reading the paths, so the ring must be given up without being
     /// dropped (see [`super::FileReader::read_batch`]).
     pub(super) fn read(&mut self, paths: &[&Path]) -> bool {
-        self.lengths.clear();
-        self.lengths.resize(paths.len(), None);
+        self.statuses.clear();
+        self.statuses.resize(paths.len(), Status::NotRead);
         if paths.len() > self.slots {
             return true;
         }
@@ -96,30 +115,39 @@ impl Ring {
         );
         self.results.clear();
         self.results.resize(paths.len() * REQUESTS, i32::MIN);
-        let submitted = self.submit();
-        if submitted && self.wait() {
-            for (slot, length) in self.lengths.iter_mut().enumerate() {
-                let result = |request: u64| self.results[slot * REQUESTS + request as usize];
-                *length = usize::try_from(result(READ))
-                    .ok()
-                    .filter(|&n| n < BUFFER && result(PROBE) == 0);
-            }
-            return true;
+        if !(self.submit() && self.wait()) {
+            return false;
         }
-        false
+        for (slot, status) in self.statuses.iter_mut().enumerate() {
+            let result = |request: u64| self.results[slot * REQUESTS + request as usize];
+            *status = match usize::try_from(result(READ)) {
+                Ok(len) if len < BUFFER && result(PROBE) == 0 => Status::Read(len),
+                Err(_) if matches!(-result(READ), libc::EAGAIN | libc::EOPNOTSUPP) => {
+                    Status::WouldBlock
+                }
+                _ => Status::NotRead,
+            };
+        }
+        true
     }
 
     /// Whether the `index`th file of the last batch was read whole.
     pub(super) fn has(&self, index: usize) -> bool {
-        self.lengths.get(index).is_some_and(Option::is_some)
+        matches!(self.statuses.get(index), Some(Status::Read(_)))
+    }
+
+    /// Whether the `index`th file of the last batch was not read because reading it
+    /// would have had to wait (or because it is a directory, which fails the same way).
+    pub(super) fn would_block(&self, index: usize) -> bool {
+        self.statuses.get(index) == Some(&Status::WouldBlock)
     }
 
     /// The bytes of the `index`th file of the last batch (empty if it was not read).
     pub(super) fn bytes(&self, index: usize) -> &[u8] {
-        match self.lengths.get(index) {
+        match self.statuses.get(index) {
             // SAFETY: `len < BUFFER` bytes from `index * BUFFER` are inside the
             // buffers' allocation, and the kernel's completed read wrote them all.
-            Some(Some(len)) => unsafe {
+            Some(Status::Read(len)) => unsafe {
                 std::slice::from_raw_parts(self.buffers.as_ptr().add(index * BUFFER), *len)
             },
             _ => &[],
@@ -152,11 +180,13 @@ impl Ring {
                     .user_data(tag + OPEN),
                 opcode::Read::new(file, buffer, BUFFER as u32)
                     .offset(u64::MAX)
+                    .rw_flags(libc::RWF_NOWAIT)
                     .build()
                     .flags(Flags::IO_HARDLINK)
                     .user_data(tag + READ),
                 opcode::Read::new(file, probe, 1)
                     .offset(u64::MAX)
+                    .rw_flags(libc::RWF_NOWAIT)
                     .build()
                     .flags(Flags::IO_HARDLINK)
                     .user_data(tag + PROBE),
