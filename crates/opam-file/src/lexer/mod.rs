@@ -33,12 +33,23 @@ pub struct Lexer<'src> {
     plain_string: Option<(usize, usize)>,
 }
 
+/// A position of a [`Lexer`] to go back to: the offset and how many line starts
+/// were recorded by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Checkpoint {
+    pos: usize,
+    lines: usize,
+}
+
+impl Checkpoint {
+    /// The start of the input.
+    pub(crate) const START: Checkpoint = Checkpoint { pos: 0, lines: 1 };
+}
+
 /// `ichar` of opam's lexer: `[A-Za-z0-9_-]`.
 const ICHAR: u8 = 1;
 /// A letter, `[A-Za-z]`.
 const LETTER: u8 = 2;
-/// A byte that the lexer steps over between tokens itself: blank, `\n`, `#`.
-const SKIP: u8 = 4;
 /// A byte that ends the plain run of a string: a quote, a backslash, `\n`.
 const STRING_STOP: u8 = 8;
 
@@ -53,11 +64,7 @@ static CLASS: [u8; 256] = {
             table[byte] = ICHAR | LETTER;
         } else if b.is_ascii_digit() || b == b'_' || b == b'-' {
             table[byte] = ICHAR;
-        } else if matches!(b, b' ' | b'\t' | b'#') {
-            table[byte] = SKIP;
-        } else if b == b'\n' {
-            table[byte] = SKIP | STRING_STOP;
-        } else if matches!(b, b'"' | b'\\') {
+        } else if matches!(b, b'"' | b'\\' | b'\n') {
             table[byte] = STRING_STOP;
         }
         byte += 1;
@@ -117,6 +124,25 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
+/// How many bytes at the start of `bytes` are spaces.
+///
+/// Indentation is a good part of the bytes between tokens: eight bytes are tested at
+/// once (the lowest non-zero byte of `word ^ 0x2020…` is the first non-space), not
+/// one loop iteration per byte.
+fn space_run(bytes: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut run = 0;
+    while let Some(chunk) = bytes.get(run..run + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let others = word ^ SPACES;
+        if others != 0 {
+            return run + others.trailing_zeros() as usize / 8;
+        }
+        run += 8;
+    }
+    run + bytes[run..].iter().take_while(|&&b| b == b' ').count()
+}
+
 /// How many bytes at the start of `bytes` are `ichar`s.
 fn ichar_run(bytes: &[u8]) -> usize {
     bytes
@@ -159,6 +185,20 @@ impl<'src> Lexer<'src> {
     /// Gives up the recorded line starts.
     pub fn into_line_starts(self) -> Vec<u32> {
         self.line_starts
+    }
+
+    /// Where the lexer is now, to [`Lexer::rewind`] to.
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            pos: self.pos,
+            lines: self.line_starts.len(),
+        }
+    }
+
+    /// Goes back to `checkpoint`, forgetting the line starts recorded since.
+    pub(crate) fn rewind(&mut self, checkpoint: Checkpoint) {
+        self.pos = checkpoint.pos;
+        self.line_starts.truncate(checkpoint.lines);
     }
 
     /// The decoded bytes of the last string token.
@@ -298,29 +338,29 @@ impl<'src> Lexer<'src> {
     #[inline(always)]
     pub(crate) fn significant(&mut self) -> Result<Token, Box<ParseError>> {
         // Blanks, line ends and line comments are a good part of a file's bytes:
-        // step over them here (one table test per byte) rather than making a token
-        // of each.
-        while let Some(&byte) = self.src.get(self.pos) {
-            if CLASS[usize::from(byte)] & SKIP == 0 {
-                let token = self.lex()?;
-                if !token.kind.is_trivia() {
-                    return Ok(token);
+        // step over them here (runs of spaces in one step) rather than making a
+        // token of each.
+        loop {
+            let start = self.pos;
+            match self.src.get(start) {
+                Some(b' ') => self.pos = start + space_run(&self.src[start..]),
+                Some(b'\t') => self.pos = start + 1,
+                Some(b'\n') => {
+                    self.pos = start + 1;
+                    self.newline_at(start + 1);
                 }
-                continue;
-            }
-            match byte {
-                b'\n' => {
-                    self.pos += 1;
-                    self.newline_at(self.pos);
+                Some(b'#') => {
+                    let rest = &self.src[start..];
+                    self.pos = start + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                 }
-                b'#' => {
-                    let rest = &self.src[self.pos..];
-                    self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                _ => {
+                    let token = self.lex()?;
+                    if !token.kind.is_trivia() {
+                        return Ok(token);
+                    }
                 }
-                _ => self.pos += 1,
             }
         }
-        self.lex()
     }
 
     /// Length of the ichar run at `at`, and whether it holds a letter.

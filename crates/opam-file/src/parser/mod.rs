@@ -26,11 +26,9 @@ mod header;
 
 pub use header::{LIBRARY_VERSION, nopatch};
 
-use std::collections::VecDeque;
-
 use crate::ast::{Item, ItemKind, OpamFile, PfxOp, Section, Value, ValueKind};
 use crate::error::{LexerError, ParseError, ParseErrorKind};
-use crate::lexer::{Lexer, Token, TokenKind};
+use crate::lexer::{Checkpoint, Lexer, Token, TokenKind};
 use crate::small::{SmallBytes, SmallString};
 use crate::source::{OcamlLines, Span, Spanned};
 
@@ -150,12 +148,11 @@ fn with_placeholder<T>(capacity: usize, placeholder: T) -> Vec<T> {
 
 struct Parser<'src> {
     src: &'src [u8],
+    /// The lexer; its last token is always `current` (the header's read-ahead is
+    /// undone by [`Parser::read_header`]), so the bytes of a current string token
+    /// are read from it when the tree needs them.
     lexer: Lexer<'src>,
-    /// Tokens read ahead for the header, with the bytes of string tokens.
-    replay: VecDeque<(Token, SmallBytes)>,
     current: Token,
-    /// The bytes of the current token when it is a string.
-    current_string: SmallBytes,
     depth: usize,
     /// The values of the lists being read, innermost last. Each list is built here
     /// and moved out with `split_off` into a `Vec` of its exact length when it
@@ -172,12 +169,10 @@ impl<'src> Parser<'src> {
         Parser {
             src,
             lexer: Lexer::new(src),
-            replay: VecDeque::new(),
             current: Token {
                 kind: TokenKind::Eof,
                 span: Span::default(),
             },
-            current_string: SmallBytes::new(),
             depth: 0,
             value_stack: with_placeholder(STACK_CAPACITY, Value::new(ValueKind::Bool(false))),
             item_stack: with_placeholder(
@@ -195,8 +190,16 @@ impl<'src> Parser<'src> {
 
     /// Reads the first three tokens as opam does (a lexer error among them is a
     /// syntax error), and recognises an `opam-version: "…"` header.
+    ///
+    /// The lexer is then put back just after the first token, which becomes the
+    /// current one: the parser reads the second and third again. Re-lexing two short
+    /// tokens once per file is cheaper than checking a queue of read-ahead tokens on
+    /// every token of the file, which is what this replaces.
     fn read_header(&mut self) -> Result<Option<Header>, Box<ParseError>> {
-        for _ in 0..3 {
+        let mut tokens = [self.current; 3];
+        let mut after_first = self.lexer.checkpoint();
+        let mut version_bytes = SmallBytes::new();
+        for (index, slot) in tokens.iter_mut().enumerate() {
             let token = self.lexer.significant().map_err(|error| {
                 let hidden_lexer_error = match error.kind() {
                     ParseErrorKind::Lexer(lexer_error) => Some(*lexer_error),
@@ -210,33 +213,41 @@ impl<'src> Parser<'src> {
                     error.span(),
                 ))
             })?;
-            let bytes = if matches!(token.kind, TokenKind::String { .. }) {
-                self.lexer.small_string_value()
-            } else {
-                SmallBytes::new()
-            };
-            self.replay.push_back((token, bytes));
-        }
-        let header = match (self.replay.front(), self.replay.get(1), self.replay.get(2)) {
-            (Some((name, _)), Some((colon, _)), Some((version, version_bytes)))
-                if name.kind == TokenKind::Ident
-                    && self.text(name.span) == b"opam-version"
-                    && colon.kind == TokenKind::Colon
-                    && matches!(version.kind, TokenKind::String { .. }) =>
-            {
-                let (major_minor, bytes) = (nopatch(version_bytes), version_bytes.clone());
-                Some(Header {
-                    name_end: name.span.end,
-                    colon_end: colon.span.end,
-                    version: bytes,
-                    version_end: version.span.end,
-                    format_2_1: major_minor >= (2, 1),
-                    trap: major_minor > LIBRARY_VERSION,
-                })
+            if index == 0 {
+                after_first = self.lexer.checkpoint();
             }
-            _ => None,
+            if index == 2 && matches!(token.kind, TokenKind::String { .. }) {
+                version_bytes = self.lexer.small_string_value();
+            }
+            *slot = token;
+        }
+        let [name, colon, version] = tokens;
+        let header = if name.kind == TokenKind::Ident
+            && self.text(name.span) == b"opam-version"
+            && colon.kind == TokenKind::Colon
+            && matches!(version.kind, TokenKind::String { .. })
+        {
+            let major_minor = nopatch(&version_bytes);
+            Some(Header {
+                name_end: name.span.end,
+                colon_end: colon.span.end,
+                version: version_bytes,
+                version_end: version.span.end,
+                format_2_1: major_minor >= (2, 1),
+                trap: major_minor > LIBRARY_VERSION,
+            })
+        } else {
+            None
         };
-        self.advance()?;
+        if matches!(name.kind, TokenKind::String { .. }) {
+            // The lexer's string bytes would be the third token's: read the first
+            // again from the start instead.
+            self.lexer.rewind(Checkpoint::START);
+            self.advance()?;
+        } else {
+            self.lexer.rewind(after_first);
+            self.current = name;
+        }
         Ok(header)
     }
 
@@ -262,15 +273,7 @@ impl<'src> Parser<'src> {
     }
 
     fn advance(&mut self) -> Result<(), Box<ParseError>> {
-        if let Some((token, bytes)) = self.replay.pop_front() {
-            self.current = token;
-            self.current_string = bytes;
-        } else {
-            self.current = self.lexer.significant()?;
-            if matches!(self.current.kind, TokenKind::String { .. }) {
-                self.current_string = self.lexer.small_string_value();
-            }
-        }
+        self.current = self.lexer.significant()?;
         Ok(())
     }
 
@@ -335,7 +338,7 @@ impl<'src> Parser<'src> {
             TokenKind::LBrace | TokenKind::String { .. } => {
                 let section_name = if matches!(self.current.kind, TokenKind::String { .. }) {
                     let span = self.current.span;
-                    let bytes = std::mem::take(&mut self.current_string);
+                    let bytes = self.lexer.small_string_value();
                     self.advance()?;
                     Some(Spanned::new(bytes, span))
                 } else {
@@ -360,8 +363,36 @@ impl<'src> Parser<'src> {
     }
 
     /// `value = and_e { "|" and_e }`
+    ///
+    /// Most values are a lone atom (a string or identifier in a list, a field's
+    /// string): when an atom is not followed by a token that extends it, it is
+    /// returned straight away, without going down and back up the grammar's levels,
+    /// each of which moved the value once more through memory.
     fn value(&mut self) -> Result<Value, Box<ParseError>> {
-        let mut left = self.and_e()?;
+        if is_atom(self.current.kind) {
+            let atom = self.atom()?;
+            if !extends_atom(self.current.kind) {
+                return Ok(atom);
+            }
+            return self.value_from_atom(atom);
+        }
+        let left = self.and_e()?;
+        self.or_rest(left)
+    }
+
+    /// The rest of a value whose first atom has been read and is followed by an
+    /// operator or `{`: out of line, as the less common case of [`Parser::value`].
+    #[inline(never)]
+    fn value_from_atom(&mut self, atom: Value) -> Result<Value, Box<ParseError>> {
+        let primary = self.primary_rest(atom)?;
+        let postfix = self.postfix_rest(primary)?;
+        let and = self.and_rest(postfix)?;
+        self.or_rest(and)
+    }
+
+    /// `{ "|" and_e }` after the first operand `left`.
+    #[inline(always)]
+    fn or_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::Or {
             let op = Spanned::new(crate::ast::LogOp::Or, self.current.span);
             self.advance()?;
@@ -376,10 +407,10 @@ impl<'src> Parser<'src> {
     }
 
     /// The grammar functions from `and_e` down to `atom` are inlined into `value`,
-    /// so the usual value, a single atom, is read in one function: called, each
-    /// returned its node through memory, and those copies were a good part of the
-    /// parse. Right-hand operands, rarer, go through the out-of-line functions
-    /// below, which keeps one inlined copy of the chain.
+    /// so a value is read in one function: called, each returned its node through
+    /// memory, and those copies were a good part of the parse. Right-hand operands,
+    /// rarer, go through the out-of-line functions below, which keeps one inlined
+    /// copy of the chain.
     #[inline(never)]
     fn or_operand(&mut self) -> Result<Value, Box<ParseError>> {
         self.and_e()
@@ -401,7 +432,13 @@ impl<'src> Parser<'src> {
     /// `and_e = unary { "&" unary }`
     #[inline(always)]
     fn and_e(&mut self) -> Result<Value, Box<ParseError>> {
-        let mut left = self.unary()?;
+        let left = self.unary()?;
+        self.and_rest(left)
+    }
+
+    /// `{ "&" unary }` after the first operand `left`.
+    #[inline(always)]
+    fn and_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::And {
             let op = Spanned::new(crate::ast::LogOp::And, self.current.span);
             self.advance()?;
@@ -443,7 +480,13 @@ impl<'src> Parser<'src> {
     /// `postfix = primary { "{" { value } "}" }`
     #[inline(always)]
     fn postfix(&mut self) -> Result<Value, Box<ParseError>> {
-        let mut value = self.primary()?;
+        let primary = self.primary()?;
+        self.postfix_rest(primary)
+    }
+
+    /// `{ "{" { value } "}" }` after the primary `value`.
+    #[inline(always)]
+    fn postfix_rest(&mut self, mut value: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::LBrace {
             let options = self.values(TokenKind::RBrace)?;
             let span = value.span.to(options.span);
@@ -487,30 +530,36 @@ impl<'src> Parser<'src> {
             }
             _ => {
                 let left = self.atom()?;
-                match self.current.kind {
-                    TokenKind::Relop(op) => {
-                        let op = Spanned::new(op, self.current.span);
-                        self.advance()?;
-                        let right = self.atom_operand()?;
-                        let span = left.span.to(right.span);
-                        Ok(Value {
-                            kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
-                            span,
-                        })
-                    }
-                    TokenKind::EnvOp(op) => {
-                        let op = Spanned::new(op, self.current.span);
-                        self.advance()?;
-                        let right = self.atom_operand()?;
-                        let span = left.span.to(right.span);
-                        Ok(Value {
-                            kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
-                            span,
-                        })
-                    }
-                    _ => Ok(left),
-                }
+                self.primary_rest(left)
             }
+        }
+    }
+
+    /// `[ RELOP atom | ENVOP atom ]` after the atom `left`.
+    #[inline(always)]
+    fn primary_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
+        match self.current.kind {
+            TokenKind::Relop(op) => {
+                let op = Spanned::new(op, self.current.span);
+                self.advance()?;
+                let right = self.atom_operand()?;
+                let span = left.span.to(right.span);
+                Ok(Value {
+                    kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
+                    span,
+                })
+            }
+            TokenKind::EnvOp(op) => {
+                let op = Spanned::new(op, self.current.span);
+                self.advance()?;
+                let right = self.atom_operand()?;
+                let span = left.span.to(right.span);
+                Ok(Value {
+                    kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
+                    span,
+                })
+            }
+            _ => Ok(left),
         }
     }
 
@@ -539,12 +588,33 @@ impl<'src> Parser<'src> {
             TokenKind::Ident => ValueKind::Ident(self.ident(span)),
             TokenKind::Bool(b) => ValueKind::Bool(b),
             TokenKind::Int(i) => ValueKind::Int(i),
-            TokenKind::String { .. } => ValueKind::String(std::mem::take(&mut self.current_string)),
+            TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
             _ => return Err(self.unexpected()),
         };
         self.advance()?;
         Ok(Value { kind, span })
     }
+}
+
+/// `atom = IDENT | BOOL | INT | STRING`: whether `kind` starts one.
+fn is_atom(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Ident | TokenKind::Bool(_) | TokenKind::Int(_) | TokenKind::String { .. }
+    )
+}
+
+/// Whether `kind`, after an atom, continues the value the atom starts: a binary
+/// operator, or the `{` of an option.
+fn extends_atom(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Relop(_)
+            | TokenKind::EnvOp(_)
+            | TokenKind::LBrace
+            | TokenKind::And
+            | TokenKind::Or
+    )
 }
 
 fn starts_value(kind: TokenKind) -> bool {
