@@ -81,37 +81,59 @@ fn is_ident_char(byte: u8) -> bool {
 ///
 /// Strings are about 70% of the bytes of opam-repository, so this is the lexer's
 /// hottest loop. The first 64 bytes, where most strings end, are tested eight at a
-/// time in a `u64` (a byte-at-a-time loop mispredicted its exit on every string);
+/// time in a `u64` (a byte-at-a-time loop mispredicted its exit on every string),
+/// as a fixed-size block when the input has that many (no bounds check per word);
 /// past them (descriptions, URLs) `memchr` takes over.
+#[inline(always)]
 fn plain_run(bytes: &[u8]) -> usize {
-    let mut run = 0;
-    loop {
-        let Some(chunk) = bytes.get(run..run + 8) else {
-            // Fewer than 8 bytes left: one at a time.
-            run += bytes[run..]
-                .iter()
-                .position(|&b| CLASS[usize::from(b)] & STRING_STOP != 0)
-                .unwrap_or(bytes.len() - run);
-            break;
-        };
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
-        let stops = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_equal(word, b'\n');
-        if stops != 0 {
-            // The lowest flagged byte is exact (see `bytes_equal`).
-            run += stops.trailing_zeros() as usize / 8;
-            break;
-        }
-        run += 8;
-        if run >= 64 {
-            let tail = &bytes[run..];
-            run += memchr::memchr3(b'"', b'\\', b'\n', tail).unwrap_or(tail.len());
-            break;
-        }
-    }
+    let run = match bytes.first_chunk::<64>() {
+        Some(block) => block_run(block).unwrap_or_else(|| {
+            let tail = &bytes[64..];
+            64 + memchr::memchr3(b'"', b'\\', b'\n', tail).unwrap_or(tail.len())
+        }),
+        None => short_run(bytes),
+    };
     match run.checked_sub(1) {
         Some(before) if bytes.get(run) == Some(&b'\n') && bytes[before] == b'\r' => before,
         _ => run,
     }
+}
+
+/// The offset of the first quote, backslash or `\n` in `block`, if any.
+#[inline(always)]
+fn block_run(block: &[u8; 64]) -> Option<usize> {
+    let (words, _) = block.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let stops = stop_bytes(u64::from_le_bytes(*word));
+        if stops != 0 {
+            return Some(index * 8 + stops.trailing_zeros() as usize / 8);
+        }
+    }
+    None
+}
+
+/// [`plain_run`] before its `\r` rule, on fewer than 64 bytes (the end of a file).
+#[inline(never)]
+fn short_run(bytes: &[u8]) -> usize {
+    let (words, rest) = bytes.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let stops = stop_bytes(u64::from_le_bytes(*word));
+        if stops != 0 {
+            return index * 8 + stops.trailing_zeros() as usize / 8;
+        }
+    }
+    let done = words.len() * 8;
+    done + rest
+        .iter()
+        .position(|&b| CLASS[usize::from(b)] & STRING_STOP != 0)
+        .unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `word` that is a quote, a backslash or `\n`; the
+/// lowest one is exact (see [`bytes_equal`]).
+#[inline(always)]
+fn stop_bytes(word: u64) -> u64 {
+    bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_equal(word, b'\n')
 }
 
 /// The high bit of each byte of `word` (read little-endian) that equals `byte`,
@@ -209,7 +231,9 @@ impl<'src> Lexer<'src> {
         }
     }
 
-    /// The decoded bytes of the last string token, as the tree keeps them.
+    /// The decoded bytes of the last string token, as the tree keeps them. Inlined
+    /// where the parser builds a string node, so the bytes go straight into it.
+    #[inline(always)]
     pub(crate) fn small_string_value(&self) -> SmallBytes {
         match self.plain_string {
             Some((start, end)) => SmallBytes::from_range(self.src, start, end),
@@ -287,10 +311,13 @@ impl<'src> Lexer<'src> {
             b'(' if next == Some(b'*') => (TokenKind::BlockComment, self.block_comment(start)?),
             b'(' => (TokenKind::LParen, 1),
             b')' => (TokenKind::RParen, 1),
-            b'"' => {
-                let triple = self.src[start..].starts_with(b"\"\"\"");
-                (TokenKind::String { triple }, self.string(start, triple)?)
-            }
+            b'"' => match self.plain_string(start) {
+                Some(len) => (TokenKind::String { triple: false }, len),
+                None => {
+                    let triple = self.src[start..].starts_with(b"\"\"\"");
+                    (TokenKind::String { triple }, self.string(start, triple)?)
+                }
+            },
             b'#' => {
                 let run = self.src[start..]
                     .iter()
@@ -386,6 +413,7 @@ impl<'src> Lexer<'src> {
     }
 
     /// Integers, identifiers and booleans, which compete for the same bytes.
+    #[inline(always)]
     fn word(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
         // Fast path for the usual word, a plain identifier such as `depends`: when it
         // starts with a letter no integer can match, and when its `ichar` run is not
@@ -408,6 +436,7 @@ impl<'src> Lexer<'src> {
     }
 
     /// [`Lexer::word`] by the full rules, for every case.
+    #[inline(never)]
     fn word_general(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
         // int = '-'? ['0'-'9' '_']+
         let digits_from = if self.byte(start) == Some(b'-') {
@@ -491,20 +520,28 @@ impl<'src> Lexer<'src> {
         }
     }
 
-    /// A string starting at `start` (`"` or `"""`); decodes it into `string_value`
-    /// and returns its length in the source.
+    /// The usual string, `"…"` with no escape or line end, at `start`: its bytes are
+    /// those of the source, so only their place is recorded. Returns its length, or
+    /// `None` for any other string (see [`Lexer::string`]). Inlined into the lexer's
+    /// dispatch: it is the most common token.
+    #[inline(always)]
+    fn plain_string(&mut self, start: usize) -> Option<usize> {
+        let at = start + 1;
+        let rest = self.src.get(at..).unwrap_or_default();
+        let plain = plain_run(rest);
+        // `""` followed by `"` opens a triple-quoted string instead.
+        if rest.get(plain) == Some(&b'"') && (plain > 0 || rest.get(1) != Some(&b'"')) {
+            self.plain_string = Some((at, at + plain));
+            return Some(plain + 2);
+        }
+        None
+    }
+
+    /// A string starting at `start` (`"` or `"""`) that is not a plain one; decodes
+    /// it into `string_value` and returns its length in the source.
+    #[inline(never)]
     fn string(&mut self, start: usize, triple: bool) -> Result<usize, Box<ParseError>> {
         let mut at = start + if triple { 3 } else { 1 };
-        // Fast path: a plain string with no escape or line end is its source bytes:
-        // only their place is recorded.
-        if !triple {
-            let rest = self.src.get(at..).unwrap_or_default();
-            let plain = plain_run(rest);
-            if rest.get(plain) == Some(&b'"') {
-                self.plain_string = Some((at, at + plain));
-                return Ok(plain + 2);
-            }
-        }
         self.plain_string = None;
         self.string_value.clear();
         loop {
@@ -684,6 +721,53 @@ mod tests {
                         String::from_utf8_lossy(&bytes)
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_string_fast_path_leaves_triple_quotes_and_escapes_to_the_full_rules() {
+        let cases: &[(&[u8], TokenKind, usize, &[u8])] = &[
+            (b"\"\"", TokenKind::String { triple: false }, 2, b""),
+            (b"\"\" x", TokenKind::String { triple: false }, 2, b""),
+            (
+                b"\"\"\"a\"\"\"",
+                TokenKind::String { triple: true },
+                7,
+                b"a",
+            ),
+            (b"\"\"\"\"\"\"", TokenKind::String { triple: true }, 6, b""),
+            (b"\"ab\" c", TokenKind::String { triple: false }, 4, b"ab"),
+            (
+                b"\"a\\nb\"",
+                TokenKind::String { triple: false },
+                6,
+                b"a\nb",
+            ),
+            (
+                b"\"a\r\nb\"",
+                TokenKind::String { triple: false },
+                6,
+                b"a\nb",
+            ),
+        ];
+        for &(src, kind, len, value) in cases {
+            let mut lexer = Lexer::new(src);
+            let token = lexer.next_significant().unwrap();
+            let what = String::from_utf8_lossy(src);
+            assert_eq!(token.kind, kind, "{what:?}");
+            assert_eq!(token.span, Span::new(0, offset(len)), "{what:?}");
+            assert_eq!(lexer.string_value(), value, "{what:?}");
+            assert_eq!(lexer.small_string_value(), value, "{what:?}");
+        }
+    }
+
+    #[test]
+    fn runs_of_spaces_end_at_the_first_other_byte() {
+        for len in 0..40 {
+            for after in [&b""[..], b"x", b"\t", b"\x00", b"!"] {
+                let src = [vec![b' '; len], after.to_vec()].concat();
+                assert_eq!(space_run(&src), len, "{len} {after:?}");
             }
         }
     }
