@@ -273,6 +273,14 @@ impl<'src> Parser<'src> {
     }
 
     fn advance(&mut self) -> Result<(), Box<ParseError>> {
+        self.advance_inline()
+    }
+
+    /// [`Parser::advance`], inlined after an atom and after the opening bracket of
+    /// a list: the tokens that follow them are most of a file's, and the call's
+    /// register saves and restores were a good part of the cost of a token.
+    #[inline(always)]
+    fn advance_inline(&mut self) -> Result<(), Box<ParseError>> {
         self.current = self.lexer.significant()?;
         Ok(())
     }
@@ -567,11 +575,22 @@ impl<'src> Parser<'src> {
     /// delimiters.
     fn values(&mut self, close: TokenKind) -> Result<Spanned<Vec<Value>>, Box<ParseError>> {
         let open = self.current.span;
-        self.advance()?;
+        self.advance_inline()?;
         self.enter()?;
         let base = self.value_stack.len();
         while starts_value(self.current.kind) {
-            let value = self.value()?;
+            // The elements of lists are mostly lone atoms: read here, as in
+            // `value`, they skip a call whose frame is large.
+            let value = if is_atom(self.current.kind) {
+                let atom = self.atom()?;
+                if extends_atom(self.current.kind) {
+                    self.value_from_atom(atom)?
+                } else {
+                    atom
+                }
+            } else {
+                self.value()?
+            };
             self.value_stack.push(value);
         }
         let values = self.value_stack.split_off(base);
@@ -591,7 +610,7 @@ impl<'src> Parser<'src> {
             TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
             _ => return Err(self.unexpected()),
         };
-        self.advance()?;
+        self.advance_inline()?;
         Ok(Value { kind, span })
     }
 }
