@@ -279,7 +279,11 @@ impl<'src> Parser<'src> {
     /// [`Parser::advance`], inlined after an atom and after the opening bracket of
     /// a list: the tokens that follow them are most of a file's, and the call's
     /// register saves and restores were a good part of the cost of a token.
-    #[inline(always)]
+    /// Only forced in optimised builds: unoptimised, every inlined copy of the
+    /// lexer adds its locals to the frame of the recursive functions that hold it,
+    /// and 256 levels of nesting ([`MAX_NESTING`]) no longer fit a test thread's
+    /// stack.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn advance_inline(&mut self) -> Result<(), Box<ParseError>> {
         self.current = self.lexer.significant()?;
         Ok(())
