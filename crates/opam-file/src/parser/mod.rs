@@ -653,3 +653,58 @@ fn starts_value(kind: TokenKind) -> bool {
             | TokenKind::LBracket
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header's tokens are read twice (see [`Parser::read_header`]): the tree
+    /// and the line starts must be those of one reading.
+    #[test]
+    fn the_header_read_ahead_leaves_no_trace() {
+        let sources: &[&[u8]] = &[
+            b"opam-version: \"2.0\"\nname: \"x\"\n",
+            b"opam-version (* a\n comment *) :\n  \"2.0\"\r\nx: [\"a\\\n   b\"]\n",
+            b"# comment\n\nopam-version: \"\"\"2.1\"\"\"\ny: true\n",
+            b"url \"name\" {\n  src: \"s\"\n}\nz: 1\n",
+            b"x: \"multi\nline\"\nopam-version: \"2.0\"\n",
+            b"a: b\n",
+            b"",
+            b"\n\n",
+        ];
+        for &src in sources {
+            let what = String::from_utf8_lossy(src);
+            let (file, lines) = parse_with_lines(src).unwrap_or_else(|e| panic!("{what:?}: {e}"));
+            assert_eq!(lines, OcamlLines::of_source(src), "{what:?}");
+            let mut fresh = Lexer::new(src);
+            let mut tokens = Vec::new();
+            loop {
+                let token = fresh.next_significant().unwrap();
+                if token.kind == TokenKind::Eof {
+                    break;
+                }
+                tokens.push(token.span);
+            }
+            // Every item starts at a token that a single pass of the lexer sees.
+            for item in &file.items {
+                assert!(
+                    tokens.iter().any(|span| span.start == item.span.start),
+                    "{what:?}"
+                );
+            }
+        }
+        // A file may start with a string: an error, reported at that string.
+        let error = parse(b"\"s\" x: 1").unwrap_err();
+        assert_eq!(error.span(), Span::new(0, 3));
+        let section = parse(b"sec \"n\" { v: \"w\" }").unwrap();
+        match &section.items[0].kind {
+            ItemKind::Section(section) => {
+                assert_eq!(
+                    section.name.as_ref().map(|n| n.value.to_vec()),
+                    Some(b"n".to_vec())
+                );
+            }
+            ItemKind::Variable(..) => panic!("not a section"),
+        }
+    }
+}
