@@ -173,10 +173,13 @@ fn ichar_run(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
-/// Converts an offset known to be at most the input length (checked in
-/// [`Lexer::new`]) to the `u32` of a [`Span`].
+/// Converts an offset of the input to the `u32` of a [`Span`]. [`crate::parse`]
+/// rejects inputs of 4 GiB or more, so the conversion is exact there; a [`Lexer`]
+/// used directly on such an input gets wrapped offsets, as meaningless as the
+/// clamped ones this once returned, and a saturating conversion cost two
+/// instructions per token boundary.
 fn offset(position: usize) -> u32 {
-    u32::try_from(position).unwrap_or(u32::MAX)
+    position as u32
 }
 
 impl<'src> Lexer<'src> {
