@@ -279,10 +279,7 @@ impl<'src> Parser<'src> {
     /// [`Parser::advance`], inlined after an atom and after the opening bracket of
     /// a list: the tokens that follow them are most of a file's, and the call's
     /// register saves and restores were a good part of the cost of a token.
-    /// Only forced in optimised builds: unoptimised, every inlined copy of the
-    /// lexer adds its locals to the frame of the recursive functions that hold it,
-    /// and 256 levels of nesting ([`MAX_NESTING`]) no longer fit a test thread's
-    /// stack.
+    /// Forced in optimised builds only (see [`Parser::or_operand`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn advance_inline(&mut self) -> Result<(), Box<ParseError>> {
         self.current = self.lexer.significant()?;
@@ -403,7 +400,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `{ "|" and_e }` after the first operand `left`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn or_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::Or {
             let op = Spanned::new(crate::ast::LogOp::Or, self.current.span);
@@ -422,7 +419,9 @@ impl<'src> Parser<'src> {
     /// so a value is read in one function: called, each returned its node through
     /// memory, and those copies were a good part of the parse. Right-hand operands,
     /// rarer, go through the out-of-line functions below, which keeps one inlined
-    /// copy of the chain.
+    /// copy of the chain. The inlining is forced in optimised builds only:
+    /// unoptimised, each inlined copy keeps its own locals in the frame, and the
+    /// frames of 256 nested lists ([`MAX_NESTING`]) outgrew a test thread's stack.
     #[inline(never)]
     fn or_operand(&mut self) -> Result<Value, Box<ParseError>> {
         self.and_e()
@@ -442,14 +441,14 @@ impl<'src> Parser<'src> {
     }
 
     /// `and_e = unary { "&" unary }`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn and_e(&mut self) -> Result<Value, Box<ParseError>> {
         let left = self.unary()?;
         self.and_rest(left)
     }
 
     /// `{ "&" unary }` after the first operand `left`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn and_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::And {
             let op = Spanned::new(crate::ast::LogOp::And, self.current.span);
@@ -465,7 +464,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `unary = PFXOP unary | postfix`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn unary(&mut self) -> Result<Value, Box<ParseError>> {
         if let TokenKind::Pfxop(op) = self.current.kind {
             return self.prefixed(op);
@@ -490,14 +489,14 @@ impl<'src> Parser<'src> {
     }
 
     /// `postfix = primary { "{" { value } "}" }`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn postfix(&mut self) -> Result<Value, Box<ParseError>> {
         let primary = self.primary()?;
         self.postfix_rest(primary)
     }
 
     /// `{ "{" { value } "}" }` after the primary `value`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn postfix_rest(&mut self, mut value: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::LBrace {
             let options = self.values(TokenKind::RBrace)?;
@@ -511,7 +510,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `primary = atom [ RELOP atom | ENVOP atom ] | RELOP atom | "(" { value } ")" | "[" { value } "]"`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn primary(&mut self) -> Result<Value, Box<ParseError>> {
         match self.current.kind {
             TokenKind::Relop(op) => {
@@ -548,7 +547,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `[ RELOP atom | ENVOP atom ]` after the atom `left`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn primary_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
         match self.current.kind {
             TokenKind::Relop(op) => {
@@ -604,7 +603,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `atom = IDENT | BOOL | INT | STRING`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn atom(&mut self) -> Result<Value, Box<ParseError>> {
         let span = self.current.span;
         let kind = match self.current.kind {
