@@ -33,12 +33,23 @@ pub struct Lexer<'src> {
     plain_string: Option<(usize, usize)>,
 }
 
+/// A position of a [`Lexer`] to go back to: the offset and how many line starts
+/// were recorded by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Checkpoint {
+    pos: usize,
+    lines: usize,
+}
+
+impl Checkpoint {
+    /// The start of the input.
+    pub(crate) const START: Checkpoint = Checkpoint { pos: 0, lines: 1 };
+}
+
 /// `ichar` of opam's lexer: `[A-Za-z0-9_-]`.
 const ICHAR: u8 = 1;
 /// A letter, `[A-Za-z]`.
 const LETTER: u8 = 2;
-/// A byte that the lexer steps over between tokens itself: blank, `\n`, `#`.
-const SKIP: u8 = 4;
 /// A byte that ends the plain run of a string: a quote, a backslash, `\n`.
 const STRING_STOP: u8 = 8;
 
@@ -53,11 +64,7 @@ static CLASS: [u8; 256] = {
             table[byte] = ICHAR | LETTER;
         } else if b.is_ascii_digit() || b == b'_' || b == b'-' {
             table[byte] = ICHAR;
-        } else if matches!(b, b' ' | b'\t' | b'#') {
-            table[byte] = SKIP;
-        } else if b == b'\n' {
-            table[byte] = SKIP | STRING_STOP;
-        } else if matches!(b, b'"' | b'\\') {
+        } else if matches!(b, b'"' | b'\\' | b'\n') {
             table[byte] = STRING_STOP;
         }
         byte += 1;
@@ -74,37 +81,59 @@ fn is_ident_char(byte: u8) -> bool {
 ///
 /// Strings are about 70% of the bytes of opam-repository, so this is the lexer's
 /// hottest loop. The first 64 bytes, where most strings end, are tested eight at a
-/// time in a `u64` (a byte-at-a-time loop mispredicted its exit on every string);
+/// time in a `u64` (a byte-at-a-time loop mispredicted its exit on every string),
+/// as a fixed-size block when the input has that many (no bounds check per word);
 /// past them (descriptions, URLs) `memchr` takes over.
+#[inline(always)]
 fn plain_run(bytes: &[u8]) -> usize {
-    let mut run = 0;
-    loop {
-        let Some(chunk) = bytes.get(run..run + 8) else {
-            // Fewer than 8 bytes left: one at a time.
-            run += bytes[run..]
-                .iter()
-                .position(|&b| CLASS[usize::from(b)] & STRING_STOP != 0)
-                .unwrap_or(bytes.len() - run);
-            break;
-        };
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
-        let stops = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_equal(word, b'\n');
-        if stops != 0 {
-            // The lowest flagged byte is exact (see `bytes_equal`).
-            run += stops.trailing_zeros() as usize / 8;
-            break;
-        }
-        run += 8;
-        if run >= 64 {
-            let tail = &bytes[run..];
-            run += memchr::memchr3(b'"', b'\\', b'\n', tail).unwrap_or(tail.len());
-            break;
-        }
-    }
+    let run = match bytes.first_chunk::<64>() {
+        Some(block) => block_run(block).unwrap_or_else(|| {
+            let tail = &bytes[64..];
+            64 + memchr::memchr3(b'"', b'\\', b'\n', tail).unwrap_or(tail.len())
+        }),
+        None => short_run(bytes),
+    };
     match run.checked_sub(1) {
         Some(before) if bytes.get(run) == Some(&b'\n') && bytes[before] == b'\r' => before,
         _ => run,
     }
+}
+
+/// The offset of the first quote, backslash or `\n` in `block`, if any.
+#[inline(always)]
+fn block_run(block: &[u8; 64]) -> Option<usize> {
+    let (words, _) = block.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let stops = stop_bytes(u64::from_le_bytes(*word));
+        if stops != 0 {
+            return Some(index * 8 + stops.trailing_zeros() as usize / 8);
+        }
+    }
+    None
+}
+
+/// [`plain_run`] before its `\r` rule, on fewer than 64 bytes (the end of a file).
+#[inline(never)]
+fn short_run(bytes: &[u8]) -> usize {
+    let (words, rest) = bytes.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let stops = stop_bytes(u64::from_le_bytes(*word));
+        if stops != 0 {
+            return index * 8 + stops.trailing_zeros() as usize / 8;
+        }
+    }
+    let done = words.len() * 8;
+    done + rest
+        .iter()
+        .position(|&b| CLASS[usize::from(b)] & STRING_STOP != 0)
+        .unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `word` that is a quote, a backslash or `\n`; the
+/// lowest one is exact (see [`bytes_equal`]).
+#[inline(always)]
+fn stop_bytes(word: u64) -> u64 {
+    bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_equal(word, b'\n')
 }
 
 /// The high bit of each byte of `word` (read little-endian) that equals `byte`,
@@ -117,6 +146,25 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
+/// How many bytes at the start of `bytes` are spaces.
+///
+/// Indentation is a good part of the bytes between tokens: eight bytes are tested at
+/// once (the lowest non-zero byte of `word ^ 0x2020…` is the first non-space), not
+/// one loop iteration per byte.
+fn space_run(bytes: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut run = 0;
+    while let Some(chunk) = bytes.get(run..run + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let others = word ^ SPACES;
+        if others != 0 {
+            return run + others.trailing_zeros() as usize / 8;
+        }
+        run += 8;
+    }
+    run + bytes[run..].iter().take_while(|&&b| b == b' ').count()
+}
+
 /// How many bytes at the start of `bytes` are `ichar`s.
 fn ichar_run(bytes: &[u8]) -> usize {
     bytes
@@ -125,10 +173,13 @@ fn ichar_run(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
-/// Converts an offset known to be at most the input length (checked in
-/// [`Lexer::new`]) to the `u32` of a [`Span`].
+/// Converts an offset of the input to the `u32` of a [`Span`]. [`crate::parse`]
+/// rejects inputs of 4 GiB or more, so the conversion is exact there; a [`Lexer`]
+/// used directly on such an input gets wrapped offsets, as meaningless as the
+/// clamped ones this once returned, and a saturating conversion cost two
+/// instructions per token boundary.
 fn offset(position: usize) -> u32 {
-    u32::try_from(position).unwrap_or(u32::MAX)
+    position as u32
 }
 
 impl<'src> Lexer<'src> {
@@ -161,6 +212,20 @@ impl<'src> Lexer<'src> {
         self.line_starts
     }
 
+    /// Where the lexer is now, to [`Lexer::rewind`] to.
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            pos: self.pos,
+            lines: self.line_starts.len(),
+        }
+    }
+
+    /// Goes back to `checkpoint`, forgetting the line starts recorded since.
+    pub(crate) fn rewind(&mut self, checkpoint: Checkpoint) {
+        self.pos = checkpoint.pos;
+        self.line_starts.truncate(checkpoint.lines);
+    }
+
     /// The decoded bytes of the last string token.
     pub fn string_value(&self) -> &[u8] {
         match self.plain_string {
@@ -169,7 +234,9 @@ impl<'src> Lexer<'src> {
         }
     }
 
-    /// The decoded bytes of the last string token, as the tree keeps them.
+    /// The decoded bytes of the last string token, as the tree keeps them. Inlined
+    /// where the parser builds a string node, so the bytes go straight into it.
+    #[inline(always)]
     pub(crate) fn small_string_value(&self) -> SmallBytes {
         match self.plain_string {
             Some((start, end)) => SmallBytes::from_range(self.src, start, end),
@@ -247,10 +314,13 @@ impl<'src> Lexer<'src> {
             b'(' if next == Some(b'*') => (TokenKind::BlockComment, self.block_comment(start)?),
             b'(' => (TokenKind::LParen, 1),
             b')' => (TokenKind::RParen, 1),
-            b'"' => {
-                let triple = self.src[start..].starts_with(b"\"\"\"");
-                (TokenKind::String { triple }, self.string(start, triple)?)
-            }
+            b'"' => match self.plain_string(start) {
+                Some(len) => (TokenKind::String { triple: false }, len),
+                None => {
+                    let triple = self.src[start..].starts_with(b"\"\"\"");
+                    (TokenKind::String { triple }, self.string(start, triple)?)
+                }
+            },
             b'#' => {
                 let run = self.src[start..]
                     .iter()
@@ -298,29 +368,29 @@ impl<'src> Lexer<'src> {
     #[inline(always)]
     pub(crate) fn significant(&mut self) -> Result<Token, Box<ParseError>> {
         // Blanks, line ends and line comments are a good part of a file's bytes:
-        // step over them here (one table test per byte) rather than making a token
-        // of each.
-        while let Some(&byte) = self.src.get(self.pos) {
-            if CLASS[usize::from(byte)] & SKIP == 0 {
-                let token = self.lex()?;
-                if !token.kind.is_trivia() {
-                    return Ok(token);
+        // step over them here (runs of spaces in one step) rather than making a
+        // token of each.
+        loop {
+            let start = self.pos;
+            match self.src.get(start) {
+                Some(b' ') => self.pos = start + space_run(&self.src[start..]),
+                Some(b'\t') => self.pos = start + 1,
+                Some(b'\n') => {
+                    self.pos = start + 1;
+                    self.newline_at(start + 1);
                 }
-                continue;
-            }
-            match byte {
-                b'\n' => {
-                    self.pos += 1;
-                    self.newline_at(self.pos);
+                Some(b'#') => {
+                    let rest = &self.src[start..];
+                    self.pos = start + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                 }
-                b'#' => {
-                    let rest = &self.src[self.pos..];
-                    self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                _ => {
+                    let token = self.lex()?;
+                    if !token.kind.is_trivia() {
+                        return Ok(token);
+                    }
                 }
-                _ => self.pos += 1,
             }
         }
-        self.lex()
     }
 
     /// Length of the ichar run at `at`, and whether it holds a letter.
@@ -346,6 +416,7 @@ impl<'src> Lexer<'src> {
     }
 
     /// Integers, identifiers and booleans, which compete for the same bytes.
+    #[inline(always)]
     fn word(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
         // Fast path for the usual word, a plain identifier such as `depends`: when it
         // starts with a letter no integer can match, and when its `ichar` run is not
@@ -368,6 +439,7 @@ impl<'src> Lexer<'src> {
     }
 
     /// [`Lexer::word`] by the full rules, for every case.
+    #[inline(never)]
     fn word_general(&self, start: usize) -> Result<(TokenKind, usize), Box<ParseError>> {
         // int = '-'? ['0'-'9' '_']+
         let digits_from = if self.byte(start) == Some(b'-') {
@@ -451,20 +523,28 @@ impl<'src> Lexer<'src> {
         }
     }
 
-    /// A string starting at `start` (`"` or `"""`); decodes it into `string_value`
-    /// and returns its length in the source.
+    /// The usual string, `"…"` with no escape or line end, at `start`: its bytes are
+    /// those of the source, so only their place is recorded. Returns its length, or
+    /// `None` for any other string (see [`Lexer::string`]). Inlined into the lexer's
+    /// dispatch: it is the most common token.
+    #[inline(always)]
+    fn plain_string(&mut self, start: usize) -> Option<usize> {
+        let at = start + 1;
+        let rest = self.src.get(at..).unwrap_or_default();
+        let plain = plain_run(rest);
+        // `""` followed by `"` opens a triple-quoted string instead.
+        if rest.get(plain) == Some(&b'"') && (plain > 0 || rest.get(1) != Some(&b'"')) {
+            self.plain_string = Some((at, at + plain));
+            return Some(plain + 2);
+        }
+        None
+    }
+
+    /// A string starting at `start` (`"` or `"""`) that is not a plain one; decodes
+    /// it into `string_value` and returns its length in the source.
+    #[inline(never)]
     fn string(&mut self, start: usize, triple: bool) -> Result<usize, Box<ParseError>> {
         let mut at = start + if triple { 3 } else { 1 };
-        // Fast path: a plain string with no escape or line end is its source bytes:
-        // only their place is recorded.
-        if !triple {
-            let rest = self.src.get(at..).unwrap_or_default();
-            let plain = plain_run(rest);
-            if rest.get(plain) == Some(&b'"') {
-                self.plain_string = Some((at, at + plain));
-                return Ok(plain + 2);
-            }
-        }
         self.plain_string = None;
         self.string_value.clear();
         loop {
@@ -644,6 +724,53 @@ mod tests {
                         String::from_utf8_lossy(&bytes)
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_string_fast_path_leaves_triple_quotes_and_escapes_to_the_full_rules() {
+        let cases: &[(&[u8], TokenKind, usize, &[u8])] = &[
+            (b"\"\"", TokenKind::String { triple: false }, 2, b""),
+            (b"\"\" x", TokenKind::String { triple: false }, 2, b""),
+            (
+                b"\"\"\"a\"\"\"",
+                TokenKind::String { triple: true },
+                7,
+                b"a",
+            ),
+            (b"\"\"\"\"\"\"", TokenKind::String { triple: true }, 6, b""),
+            (b"\"ab\" c", TokenKind::String { triple: false }, 4, b"ab"),
+            (
+                b"\"a\\nb\"",
+                TokenKind::String { triple: false },
+                6,
+                b"a\nb",
+            ),
+            (
+                b"\"a\r\nb\"",
+                TokenKind::String { triple: false },
+                6,
+                b"a\nb",
+            ),
+        ];
+        for &(src, kind, len, value) in cases {
+            let mut lexer = Lexer::new(src);
+            let token = lexer.next_significant().unwrap();
+            let what = String::from_utf8_lossy(src);
+            assert_eq!(token.kind, kind, "{what:?}");
+            assert_eq!(token.span, Span::new(0, offset(len)), "{what:?}");
+            assert_eq!(lexer.string_value(), value, "{what:?}");
+            assert_eq!(lexer.small_string_value(), value, "{what:?}");
+        }
+    }
+
+    #[test]
+    fn runs_of_spaces_end_at_the_first_other_byte() {
+        for len in 0..40 {
+            for after in [&b""[..], b"x", b"\t", b"\x00", b"!"] {
+                let src = [vec![b' '; len], after.to_vec()].concat();
+                assert_eq!(space_run(&src), len, "{len} {after:?}");
             }
         }
     }

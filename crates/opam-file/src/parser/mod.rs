@@ -26,11 +26,9 @@ mod header;
 
 pub use header::{LIBRARY_VERSION, nopatch};
 
-use std::collections::VecDeque;
-
 use crate::ast::{Item, ItemKind, OpamFile, PfxOp, Section, Value, ValueKind};
 use crate::error::{LexerError, ParseError, ParseErrorKind};
-use crate::lexer::{Lexer, Token, TokenKind};
+use crate::lexer::{Checkpoint, Lexer, Token, TokenKind};
 use crate::small::{SmallBytes, SmallString};
 use crate::source::{OcamlLines, Span, Spanned};
 
@@ -150,12 +148,11 @@ fn with_placeholder<T>(capacity: usize, placeholder: T) -> Vec<T> {
 
 struct Parser<'src> {
     src: &'src [u8],
+    /// The lexer; its last token is always `current` (the header's read-ahead is
+    /// undone by [`Parser::read_header`]), so the bytes of a current string token
+    /// are read from it when the tree needs them.
     lexer: Lexer<'src>,
-    /// Tokens read ahead for the header, with the bytes of string tokens.
-    replay: VecDeque<(Token, SmallBytes)>,
     current: Token,
-    /// The bytes of the current token when it is a string.
-    current_string: SmallBytes,
     depth: usize,
     /// The values of the lists being read, innermost last. Each list is built here
     /// and moved out with `split_off` into a `Vec` of its exact length when it
@@ -172,12 +169,10 @@ impl<'src> Parser<'src> {
         Parser {
             src,
             lexer: Lexer::new(src),
-            replay: VecDeque::new(),
             current: Token {
                 kind: TokenKind::Eof,
                 span: Span::default(),
             },
-            current_string: SmallBytes::new(),
             depth: 0,
             value_stack: with_placeholder(STACK_CAPACITY, Value::new(ValueKind::Bool(false))),
             item_stack: with_placeholder(
@@ -195,8 +190,16 @@ impl<'src> Parser<'src> {
 
     /// Reads the first three tokens as opam does (a lexer error among them is a
     /// syntax error), and recognises an `opam-version: "…"` header.
+    ///
+    /// The lexer is then put back just after the first token, which becomes the
+    /// current one: the parser reads the second and third again. Re-lexing two short
+    /// tokens once per file is cheaper than checking a queue of read-ahead tokens on
+    /// every token of the file, which is what this replaces.
     fn read_header(&mut self) -> Result<Option<Header>, Box<ParseError>> {
-        for _ in 0..3 {
+        let mut tokens = [self.current; 3];
+        let mut after_first = self.lexer.checkpoint();
+        let mut version_bytes = SmallBytes::new();
+        for (index, slot) in tokens.iter_mut().enumerate() {
             let token = self.lexer.significant().map_err(|error| {
                 let hidden_lexer_error = match error.kind() {
                     ParseErrorKind::Lexer(lexer_error) => Some(*lexer_error),
@@ -210,33 +213,41 @@ impl<'src> Parser<'src> {
                     error.span(),
                 ))
             })?;
-            let bytes = if matches!(token.kind, TokenKind::String { .. }) {
-                self.lexer.small_string_value()
-            } else {
-                SmallBytes::new()
-            };
-            self.replay.push_back((token, bytes));
-        }
-        let header = match (self.replay.front(), self.replay.get(1), self.replay.get(2)) {
-            (Some((name, _)), Some((colon, _)), Some((version, version_bytes)))
-                if name.kind == TokenKind::Ident
-                    && self.text(name.span) == b"opam-version"
-                    && colon.kind == TokenKind::Colon
-                    && matches!(version.kind, TokenKind::String { .. }) =>
-            {
-                let (major_minor, bytes) = (nopatch(version_bytes), version_bytes.clone());
-                Some(Header {
-                    name_end: name.span.end,
-                    colon_end: colon.span.end,
-                    version: bytes,
-                    version_end: version.span.end,
-                    format_2_1: major_minor >= (2, 1),
-                    trap: major_minor > LIBRARY_VERSION,
-                })
+            if index == 0 {
+                after_first = self.lexer.checkpoint();
             }
-            _ => None,
+            if index == 2 && matches!(token.kind, TokenKind::String { .. }) {
+                version_bytes = self.lexer.small_string_value();
+            }
+            *slot = token;
+        }
+        let [name, colon, version] = tokens;
+        let header = if name.kind == TokenKind::Ident
+            && self.text(name.span) == b"opam-version"
+            && colon.kind == TokenKind::Colon
+            && matches!(version.kind, TokenKind::String { .. })
+        {
+            let major_minor = nopatch(&version_bytes);
+            Some(Header {
+                name_end: name.span.end,
+                colon_end: colon.span.end,
+                version: version_bytes,
+                version_end: version.span.end,
+                format_2_1: major_minor >= (2, 1),
+                trap: major_minor > LIBRARY_VERSION,
+            })
+        } else {
+            None
         };
-        self.advance()?;
+        if matches!(name.kind, TokenKind::String { .. }) {
+            // The lexer's string bytes would be the third token's: read the first
+            // again from the start instead.
+            self.lexer.rewind(Checkpoint::START);
+            self.advance()?;
+        } else {
+            self.lexer.rewind(after_first);
+            self.current = name;
+        }
         Ok(header)
     }
 
@@ -262,15 +273,16 @@ impl<'src> Parser<'src> {
     }
 
     fn advance(&mut self) -> Result<(), Box<ParseError>> {
-        if let Some((token, bytes)) = self.replay.pop_front() {
-            self.current = token;
-            self.current_string = bytes;
-        } else {
-            self.current = self.lexer.significant()?;
-            if matches!(self.current.kind, TokenKind::String { .. }) {
-                self.current_string = self.lexer.small_string_value();
-            }
-        }
+        self.advance_inline()
+    }
+
+    /// [`Parser::advance`], inlined after an atom and after the opening bracket of
+    /// a list: the tokens that follow them are most of a file's, and the call's
+    /// register saves and restores were a good part of the cost of a token.
+    /// Forced in optimised builds only (see [`Parser::or_operand`]).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn advance_inline(&mut self) -> Result<(), Box<ParseError>> {
+        self.current = self.lexer.significant()?;
         Ok(())
     }
 
@@ -335,7 +347,7 @@ impl<'src> Parser<'src> {
             TokenKind::LBrace | TokenKind::String { .. } => {
                 let section_name = if matches!(self.current.kind, TokenKind::String { .. }) {
                     let span = self.current.span;
-                    let bytes = std::mem::take(&mut self.current_string);
+                    let bytes = self.lexer.small_string_value();
                     self.advance()?;
                     Some(Spanned::new(bytes, span))
                 } else {
@@ -360,8 +372,36 @@ impl<'src> Parser<'src> {
     }
 
     /// `value = and_e { "|" and_e }`
+    ///
+    /// Most values are a lone atom (a string or identifier in a list, a field's
+    /// string): when an atom is not followed by a token that extends it, it is
+    /// returned straight away, without going down and back up the grammar's levels,
+    /// each of which moved the value once more through memory.
     fn value(&mut self) -> Result<Value, Box<ParseError>> {
-        let mut left = self.and_e()?;
+        if is_atom(self.current.kind) {
+            let atom = self.atom()?;
+            if !extends_atom(self.current.kind) {
+                return Ok(atom);
+            }
+            return self.value_from_atom(atom);
+        }
+        let left = self.and_e()?;
+        self.or_rest(left)
+    }
+
+    /// The rest of a value whose first atom has been read and is followed by an
+    /// operator or `{`: out of line, as the less common case of [`Parser::value`].
+    #[inline(never)]
+    fn value_from_atom(&mut self, atom: Value) -> Result<Value, Box<ParseError>> {
+        let primary = self.primary_rest(atom)?;
+        let postfix = self.postfix_rest(primary)?;
+        let and = self.and_rest(postfix)?;
+        self.or_rest(and)
+    }
+
+    /// `{ "|" and_e }` after the first operand `left`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn or_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::Or {
             let op = Spanned::new(crate::ast::LogOp::Or, self.current.span);
             self.advance()?;
@@ -376,10 +416,12 @@ impl<'src> Parser<'src> {
     }
 
     /// The grammar functions from `and_e` down to `atom` are inlined into `value`,
-    /// so the usual value, a single atom, is read in one function: called, each
-    /// returned its node through memory, and those copies were a good part of the
-    /// parse. Right-hand operands, rarer, go through the out-of-line functions
-    /// below, which keeps one inlined copy of the chain.
+    /// so a value is read in one function: called, each returned its node through
+    /// memory, and those copies were a good part of the parse. Right-hand operands,
+    /// rarer, go through the out-of-line functions below, which keeps one inlined
+    /// copy of the chain. The inlining is forced in optimised builds only:
+    /// unoptimised, each inlined copy keeps its own locals in the frame, and the
+    /// frames of 256 nested lists ([`MAX_NESTING`]) outgrew a test thread's stack.
     #[inline(never)]
     fn or_operand(&mut self) -> Result<Value, Box<ParseError>> {
         self.and_e()
@@ -399,9 +441,15 @@ impl<'src> Parser<'src> {
     }
 
     /// `and_e = unary { "&" unary }`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn and_e(&mut self) -> Result<Value, Box<ParseError>> {
-        let mut left = self.unary()?;
+        let left = self.unary()?;
+        self.and_rest(left)
+    }
+
+    /// `{ "&" unary }` after the first operand `left`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn and_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::And {
             let op = Spanned::new(crate::ast::LogOp::And, self.current.span);
             self.advance()?;
@@ -416,7 +464,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `unary = PFXOP unary | postfix`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn unary(&mut self) -> Result<Value, Box<ParseError>> {
         if let TokenKind::Pfxop(op) = self.current.kind {
             return self.prefixed(op);
@@ -441,9 +489,15 @@ impl<'src> Parser<'src> {
     }
 
     /// `postfix = primary { "{" { value } "}" }`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn postfix(&mut self) -> Result<Value, Box<ParseError>> {
-        let mut value = self.primary()?;
+        let primary = self.primary()?;
+        self.postfix_rest(primary)
+    }
+
+    /// `{ "{" { value } "}" }` after the primary `value`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn postfix_rest(&mut self, mut value: Value) -> Result<Value, Box<ParseError>> {
         while self.current.kind == TokenKind::LBrace {
             let options = self.values(TokenKind::RBrace)?;
             let span = value.span.to(options.span);
@@ -456,7 +510,7 @@ impl<'src> Parser<'src> {
     }
 
     /// `primary = atom [ RELOP atom | ENVOP atom ] | RELOP atom | "(" { value } ")" | "[" { value } "]"`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn primary(&mut self) -> Result<Value, Box<ParseError>> {
         match self.current.kind {
             TokenKind::Relop(op) => {
@@ -487,30 +541,36 @@ impl<'src> Parser<'src> {
             }
             _ => {
                 let left = self.atom()?;
-                match self.current.kind {
-                    TokenKind::Relop(op) => {
-                        let op = Spanned::new(op, self.current.span);
-                        self.advance()?;
-                        let right = self.atom_operand()?;
-                        let span = left.span.to(right.span);
-                        Ok(Value {
-                            kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
-                            span,
-                        })
-                    }
-                    TokenKind::EnvOp(op) => {
-                        let op = Spanned::new(op, self.current.span);
-                        self.advance()?;
-                        let right = self.atom_operand()?;
-                        let span = left.span.to(right.span);
-                        Ok(Value {
-                            kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
-                            span,
-                        })
-                    }
-                    _ => Ok(left),
-                }
+                self.primary_rest(left)
             }
+        }
+    }
+
+    /// `[ RELOP atom | ENVOP atom ]` after the atom `left`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn primary_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
+        match self.current.kind {
+            TokenKind::Relop(op) => {
+                let op = Spanned::new(op, self.current.span);
+                self.advance()?;
+                let right = self.atom_operand()?;
+                let span = left.span.to(right.span);
+                Ok(Value {
+                    kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
+                    span,
+                })
+            }
+            TokenKind::EnvOp(op) => {
+                let op = Spanned::new(op, self.current.span);
+                self.advance()?;
+                let right = self.atom_operand()?;
+                let span = left.span.to(right.span);
+                Ok(Value {
+                    kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
+                    span,
+                })
+            }
+            _ => Ok(left),
         }
     }
 
@@ -518,11 +578,22 @@ impl<'src> Parser<'src> {
     /// delimiters.
     fn values(&mut self, close: TokenKind) -> Result<Spanned<Vec<Value>>, Box<ParseError>> {
         let open = self.current.span;
-        self.advance()?;
+        self.advance_inline()?;
         self.enter()?;
         let base = self.value_stack.len();
         while starts_value(self.current.kind) {
-            let value = self.value()?;
+            // The elements of lists are mostly lone atoms: read here, as in
+            // `value`, they skip a call whose frame is large.
+            let value = if is_atom(self.current.kind) {
+                let atom = self.atom()?;
+                if extends_atom(self.current.kind) {
+                    self.value_from_atom(atom)?
+                } else {
+                    atom
+                }
+            } else {
+                self.value()?
+            };
             self.value_stack.push(value);
         }
         let values = self.value_stack.split_off(base);
@@ -532,19 +603,40 @@ impl<'src> Parser<'src> {
     }
 
     /// `atom = IDENT | BOOL | INT | STRING`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn atom(&mut self) -> Result<Value, Box<ParseError>> {
         let span = self.current.span;
         let kind = match self.current.kind {
             TokenKind::Ident => ValueKind::Ident(self.ident(span)),
             TokenKind::Bool(b) => ValueKind::Bool(b),
             TokenKind::Int(i) => ValueKind::Int(i),
-            TokenKind::String { .. } => ValueKind::String(std::mem::take(&mut self.current_string)),
+            TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
             _ => return Err(self.unexpected()),
         };
-        self.advance()?;
+        self.advance_inline()?;
         Ok(Value { kind, span })
     }
+}
+
+/// `atom = IDENT | BOOL | INT | STRING`: whether `kind` starts one.
+fn is_atom(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Ident | TokenKind::Bool(_) | TokenKind::Int(_) | TokenKind::String { .. }
+    )
+}
+
+/// Whether `kind`, after an atom, continues the value the atom starts: a binary
+/// operator, or the `{` of an option.
+fn extends_atom(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Relop(_)
+            | TokenKind::EnvOp(_)
+            | TokenKind::LBrace
+            | TokenKind::And
+            | TokenKind::Or
+    )
 }
 
 fn starts_value(kind: TokenKind) -> bool {
@@ -559,4 +651,59 @@ fn starts_value(kind: TokenKind) -> bool {
             | TokenKind::LParen
             | TokenKind::LBracket
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header's tokens are read twice (see [`Parser::read_header`]): the tree
+    /// and the line starts must be those of one reading.
+    #[test]
+    fn the_header_read_ahead_leaves_no_trace() {
+        let sources: &[&[u8]] = &[
+            b"opam-version: \"2.0\"\nname: \"x\"\n",
+            b"opam-version (* a\n comment *) :\n  \"2.0\"\r\nx: [\"a\\\n   b\"]\n",
+            b"# comment\n\nopam-version: \"\"\"2.1\"\"\"\ny: true\n",
+            b"url \"name\" {\n  src: \"s\"\n}\nz: 1\n",
+            b"x: \"multi\nline\"\nopam-version: \"2.0\"\n",
+            b"a: b\n",
+            b"",
+            b"\n\n",
+        ];
+        for &src in sources {
+            let what = String::from_utf8_lossy(src);
+            let (file, lines) = parse_with_lines(src).unwrap_or_else(|e| panic!("{what:?}: {e}"));
+            assert_eq!(lines, OcamlLines::of_source(src), "{what:?}");
+            let mut fresh = Lexer::new(src);
+            let mut tokens = Vec::new();
+            loop {
+                let token = fresh.next_significant().unwrap();
+                if token.kind == TokenKind::Eof {
+                    break;
+                }
+                tokens.push(token.span);
+            }
+            // Every item starts at a token that a single pass of the lexer sees.
+            for item in &file.items {
+                assert!(
+                    tokens.iter().any(|span| span.start == item.span.start),
+                    "{what:?}"
+                );
+            }
+        }
+        // A file may start with a string: an error, reported at that string.
+        let error = parse(b"\"s\" x: 1").unwrap_err();
+        assert_eq!(error.span(), Span::new(0, 3));
+        let section = parse(b"sec \"n\" { v: \"w\" }").unwrap();
+        match &section.items[0].kind {
+            ItemKind::Section(section) => {
+                assert_eq!(
+                    section.name.as_ref().map(|n| n.value.to_vec()),
+                    Some(b"n".to_vec())
+                );
+            }
+            ItemKind::Variable(..) => panic!("not a section"),
+        }
+    }
 }
