@@ -64,15 +64,14 @@ impl FileReader {
             return Ok(self.ring.as_ref().map_or(&[], |ring| ring.bytes(index)));
         }
         let len = read_into(path, &mut self.buffer)?;
-        // A file the ring could not read without waiting, read now: the files here
-        // live on a filesystem that cannot be read without waiting, or are not in the
-        // page cache; either way plain reads serve better from now on. (Every request
-        // of the batch has completed, so the ring can simply be dropped.)
+        // A file that the ring could never read without waiting, read plainly: it
+        // lives on a filesystem where plain reads serve better (see `uring`). Every
+        // request of the batch has completed, so the ring can simply be dropped.
         #[cfg(target_os = "linux")]
         if self
             .ring
             .as_ref()
-            .is_some_and(|ring| ring.would_block(index))
+            .is_some_and(|ring| ring.never_without_waiting(index))
         {
             self.ring = None;
         }
@@ -194,7 +193,7 @@ mod tests {
         let paths = fixtures(dir.path());
         let refs: Vec<&Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
         assert!(ring.read(&refs));
-        if ring.would_block(0) {
+        if ring.never_without_waiting(0) {
             eprintln!("skipped: this filesystem cannot be read without waiting");
             return;
         }
@@ -202,7 +201,7 @@ mod tests {
         // empty, small, just-under: read; exact, large, directory, missing: not.
         assert_eq!(read, [true, true, true, false, false, false, false]);
         // A directory cannot be read without waiting either; a missing file just fails.
-        assert!(ring.would_block(5) && !ring.would_block(6));
+        assert!(ring.never_without_waiting(5) && !ring.never_without_waiting(6));
         for (index, path) in paths.iter().enumerate().take(3) {
             assert_eq!(ring.bytes(index), std::fs::read(path).unwrap());
         }

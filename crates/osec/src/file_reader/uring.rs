@@ -19,9 +19,14 @@
 //! (a file not in the page cache, or a filesystem such as tmpfs that cannot read
 //! without blocking) would otherwise go to a pool of kernel threads, which made a
 //! check of files on tmpfs twice as slow as plain reads. With the flag it fails
-//! instead (`EAGAIN`, or `EOPNOTSUPP` from a filesystem that never reads without
-//! blocking, and also from a directory), and [`Ring::would_block`] says so; the
-//! reader gives the ring up once a plain read succeeds where the ring's could not.
+//! instead, and the plain reader reads the file:
+//!
+//! - `EAGAIN`: not now (pages not cached yet, or marked for read-ahead, which only a
+//!   plain read triggers). Only that file is read plainly.
+//! - `EOPNOTSUPP`: never, on this file's filesystem (tmpfs; a directory too). When
+//!   the plain read of such a file succeeds, the files are on a filesystem that io_uring
+//!   only serves with its kernel threads, and the reader gives the ring up
+//!   ([`Ring::never_without_waiting`]).
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
@@ -45,8 +50,8 @@ const REQUESTS: usize = 4;
 enum Status {
     /// Read whole: its length.
     Read(usize),
-    /// Not read, because reading would have had to wait.
-    WouldBlock,
+    /// Not read, because its filesystem cannot read without waiting.
+    NeverWithoutWaiting,
     /// Not read, for any other reason.
     NotRead,
 }
@@ -122,9 +127,7 @@ impl Ring {
             let result = |request: u64| self.results[slot * REQUESTS + request as usize];
             *status = match usize::try_from(result(READ)) {
                 Ok(len) if len < BUFFER && result(PROBE) == 0 => Status::Read(len),
-                Err(_) if matches!(-result(READ), libc::EAGAIN | libc::EOPNOTSUPP) => {
-                    Status::WouldBlock
-                }
+                Err(_) if result(READ) == -libc::EOPNOTSUPP => Status::NeverWithoutWaiting,
                 _ => Status::NotRead,
             };
         }
@@ -136,10 +139,11 @@ impl Ring {
         matches!(self.statuses.get(index), Some(Status::Read(_)))
     }
 
-    /// Whether the `index`th file of the last batch was not read because reading it
-    /// would have had to wait (or because it is a directory, which fails the same way).
-    pub(super) fn would_block(&self, index: usize) -> bool {
-        self.statuses.get(index) == Some(&Status::WouldBlock)
+    /// Whether the `index`th file of the last batch was not read because its
+    /// filesystem cannot read without waiting (or because it is a directory, which
+    /// fails the same way).
+    pub(super) fn never_without_waiting(&self, index: usize) -> bool {
+        self.statuses.get(index) == Some(&Status::NeverWithoutWaiting)
     }
 
     /// The bytes of the `index`th file of the last batch (empty if it was not read).
