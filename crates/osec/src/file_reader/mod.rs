@@ -57,10 +57,11 @@ impl FileReader {
     }
 
     /// The bytes of `path`, the `index`th path of the last [`FileReader::read_batch`]:
-    /// from the batch when it read the whole file, else read now.
+    /// from the batch when it read the whole file, else read now (also when `path`
+    /// is not the one read at `index`).
     pub(crate) fn file(&mut self, index: usize, path: &Path) -> anyhow::Result<&[u8]> {
         #[cfg(target_os = "linux")]
-        if self.ring.as_ref().is_some_and(|ring| ring.has(index)) {
+        if self.ring.as_ref().is_some_and(|ring| ring.has(index, path)) {
             return Ok(self.ring.as_ref().map_or(&[], |ring| ring.bytes(index)));
         }
         let len = read_into(path, &mut self.buffer)?;
@@ -197,7 +198,11 @@ mod tests {
             eprintln!("skipped: this filesystem cannot be read without waiting");
             return;
         }
-        let read: Vec<bool> = (0..paths.len()).map(|index| ring.has(index)).collect();
+        let read: Vec<bool> = paths
+            .iter()
+            .enumerate()
+            .map(|(index, path)| ring.has(index, path))
+            .collect();
         // empty, small, just-under: read; exact, large, directory, missing: not.
         assert_eq!(read, [true, true, true, false, false, false, false]);
         // A directory cannot be read without waiting either; a missing file just fails.
@@ -207,7 +212,9 @@ mod tests {
         }
         // A second batch, shorter, forgets the first one's files.
         assert!(ring.read(&refs[1..2]));
-        assert!(ring.has(0) && !ring.has(1));
+        assert!(ring.has(0, &paths[1]) && !ring.has(1, &paths[2]));
+        // A path that is not the one read at that place is not taken for it.
+        assert!(!ring.has(0, &paths[0]));
         assert_eq!(ring.bytes(0), std::fs::read(&paths[1]).unwrap());
     }
 }

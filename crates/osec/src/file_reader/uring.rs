@@ -134,9 +134,10 @@ impl Ring {
         true
     }
 
-    /// Whether the `index`th file of the last batch was read whole.
-    pub(super) fn has(&self, index: usize) -> bool {
+    /// Whether the `index`th file of the last batch is `path` and was read whole.
+    pub(super) fn has(&self, index: usize, path: &Path) -> bool {
         matches!(self.statuses.get(index), Some(Status::Read(_)))
+            && self.paths[index].as_bytes() == path.as_os_str().as_bytes()
     }
 
     /// Whether the `index`th file of the last batch was not read because its

@@ -70,3 +70,60 @@ fn check_without_paths_or_list_is_a_usage_error() {
     let out = dir.osec(&["opam", "check"]);
     assert_eq!(out.code, 2, "{out:?}");
 }
+
+/// Files are read in batches of 32 (through io_uring where the system has it): over
+/// several batches, two files larger than a batch's 64 KiB buffer among them, every
+/// file is read whole and the failures are reported in the order of the list, on
+/// one thread and on several.
+#[test]
+fn check_over_several_batches_reads_every_file_whole_and_keeps_the_order() {
+    let dir = TestDir::new();
+    let mut list = String::new();
+    for n in 0..100 {
+        let path = format!("repo/packages/p{n:03}/p{n:03}.1/opam");
+        let text = match n {
+            // Larger than a batch's buffer. Cut at 64 KiB, this valid file would end
+            // inside a string and fail...
+            40 => format!(
+                "opam-version: \"2.0\"\ndescription: \"{}\"\n",
+                "x".repeat(70_000)
+            ),
+            // ...and this one, invalid only in its last bytes, would pass.
+            41 => format!(
+                "opam-version: \"2.0\"\n# {}\ndepends: [\n",
+                "x".repeat(70_000)
+            ),
+            7 | 63 | 99 => "opam-version: \"2.0\"\nbuild: [[\"make\"]\n".to_owned(),
+            _ => format!("opam-version: \"2.0\"\nname: \"p{n:03}\"\n"),
+        };
+        dir.write(&path, &text);
+        list.push_str(&path);
+        list.push('\n');
+    }
+    dir.write("files.txt", &list);
+    let failed_at = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("--> "))
+            .map(|location| location.split(':').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    for threads in ["1", "2"] {
+        let out = dir.osec_with_env(
+            &["opam", "check", "--files-from", "files.txt"],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(
+            out.stdout.ends_with("checked 100 files, 4 failed\n"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(
+            failed_at(&out.stdout),
+            [7, 41, 63, 99].map(|n| format!("repo/packages/p{n:03}/p{n:03}.1/opam")),
+            "{}",
+            out.stdout
+        );
+    }
+}
