@@ -24,8 +24,9 @@
 //!    [`Span`]. [`OcamlLines`] turns spans into opam's `(line, column)` positions
 //!    and [`dump`] renders the tree as the reference oracle does.
 //! 4. Printers: the exact printer is [`Document::to_bytes`] (the input, byte for
-//!    byte); [`print::normalise`] is `OpamPrinter.FullPos.Normalise`; the
-//!    Format-based standard printer lives in `print::standard` (added separately).
+//!    byte); [`print::normalise`] is `OpamPrinter.FullPos.Normalise`;
+//!    [`print::standard`] is `OpamPrinter.FullPos.opamfile`, OCaml's Format engine
+//!    at margin 78 included.
 //! 5. [`Document`]: the lossless document, with edits ([`Document::set_field`],
 //!    [`Document::push_to_list`], …) that rewrite only the bytes they change.
 //! 6. [`diagnostic`]: [`Diagnostic`] and its renderers (rustc-style text, JSON lines,
@@ -60,7 +61,6 @@
 //!   new values in normalised form (`! a` with a space, strings in `"…"`).
 //! - Every edit re-parses the whole document: fine for files, not for bulk rewriting
 //!   of one large text.
-//! - The standard (Format-based) printer is not part of this branch yet.
 //!
 //! # Features
 //!

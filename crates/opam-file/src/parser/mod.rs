@@ -17,7 +17,7 @@
 //! atom     = IDENT | BOOL | INT | STRING ;
 //! ```
 //!
-//! Around the grammar sit opam's header rules ([`header`]): the first three tokens are
+//! Around the grammar sit opam's header rules (module `header`): the first three tokens are
 //! read ahead (a lexer error among them is a syntax error), a file whose
 //! `opam-version` is newer than [`LIBRARY_VERSION`] turns any later error into a `#`
 //! sentinel section, and `opam-version` fields after the first are checked.

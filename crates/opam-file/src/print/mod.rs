@@ -5,7 +5,7 @@
 //! - [`normalise`] is `OpamPrinter.FullPos.Normalise`, the deterministic one-line
 //!   layout opam uses for signatures and `opam show --normalise`.
 //! - [`standard`] is `OpamPrinter.FullPos`'s `Format`-based printer (`opamfile`,
-//!   `items`, `value`, `value_list`), byte for byte; [`format`] is the port of OCaml's
+//!   `items`, `value`, `value_list`), byte for byte; [`format`](mod@format) is the port of OCaml's
 //!   `Format` layout engine it runs on.
 
 pub mod format;
