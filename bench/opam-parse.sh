@@ -14,11 +14,17 @@
 # comparison: both programs open and read exactly the same files; the walk of a
 # directory is work batch does not do. Also prints the load average: on a shared
 # machine only ratios measured in the same run mean anything.
+#
+# hyperfine runs all the runs of one command, then all of the next, so a change in the
+# machine's load between them moves the ratio. The comparison is therefore made in
+# OSEC_BENCH_ROUNDS rounds (default 3), each timing every command, and the summary
+# gives each round's ratio and their median.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${OSEC_DATA:-$root/../shared/data}"
 oracle="${OSEC_ORACLE_DIR:-/tmp/osec-oracle}"
 runs="${OSEC_BENCH_RUNS:-10}"
+rounds="${OSEC_BENCH_ROUNDS:-3}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -31,22 +37,31 @@ echo "files: $(wc -l < "$work/files.txt"), cores: $(nproc), $(uptime)"
 
 cd "$work"
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 2 --runs "$runs" --export-json times.json \
-    -n batch "$oracle/batch < files.txt" \
-    -n osec-list-1-thread "RAYON_NUM_THREADS=1 $osec opam check --files-from files.txt" \
-    -n osec-dir-1-thread "RAYON_NUM_THREADS=1 $osec opam check opam-repository" \
-    -n osec-list-all-threads "$osec opam check --files-from files.txt" \
-    -n osec-dir-all-threads "$osec opam check opam-repository" >/dev/null
-  python3 - <<'PY'
-import json
-results = json.load(open("times.json"))["results"]
-r = {x["command"]: x for x in results}
-for k, x in r.items():
-    print(f"{k:22} median {x['median']*1000:7.1f} ms  (user {x['user']*1000:6.1f} ms, system {x['system']*1000:6.1f} ms)")
-b = r["batch"]["median"]
-for k in r:
-    if k != "batch":
-        print(f"ratio batch / {k:22} {b / r[k]['median']:.1f}x")
+  for round in $(seq "$rounds"); do
+    hyperfine --warmup 2 --runs "$runs" --export-json "times-$round.json" \
+      -n batch "$oracle/batch < files.txt" \
+      -n osec-list-1-thread "RAYON_NUM_THREADS=1 $osec opam check --files-from files.txt" \
+      -n osec-dir-1-thread "RAYON_NUM_THREADS=1 $osec opam check opam-repository" \
+      -n osec-list-all-threads "$osec opam check --files-from files.txt" \
+      -n osec-dir-all-threads "$osec opam check opam-repository" >/dev/null
+  done
+  python3 - "$rounds" <<'PY'
+import json, statistics, sys
+rounds = int(sys.argv[1])
+ratios = {}
+for n in range(1, rounds + 1):
+    results = json.load(open(f"times-{n}.json"))["results"]
+    r = {x["command"]: x for x in results}
+    print(f"round {n}:")
+    for k, x in r.items():
+        print(f"  {k:22} median {x['median']*1000:7.1f} ms  (user {x['user']*1000:6.1f} ms, system {x['system']*1000:6.1f} ms)")
+    b = r["batch"]["median"]
+    for k in r:
+        if k != "batch":
+            ratios.setdefault(k, []).append(b / r[k]["median"])
+for k, values in ratios.items():
+    each = ", ".join(f"{v:.1f}x" for v in values)
+    print(f"ratio batch / {k:22} median {statistics.median(values):.1f}x  (rounds: {each})")
 PY
   echo "after: $(uptime)"
 else
