@@ -583,23 +583,58 @@ impl<'src> Parser<'src> {
         let base = self.value_stack.len();
         while starts_value(self.current.kind) {
             // The elements of lists are mostly lone atoms: read here, as in
-            // `value`, they skip a call whose frame is large.
-            let value = if is_atom(self.current.kind) {
-                let atom = self.atom()?;
+            // `value`, they skip a call whose frame is large, and they are built
+            // in their place on the stack instead of being returned and moved.
+            if is_atom(self.current.kind) {
+                self.push_atom()?;
                 if extends_atom(self.current.kind) {
-                    self.value_from_atom(atom)?
-                } else {
-                    atom
+                    self.extend_top()?;
                 }
             } else {
-                self.value()?
-            };
-            self.value_stack.push(value);
+                let value = self.compound()?;
+                self.value_stack.push(value);
+            }
         }
         let values = self.value_stack.split_off(base);
         self.leave();
         let close = self.expect(close)?;
         Ok(Spanned::new(values, open.to(close)))
+    }
+
+    /// An atom, the current token, pushed onto the value stack: the node is
+    /// written once, in its place among the list's elements.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn push_atom(&mut self) -> Result<(), Box<ParseError>> {
+        let span = self.current.span;
+        let kind = match self.current.kind {
+            TokenKind::Ident => ValueKind::Ident(self.ident(span)),
+            TokenKind::Bool(b) => ValueKind::Bool(b),
+            TokenKind::Int(i) => ValueKind::Int(i),
+            TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
+            _ => return Err(self.unexpected()),
+        };
+        self.value_stack.push(Value { kind, span });
+        self.advance_inline()
+    }
+
+    /// The value whose first atom is on top of the value stack, when an operator
+    /// or `{` follows it: out of line, as the rarer case of a list element.
+    #[inline(never)]
+    fn extend_top(&mut self) -> Result<(), Box<ParseError>> {
+        let Some(atom) = self.value_stack.pop() else {
+            return Err(self.unexpected());
+        };
+        let value = self.value_from_atom(atom)?;
+        self.value_stack.push(value);
+        Ok(())
+    }
+
+    /// A value that does not start with an atom, out of line: list elements are
+    /// mostly atoms, and this keeps the grammar's large frame out of their loop.
+    #[inline(never)]
+    fn compound(&mut self) -> Result<Value, Box<ParseError>> {
+        let left = self.and_e()?;
+        self.or_rest(left)
     }
 
     /// `atom = IDENT | BOOL | INT | STRING`
