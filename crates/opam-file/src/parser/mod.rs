@@ -266,8 +266,7 @@ impl<'src> Parser<'src> {
     fn items(&mut self) -> Result<Vec<Item>, Box<ParseError>> {
         let base = self.item_stack.len();
         while self.current.kind == TokenKind::Ident {
-            let item = self.item()?;
-            self.item_stack.push(item);
+            self.push_item()?;
         }
         Ok(self.item_stack.split_off(base))
     }
@@ -329,8 +328,9 @@ impl<'src> Parser<'src> {
         Ok(OpamFile { items })
     }
 
-    /// `item = IDENT ":" value | IDENT [ STRING ] "{" { item } "}"`
-    fn item(&mut self) -> Result<Item, Box<ParseError>> {
+    /// `item = IDENT ":" value | IDENT [ STRING ] "{" { item } "}"`, pushed onto
+    /// the item stack: a field, most items, is written once, in its place there.
+    fn push_item(&mut self) -> Result<(), Box<ParseError>> {
         let name_span = self.current.span;
         let name = self.ident(name_span);
         self.advance()?;
@@ -339,10 +339,11 @@ impl<'src> Parser<'src> {
                 self.advance()?;
                 let value = self.value()?;
                 let span = name_span.to(value.span);
-                Ok(Item {
+                self.item_stack.push(Item {
                     kind: ItemKind::Variable(Spanned::new(name, name_span), value),
                     span,
-                })
+                });
+                Ok(())
             }
             TokenKind::LBrace | TokenKind::String { .. } => {
                 let section_name = if matches!(self.current.kind, TokenKind::String { .. }) {
@@ -358,14 +359,15 @@ impl<'src> Parser<'src> {
                 let items = self.items()?;
                 self.leave();
                 let close = self.expect(TokenKind::RBrace)?;
-                Ok(Item {
+                self.item_stack.push(Item {
                     kind: ItemKind::Section(Section {
                         kind: Spanned::new(name, name_span),
                         name: section_name,
                         items: Spanned::new(items, open.to(close)),
                     }),
                     span: name_span.to(close),
-                })
+                });
+                Ok(())
             }
             _ => Err(self.unexpected()),
         }
