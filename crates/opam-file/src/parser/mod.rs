@@ -387,8 +387,38 @@ impl<'src> Parser<'src> {
             }
             return self.value_from_atom(atom);
         }
+        if self.current.kind == TokenKind::LBracket {
+            return self.list_value();
+        }
         let left = self.and_e()?;
         self.or_rest(left)
+    }
+
+    /// A value that starts with a list, the next most common kind of value after
+    /// a lone atom (a field's list, a command in `build`): read without going
+    /// down and back up the grammar's levels, unless a `{`, `&` or `|` follows.
+    fn list_value(&mut self) -> Result<Value, Box<ParseError>> {
+        let values = self.values(TokenKind::RBracket)?;
+        let list = Value {
+            span: values.span,
+            kind: ValueKind::List(values),
+        };
+        if matches!(
+            self.current.kind,
+            TokenKind::LBrace | TokenKind::And | TokenKind::Or
+        ) {
+            return self.value_from_list(list);
+        }
+        Ok(list)
+    }
+
+    /// The rest of a value that starts with a list followed by `{`, `&` or `|`
+    /// (see [`Parser::list_value`]).
+    #[inline(never)]
+    fn value_from_list(&mut self, list: Value) -> Result<Value, Box<ParseError>> {
+        let postfix = self.postfix_rest(list)?;
+        let and = self.and_rest(postfix)?;
+        self.or_rest(and)
     }
 
     /// The rest of a value whose first atom has been read and is followed by an
@@ -592,6 +622,9 @@ impl<'src> Parser<'src> {
                 if extends_atom(self.current.kind) {
                     self.extend_top()?;
                 }
+            } else if self.current.kind == TokenKind::LBracket {
+                let value = self.list_value()?;
+                self.value_stack.push(value);
             } else {
                 let value = self.compound()?;
                 self.value_stack.push(value);
