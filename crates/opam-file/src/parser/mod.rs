@@ -403,20 +403,33 @@ impl<'src> Parser<'src> {
             span: values.span,
             kind: ValueKind::List(values),
         };
-        if matches!(
-            self.current.kind,
-            TokenKind::LBrace | TokenKind::And | TokenKind::Or
-        ) {
-            return self.value_from_list(list);
+        if extends_primary(self.current.kind) {
+            return self.value_from_primary(list);
         }
         Ok(list)
     }
 
-    /// The rest of a value that starts with a list followed by `{`, `&` or `|`
-    /// (see [`Parser::list_value`]).
+    /// A value that starts with a relational operator, as the constraints in a
+    /// dependency's braces do (`{>= "1.0"}`): read as [`Parser::list_value`] is.
+    fn prefix_relop_value(&mut self, op: crate::ast::RelOp) -> Result<Value, Box<ParseError>> {
+        let op = Spanned::new(op, self.current.span);
+        self.advance()?;
+        let operand = self.atom_operand()?;
+        let value = Value {
+            span: op.span.to(operand.span),
+            kind: ValueKind::PrefixRelop(op, operand),
+        };
+        if extends_primary(self.current.kind) {
+            return self.value_from_primary(value);
+        }
+        Ok(value)
+    }
+
+    /// The rest of a value that starts with a primary other than an atom, followed
+    /// by `{`, `&` or `|` (see [`Parser::list_value`]).
     #[inline(never)]
-    fn value_from_list(&mut self, list: Value) -> Result<Value, Box<ParseError>> {
-        let postfix = self.postfix_rest(list)?;
+    fn value_from_primary(&mut self, primary: Value) -> Result<Value, Box<ParseError>> {
+        let postfix = self.postfix_rest(primary)?;
         let and = self.and_rest(postfix)?;
         self.or_rest(and)
     }
@@ -468,8 +481,10 @@ impl<'src> Parser<'src> {
     /// The operand after a relational or environment operator (see
     /// [`Parser::or_operand`]).
     #[inline(never)]
-    fn atom_operand(&mut self) -> Result<Value, Box<ParseError>> {
-        self.atom()
+    /// It returns the atom boxed, as every operand is kept: the box is filled
+    /// here rather than from a returned copy.
+    fn atom_operand(&mut self) -> Result<Box<Value>, Box<ParseError>> {
+        Ok(Box::new(self.atom()?))
     }
 
     /// `and_e = unary { "&" unary }`
@@ -551,7 +566,7 @@ impl<'src> Parser<'src> {
                 let operand = self.atom_operand()?;
                 let span = op.span.to(operand.span);
                 Ok(Value {
-                    kind: ValueKind::PrefixRelop(op, Box::new(operand)),
+                    kind: ValueKind::PrefixRelop(op, operand),
                     span,
                 })
             }
@@ -588,7 +603,7 @@ impl<'src> Parser<'src> {
                 let right = self.atom_operand()?;
                 let span = left.span.to(right.span);
                 Ok(Value {
-                    kind: ValueKind::Relop(op, Box::new(left), Box::new(right)),
+                    kind: ValueKind::Relop(op, Box::new(left), right),
                     span,
                 })
             }
@@ -598,7 +613,7 @@ impl<'src> Parser<'src> {
                 let right = self.atom_operand()?;
                 let span = left.span.to(right.span);
                 Ok(Value {
-                    kind: ValueKind::EnvBinding(Box::new(left), op, Box::new(right)),
+                    kind: ValueKind::EnvBinding(Box::new(left), op, right),
                     span,
                 })
             }
@@ -624,6 +639,9 @@ impl<'src> Parser<'src> {
                 }
             } else if self.current.kind == TokenKind::LBracket {
                 let value = self.list_value()?;
+                self.value_stack.push(value);
+            } else if let TokenKind::Relop(op) = self.current.kind {
+                let value = self.prefix_relop_value(op)?;
                 self.value_stack.push(value);
             } else {
                 let value = self.compound()?;
@@ -707,6 +725,12 @@ fn extends_atom(kind: TokenKind) -> bool {
             | TokenKind::And
             | TokenKind::Or
     )
+}
+
+/// Whether `kind`, after a primary other than an atom, continues the value it
+/// starts: the `{` of an option or a logical operator.
+fn extends_primary(kind: TokenKind) -> bool {
+    matches!(kind, TokenKind::LBrace | TokenKind::And | TokenKind::Or)
 }
 
 fn starts_value(kind: TokenKind) -> bool {
