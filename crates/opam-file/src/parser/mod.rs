@@ -333,7 +333,10 @@ impl<'src> Parser<'src> {
     fn push_item(&mut self) -> Result<(), Box<ParseError>> {
         let name_span = self.current.span;
         let name = self.ident(name_span);
-        self.advance()?;
+        match self.lexer.adjacent_colon() {
+            Some(colon) => self.current = colon,
+            None => self.advance()?,
+        }
         match self.current.kind {
             TokenKind::Colon => {
                 self.advance()?;
