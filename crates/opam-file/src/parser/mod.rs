@@ -677,6 +677,25 @@ impl<'src> Parser<'src> {
     /// or `{` follows it: out of line, as the rarer case of a list element.
     #[inline(never)]
     fn extend_top(&mut self) -> Result<(), Box<ParseError>> {
+        if self.current.kind == TokenKind::LBrace {
+            // An atom with options (`"pkg" {>= "1.0"}`, most of these values):
+            // the atom stays on the stack while its options are read above it.
+            let options = self.values(TokenKind::RBrace)?;
+            let Some(atom) = self.value_stack.pop() else {
+                return Err(self.unexpected());
+            };
+            let value = Value {
+                span: atom.span.to(options.span),
+                kind: ValueKind::Option(Box::new(atom), options),
+            };
+            let value = if extends_primary(self.current.kind) {
+                self.value_from_primary(value)?
+            } else {
+                value
+            };
+            self.value_stack.push(value);
+            return Ok(());
+        }
         let Some(atom) = self.value_stack.pop() else {
             return Err(self.unexpected());
         };
