@@ -173,11 +173,25 @@ fn ichar_run(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
-/// Converts an offset of the input to the `u32` of a [`Span`]. [`crate::parse`]
-/// rejects inputs of 4 GiB or more, so the conversion is exact there; a [`Lexer`]
-/// used directly on such an input gets wrapped offsets, as meaningless as the
-/// clamped ones this once returned, and a saturating conversion cost two
-/// instructions per token boundary.
+/// Refuses an input of 4 GiB or more, whose offsets a [`Span`] cannot hold.
+pub(crate) fn check_size(src: &[u8]) -> Result<(), ParseError> {
+    if u32::try_from(src.len()).is_err() {
+        return Err(ParseError::new(
+            ParseErrorKind::Syntax {
+                found: "a file of 4 GiB or more",
+                hidden_lexer_error: None,
+            },
+            Span::new(0, 0),
+        ));
+    }
+    Ok(())
+}
+
+/// Converts an offset of the input to the `u32` of a [`Span`]. [`crate::parse`] and
+/// [`tokenize`] refuse inputs of 4 GiB or more ([`check_size`]), so the conversion is
+/// exact there; a [`Lexer`] used directly on such an input gets wrapped offsets, as
+/// meaningless as the clamped ones this once returned, and a saturating conversion
+/// cost two instructions per token boundary.
 fn offset(position: usize) -> u32 {
     position as u32
 }
@@ -693,6 +707,7 @@ fn int_of_string(text: &[u8]) -> Option<i64> {
 
 /// All the tokens of `src`, trivia included, ending with [`TokenKind::Eof`].
 pub fn tokenize(src: &[u8]) -> Result<Vec<Token>, ParseError> {
+    check_size(src)?;
     let mut lexer = Lexer::new(src);
     let mut tokens = Vec::new();
     loop {

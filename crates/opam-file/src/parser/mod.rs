@@ -45,15 +45,7 @@ pub fn parse(src: &[u8]) -> Result<OpamFile, ParseError> {
 /// Parses an opam file and also returns the line starts that opam-file-format uses
 /// for positions (see [`OcamlLines`]).
 pub fn parse_with_lines(src: &[u8]) -> Result<(OpamFile, OcamlLines), ParseError> {
-    if u32::try_from(src.len()).is_err() {
-        return Err(ParseError::new(
-            ParseErrorKind::Syntax {
-                found: "a file of 4 GiB or more",
-                hidden_lexer_error: None,
-            },
-            Span::new(0, 0),
-        ));
-    }
+    crate::lexer::check_size(src)?;
     let mut parser = Parser::new(src);
     let header = parser.read_header().map_err(|error| *error)?;
     let result = parser.file();
