@@ -393,11 +393,7 @@ impl<'src> Parser<'src> {
     /// a lone atom (a field's list, a command in `build`): read without going
     /// down and back up the grammar's levels, unless a `{`, `&` or `|` follows.
     fn list_value(&mut self) -> Result<Value, Box<ParseError>> {
-        let values = self.values(TokenKind::RBracket)?;
-        let list = Value {
-            span: values.span,
-            kind: ValueKind::List(values),
-        };
+        let list = self.list()?;
         if extends_primary(self.current.kind) {
             return self.value_from_primary(list);
         }
@@ -407,13 +403,7 @@ impl<'src> Parser<'src> {
     /// A value that starts with a relational operator, as the constraints in a
     /// dependency's braces do (`{>= "1.0"}`): read as [`Parser::list_value`] is.
     fn prefix_relop_value(&mut self, op: crate::ast::RelOp) -> Result<Value, Box<ParseError>> {
-        let op = Spanned::new(op, self.current.span);
-        self.advance()?;
-        let operand = self.atom_operand()?;
-        let value = Value {
-            span: op.span.to(operand.span),
-            kind: ValueKind::PrefixRelop(op, operand),
-        };
+        let value = self.prefix_relop(op)?;
         if extends_primary(self.current.kind) {
             return self.value_from_primary(value);
         }
@@ -441,11 +431,24 @@ impl<'src> Parser<'src> {
 
     /// `{ "|" and_e }` after the first operand `left`.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn or_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
-        while self.current.kind == TokenKind::Or {
-            let op = Spanned::new(crate::ast::LogOp::Or, self.current.span);
+    fn or_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
+        self.logop_rest(left, TokenKind::Or, crate::ast::LogOp::Or, Self::or_operand)
+    }
+
+    /// `{ token operand }` after the first operand `left`, left-associative: the
+    /// loop of `|` and of `&`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn logop_rest(
+        &mut self,
+        mut left: Value,
+        token: TokenKind,
+        logop: crate::ast::LogOp,
+        operand: fn(&mut Self) -> Result<Value, Box<ParseError>>,
+    ) -> Result<Value, Box<ParseError>> {
+        while self.current.kind == token {
+            let op = Spanned::new(logop, self.current.span);
             self.advance()?;
-            let right = self.or_operand()?;
+            let right = operand(self)?;
             let span = left.span.to(right.span);
             left = Value {
                 kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
@@ -474,10 +477,9 @@ impl<'src> Parser<'src> {
     }
 
     /// The operand after a relational or environment operator (see
-    /// [`Parser::or_operand`]).
+    /// [`Parser::or_operand`]). It returns the atom boxed, as every operand is
+    /// kept: the box is filled here rather than from a returned copy.
     #[inline(never)]
-    /// It returns the atom boxed, as every operand is kept: the box is filled
-    /// here rather than from a returned copy.
     fn atom_operand(&mut self) -> Result<Box<Value>, Box<ParseError>> {
         Ok(Box::new(self.atom()?))
     }
@@ -491,18 +493,13 @@ impl<'src> Parser<'src> {
 
     /// `{ "&" unary }` after the first operand `left`.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn and_rest(&mut self, mut left: Value) -> Result<Value, Box<ParseError>> {
-        while self.current.kind == TokenKind::And {
-            let op = Spanned::new(crate::ast::LogOp::And, self.current.span);
-            self.advance()?;
-            let right = self.and_operand()?;
-            let span = left.span.to(right.span);
-            left = Value {
-                kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
-                span,
-            };
-        }
-        Ok(left)
+    fn and_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
+        self.logop_rest(
+            left,
+            TokenKind::And,
+            crate::ast::LogOp::And,
+            Self::and_operand,
+        )
     }
 
     /// `unary = PFXOP unary | postfix`
@@ -555,16 +552,7 @@ impl<'src> Parser<'src> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn primary(&mut self) -> Result<Value, Box<ParseError>> {
         match self.current.kind {
-            TokenKind::Relop(op) => {
-                let op = Spanned::new(op, self.current.span);
-                self.advance()?;
-                let operand = self.atom_operand()?;
-                let span = op.span.to(operand.span);
-                Ok(Value {
-                    kind: ValueKind::PrefixRelop(op, operand),
-                    span,
-                })
-            }
+            TokenKind::Relop(op) => self.prefix_relop(op),
             TokenKind::LParen => {
                 let values = self.values(TokenKind::RParen)?;
                 let span = values.span;
@@ -573,19 +561,34 @@ impl<'src> Parser<'src> {
                     span,
                 })
             }
-            TokenKind::LBracket => {
-                let values = self.values(TokenKind::RBracket)?;
-                let span = values.span;
-                Ok(Value {
-                    kind: ValueKind::List(values),
-                    span,
-                })
-            }
+            TokenKind::LBracket => self.list(),
             _ => {
                 let left = self.atom()?;
                 self.primary_rest(left)
             }
         }
+    }
+
+    /// `"[" { value } "]"`, the current token being `[`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn list(&mut self) -> Result<Value, Box<ParseError>> {
+        let values = self.values(TokenKind::RBracket)?;
+        Ok(Value {
+            span: values.span,
+            kind: ValueKind::List(values),
+        })
+    }
+
+    /// `RELOP atom`, the current token being the operator `op`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn prefix_relop(&mut self, op: crate::ast::RelOp) -> Result<Value, Box<ParseError>> {
+        let op = Spanned::new(op, self.current.span);
+        self.advance()?;
+        let operand = self.atom_operand()?;
+        Ok(Value {
+            span: op.span.to(operand.span),
+            kind: ValueKind::PrefixRelop(op, operand),
+        })
     }
 
     /// `[ RELOP atom | ENVOP atom ]` after the atom `left`.
@@ -653,15 +656,11 @@ impl<'src> Parser<'src> {
     /// written once, in its place among the list's elements.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn push_atom(&mut self) -> Result<(), Box<ParseError>> {
-        let span = self.current.span;
-        let kind = match self.current.kind {
-            TokenKind::Ident => ValueKind::Ident(self.ident(span)),
-            TokenKind::Bool(b) => ValueKind::Bool(b),
-            TokenKind::Int(i) => ValueKind::Int(i),
-            TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
-            _ => return Err(self.unexpected()),
+        let value = Value {
+            kind: self.atom_kind()?,
+            span: self.current.span,
         };
-        self.value_stack.push(Value { kind, span });
+        self.value_stack.push(value);
         self.advance_inline()
     }
 
@@ -707,16 +706,24 @@ impl<'src> Parser<'src> {
     /// `atom = IDENT | BOOL | INT | STRING`
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn atom(&mut self) -> Result<Value, Box<ParseError>> {
-        let span = self.current.span;
-        let kind = match self.current.kind {
-            TokenKind::Ident => ValueKind::Ident(self.ident(span)),
+        let value = Value {
+            kind: self.atom_kind()?,
+            span: self.current.span,
+        };
+        self.advance_inline()?;
+        Ok(value)
+    }
+
+    /// The node of the atom that is the current token.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn atom_kind(&self) -> Result<ValueKind, Box<ParseError>> {
+        Ok(match self.current.kind {
+            TokenKind::Ident => ValueKind::Ident(self.ident(self.current.span)),
             TokenKind::Bool(b) => ValueKind::Bool(b),
             TokenKind::Int(i) => ValueKind::Int(i),
             TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
             _ => return Err(self.unexpected()),
-        };
-        self.advance_inline()?;
-        Ok(Value { kind, span })
+        })
     }
 }
 
