@@ -55,6 +55,9 @@ enum Command {
     /// The vulnerability database: refresh it (the only use of the network), show its age.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// opam-repository policy: released sources never change (check-immutable).
+    #[command(subcommand)]
+    Repo(commands::repo::RepoCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
         Command::Db(cmd) => commands::db::run(cmd, cli.offline),
+        Command::Repo(cmd) => commands::repo::run(cmd),
     };
     match result {
         Ok(code) => code,
