@@ -107,8 +107,13 @@ impl History {
                 message: e.to_string(),
             }
         })?;
-        // Trees of neighbouring package directories share delta bases in the pack.
-        repo.object_cache_size_if_unset(4 << 20);
+        // Trees and opam files of one package are deltas of each other in the pack:
+        // keep decoded delta bases.
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                32 << 20,
+            ))
+        });
         Ok(History {
             repo,
             path: path.to_owned(),
