@@ -58,7 +58,7 @@
 //!
 //! # The JSON report (`--format json`, schema `osec-repo-check-immutable/1`)
 //!
-//! Stable: fields are only ever added. Findings are sorted by package directory, then
+//! Stable: fields are only ever added. Findings are sorted by package, then
 //! code, then position; the same repository and revisions give the same bytes.
 //!
 //! ```text

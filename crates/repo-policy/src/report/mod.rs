@@ -140,7 +140,7 @@ pub struct Report {
     pub head: Revision,
     /// The package versions that differ.
     pub counts: Counts,
-    /// Sorted by package directory, then code, then position.
+    /// Sorted by package (`NAME.VERSION`), then code, then position.
     pub findings: Vec<Finding>,
     /// The texts of the files findings point into, for the text output.
     pub(crate) sources: BTreeMap<(Side, String), SourceFile>,
