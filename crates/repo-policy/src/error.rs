@@ -57,6 +57,17 @@ pub enum Error {
         /// The revision as given.
         revision: String,
     },
+    /// Directories under `packages/` are nested deeper than any opam repository's.
+    #[error(
+        "{}: {tree} is nested too deeply to be an opam repository's package directory",
+        path.display()
+    )]
+    TooDeep {
+        /// The repository.
+        path: PathBuf,
+        /// The directory, from the repository root.
+        tree: String,
+    },
     /// An object of the repository could not be read (a corrupt or partial clone).
     #[error(
         "{}: cannot read {what} ({message}); the clone may be corrupt or partial (`git fsck`, or fetch again without --filter)",

@@ -90,6 +90,11 @@ struct TreeItem {
     mode: u16,
 }
 
+/// How deep under `packages/` package directories are searched. opam-repository
+/// uses two levels (`packages/NAME/NAME.VERSION`); the limit keeps a crafted
+/// repository from exhausting the stack of the recursive diff.
+const MAX_DEPTH: usize = 32;
+
 /// A git repository opened for reading.
 pub(crate) struct History {
     repo: gix::Repository,
@@ -186,6 +191,12 @@ impl History {
     ) -> Result<()> {
         if base == head {
             return Ok(());
+        }
+        if path.matches('/').count() > MAX_DEPTH {
+            return Err(Error::TooDeep {
+                path: self.path.clone(),
+                tree: path.to_owned(),
+            });
         }
         let read = |tree: Option<ObjectId>| -> Result<Vec<TreeItem>> {
             match tree {

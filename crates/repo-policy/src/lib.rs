@@ -108,6 +108,11 @@
 //!   `opam`); a version whose directory name is not `NAME.VERSION` is still compared,
 //!   named by its directory.
 //! - A changed file under `files/` is reported by blob id, without a content diff.
+//! - A version removed before BASE and added again with another source is new to
+//!   the range (checked for its checksum only): in opam-repository's history,
+//!   `gappa.1.3.5` (commit 1fdce8d) and `noise.0.1.0` (ba7c59c, a different project
+//!   under the same name) came back this way. Checking a range that spans the
+//!   removal, or a new version against opam-repository-archive, catches it.
 
 #![forbid(unsafe_code)]
 

@@ -135,3 +135,18 @@ fn a_missing_object() {
     }
     assert!(error.to_string().contains("corrupt or partial"), "{error}");
 }
+
+/// A crafted repository with directories nested thousands deep is refused, not a
+/// stack overflow.
+#[test]
+fn directories_nested_too_deeply() {
+    let mut repo = GitRepo::new();
+    repo.write(EXPAT, data("ocaml-expat.1.3.0.opam"));
+    repo.commit("base");
+    let deep = format!("packages/{}x", "d/".repeat(40));
+    repo.write(&deep, "x\n");
+    repo.commit("deep");
+    let error = check_immutable(repo.path(), "HEAD~1", "HEAD").expect_err("too deep");
+    assert!(matches!(error, Error::TooDeep { .. }), "{error:?}");
+    assert!(error.to_string().contains("nested too deeply"), "{error}");
+}

@@ -572,3 +572,37 @@ fn output_is_deterministic() {
         assert_eq!(first, second, "{format:?}");
     }
 }
+
+/// opam 1.2's layout (2016): the source in a separate `url` file, whose changes are
+/// reported at that file.
+#[test]
+fn url_file_of_opam_1_2_is_compared() {
+    let mut repo = GitRepo::new();
+    let dir = "packages/config-file/config-file.1.1";
+    repo.write(
+        &format!("{dir}/opam"),
+        data("config-file.1.1.at-3ae26f9.opam"),
+    );
+    let url = data("config-file.1.1.at-3ae26f9.url");
+    repo.write(&format!("{dir}/url"), &url);
+    repo.commit("config-file 1.1, opam 1.2");
+    repo.write(
+        &format!("{dir}/url"),
+        edit(
+            &url,
+            "7bc051234ceb29ffd5823ee6bcffe19c",
+            "77b0e72a15fe22868c6eceb8ba1f7325",
+        ),
+    );
+    repo.commit("a new archive");
+    let report = repo.check_last_commit();
+    assert_eq!(
+        codes(&report),
+        triples(&[("POL001", "config-file.1.1", "url")])
+    );
+    let json = json(&report);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["location"]["path"], format!("{dir}/url"));
+    assert_eq!(finding["location"]["region"]["start_line"], 2);
+    assert_eq!(finding["old"], "md5=7bc051234ceb29ffd5823ee6bcffe19c");
+}
