@@ -39,6 +39,7 @@
 mod archive;
 mod error;
 mod export;
+pub mod site;
 mod versions;
 mod write;
 
@@ -51,6 +52,7 @@ pub use export::{
     ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export, record_files,
     record_path,
 };
+pub use site::{SiteOptions, SiteReport, build_site};
 pub use versions::RepositoryVersions;
 pub use write::{FileChange, write_if_changed};
 
