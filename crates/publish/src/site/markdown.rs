@@ -8,8 +8,10 @@
 //! schemes (`http`, `https`, `mailto`). On top of its defaults, images are turned
 //! into links (a page loads nothing from other sites), `<h1>` is dropped (the page
 //! has its own) and headings move one level down (the details sit under the page's
-//! `<h2>Details</h2>`). Bare `https://` URLs in text become links, as on GitHub,
-//! where the advisories are read today.
+//! `<h2>Details</h2>`). Inline HTML whose tag is not allowed (`<hash>` in a path
+//! written as `cache/<algorithm>/<hash>`, an inline `<script>`) is shown as the text
+//! it is rather than dropped. Bare `https://` URLs in text become links, as on
+//! GitHub, where the advisories are read today.
 
 use std::collections::HashSet;
 
@@ -18,11 +20,26 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 /// The details rendered and sanitised. Relative links are resolved against
 /// `source_url` (the advisory file's URL) when it is known, and dropped otherwise.
 pub(crate) fn render_details(markdown: &str, source_url: Option<&str>) -> String {
+    let sanitizer = sanitizer(source_url);
+    let allowed = sanitizer.clone_tags();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let events = link_bare_urls(Parser::new_ext(markdown, options).map(adjust));
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::InlineHtml(html) if !allowed.contains(tag_name(&html)) => Event::Text(html),
+        other => adjust(other),
+    });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitizer(source_url).clean(&html).to_string()
+    pulldown_cmark::html::push_html(&mut html, link_bare_urls(events).into_iter());
+    sanitizer.clean(&html).to_string()
+}
+
+/// The name of the tag an inline piece of HTML opens or closes: `hash` for
+/// `<hash>`, `b` for `</b>`; empty for a comment or declaration.
+fn tag_name(html: &str) -> &str {
+    let inner = html.trim_start_matches('<').trim_start_matches('/');
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(inner.len());
+    inner.get(..end).unwrap_or("")
 }
 
 /// The allow-list: ammonia's defaults without images, image maps and `<h1>`, only
@@ -184,9 +201,7 @@ Raw <b>bold</b> and <script>alert("script")</script> and <style>body{display:non
         let lower = html.to_ascii_lowercase();
         for forbidden in [
             "<script",
-            "alert(\"script\")",
             "<style",
-            "display:none",
             "<img",
             "onerror",
             "onclick",
@@ -220,6 +235,10 @@ Raw <b>bold</b> and <script>alert("script")</script> and <style>body{display:non
         // What is harmless stays: text, safe markup, the image as a plain link.
         assert!(html.contains("<h2>Title</h2>"), "{html}");
         assert!(html.contains("<b>bold</b>"), "{html}");
+        assert!(
+            html.contains("and &lt;script&gt;alert(\"script\")&lt;/script&gt; and"),
+            "an inline script is shown as text: {html}"
+        );
         assert!(html.contains("raw link"), "{html}");
         assert!(
             html.contains(
@@ -262,6 +281,18 @@ Raw <b>bold</b> and <script>alert("script")</script> and <style>body{display:non
         assert!(
             html.contains("<pre><code>https://in.block/\n</code></pre>"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn unknown_inline_tags_are_shown_as_text() {
+        let html = render_details(
+            "cache (~/.opam/download-cache/<hash-algorithm>/<hash>), <em>kept</em>",
+            None,
+        );
+        assert_eq!(
+            html,
+            "<p>cache (~/.opam/download-cache/&lt;hash-algorithm&gt;/&lt;hash&gt;), <em>kept</em></p>\n"
         );
     }
 
