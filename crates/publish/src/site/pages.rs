@@ -433,15 +433,20 @@ fn affected_section(advisory: &SiteAdvisory) -> String {
         }
         let mut ranges = Vec::new();
         let mut fixed = Vec::new();
-        let mut commits = Vec::new();
+        // Commit events by repository, repositories in the order first met.
+        let mut commits: Vec<(&str, Vec<String>)> = Vec::new();
         for range in affected.ranges() {
             match range.kind {
                 osv::RangeKind::Git => {
                     let repo = range.repo.as_deref().unwrap_or("");
-                    for event in &range.events {
-                        if event.version() != "0" {
-                            commits.push(commit_text(repo, event));
-                        }
+                    let events = range
+                        .events
+                        .iter()
+                        .filter(|event| event.version() != "0")
+                        .map(|event| commit_text(repo, event));
+                    match commits.iter_mut().find(|(r, _)| *r == repo) {
+                        Some((_, list)) => list.extend(events),
+                        None => commits.push((repo, events.collect())),
                     }
                 }
                 _ => {
@@ -481,7 +486,13 @@ fn affected_section(advisory: &SiteAdvisory) -> String {
             );
         }
         if !commits.is_empty() {
-            row("Commits", commits.join("<br>"));
+            let lines: Vec<String> = commits
+                .iter()
+                .map(|(repo, events)| {
+                    format!("{}: {}", external_link(repo, repo), events.join(", "))
+                })
+                .collect();
+            row("Commits", lines.join("<br>"));
         }
         let bindings: Vec<String> = affected
             .ecosystem_specific
@@ -519,7 +530,7 @@ fn range_text(events: &[osv::Event]) -> String {
         .join(", ")
 }
 
-/// A commit event: `fixed by ce6d0f7` linked to the commit on GitHub or GitLab.
+/// A commit event: `fixed by ce6d0f7b6714` linked to the commit on GitHub or GitLab.
 fn commit_text(repo: &str, event: &osv::Event) -> String {
     let verb = match event {
         osv::Event::Introduced(_) => "introduced by",
@@ -543,10 +554,7 @@ fn commit_text(repo: &str, event: &osv::Event) -> String {
     } else {
         escape(short)
     };
-    format!(
-        "{verb} <code>{commit}</code> in {}",
-        external_link(repo, repo)
-    )
+    format!("{verb} <code>{commit}</code>")
 }
 
 fn references_section(advisory: &SiteAdvisory) -> String {
