@@ -5,7 +5,8 @@
 //! `id` never changes: the advisory's page under `--base-url`, or, without a base
 //! URL, the advisory's link in the database repository
 //! (`database_specific.human_link`, an absolute URL). The feed's own `updated` is
-//! the newest entry's, so the same advisories give the same bytes. Without
+//! the newest `modified` of all advisories (its newest entry's), so the same
+//! advisories give the same bytes. Without
 //! `--base-url`, links are relative references, which readers resolve against the
 //! feed's own URL (RFC 4287 section 2 and RFC 3986 section 5).
 
@@ -54,7 +55,7 @@ pub(crate) fn atom(advisories: &[SiteAdvisory], site: &SiteContext<'_>) -> Strin
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}index.html\"/>",
         escape(base)
     );
-    let updated = newest
+    let updated = advisories
         .iter()
         .map(|a| &a.record.modified)
         .max()

@@ -569,6 +569,44 @@ fn removed_advisories_and_packages_leave_the_site_and_other_files_stay() {
 }
 
 #[test]
+fn a_withdrawn_advisory_says_so_on_its_page_and_in_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let advisories = dir.path().join("advisories");
+    write_advisory(
+        &advisories,
+        "OSEC-2026-01",
+        &advisory_text(
+            "OSEC-2026-01",
+            "2026-01-05T00:00:00Z",
+            "withdrawn: \"2026-01-05T00:00:00Z\"\n",
+        ),
+    );
+    write_advisory(
+        &advisories,
+        "OSEC-2026-02",
+        &advisory_text("OSEC-2026-02", "2026-01-05T00:00:00Z", ""),
+    );
+    let out = dir.path().join("site");
+    let report = build(&advisories, &out, &options());
+    assert!(report.is_complete(), "{:?}", report.outcomes);
+    let page = read(out.join("advisories/OSEC-2026-01.html"));
+    assert!(
+        page.contains(
+            "<p class=\"notice\"><strong>Withdrawn</strong> on <time datetime=\"2026-01-05T00:00:00Z\">2026-01-05</time>"
+        ),
+        "{page}"
+    );
+    assert!(!read(out.join("advisories/OSEC-2026-02.html")).contains("Withdrawn"));
+    let index = read(out.join("index.html"));
+    assert_eq!(
+        index
+            .matches("<span class=\"tag withdrawn\">Withdrawn</span>")
+            .count(),
+        1
+    );
+}
+
+#[test]
 fn an_advisory_failing_lint_is_left_out_and_the_rest_built() {
     let dir = tempfile::tempdir().unwrap();
     let advisories = dir.path().join("advisories");
