@@ -207,7 +207,7 @@ test("every advisory has a page with its summary, record and affected packages",
   const page = await context.newPage();
   for (const id of advisoryIds()) {
     const record = JSON.parse(fs.readFileSync(path.join(site, "osv", `${id}.json`), "utf8"));
-    await page.goto(url(`advisories/${id}.html`));
+    await page.goto(url(`advisories/${id}.html`), { waitUntil: "domcontentloaded" });
     assert.equal((await page.textContent("h1")).trim(), record.summary.trim(), id);
     assert.equal(await page.title(), `${id}: ${record.summary} · OCaml security advisories`);
     const packages = await page.$$eval("#affected ~ h3", (hs) => hs.map((h) => h.textContent));
@@ -240,7 +240,7 @@ test("every link of every page resolves, and the pages are accessible", async ()
   let local = 0;
   let web = 0;
   for (const relative of htmlPages()) {
-    await page.goto(url(relative));
+    await page.goto(url(relative), { waitUntil: "domcontentloaded" });
     const found = await page.evaluate(() => ({
       links: Array.from(document.querySelectorAll("a[href], link[href], script[src]")).map(
         (e) => e.href || e.src,
