@@ -50,6 +50,9 @@ enum Command {
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
+    /// The database as a static web site with an Atom feed.
+    #[command(subcommand)]
+    Site(commands::site::SiteCommand),
     /// Check a switch or lock file against the advisories (offline).
     Audit(commands::audit::AuditArgs),
     /// The vulnerability database: refresh it (the only use of the network), show its age.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
+        Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
         Command::Db(cmd) => commands::db::run(cmd, cli.offline),
     };

@@ -8,3 +8,4 @@ pub(crate) mod opam;
 pub(crate) mod opam_model;
 pub(crate) mod osv;
 pub(crate) mod purl;
+pub(crate) mod site;

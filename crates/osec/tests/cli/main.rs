@@ -20,3 +20,5 @@ mod opam;
 mod osv;
 /// `osec purl`.
 mod purl;
+/// `osec site build`.
+mod site;
