@@ -119,7 +119,14 @@
 //! - Roots of a dune lock directory without a `dune-project` beside it are guessed: the
 //!   locked packages nothing else depends on.
 
+#![forbid(unsafe_code)]
+
 pub mod input;
 pub mod policy;
 pub mod report;
+mod run;
 pub mod scan;
+
+pub use run::{
+    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Request, RunError, Verdict, run,
+};

@@ -11,9 +11,13 @@ use serde_json::Value;
 use crate::server::{Request, Server, response};
 use crate::support::{Output, TestDir, scenario};
 
-/// The embedded snapshot: 26 valid records.
+/// The embedded snapshot (vulndb's, feature `embedded`): 26 valid records.
 fn real_zip() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opam-all.zip")).unwrap()
+    std::fs::read(embedded_path()).unwrap()
+}
+
+fn embedded_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vulndb/data/opam-all.zip")
 }
 
 fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -363,7 +367,7 @@ fn audit_uses_the_fetched_database_and_offline_changes_nothing() {
     }
     assert_eq!(server.requests().len(), 1, "audit used the network");
     // --db still wins over the cache.
-    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opam-all.zip");
+    let embedded = embedded_path();
     let out = dir.osec(&["audit", &clean, "--db", &embedded.display().to_string()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
