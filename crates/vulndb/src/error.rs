@@ -103,11 +103,13 @@ pub enum Error {
     /// A zip archive's records inflate to more than
     /// [`Limits::max_inflated_bytes`](crate::Limits).
     #[error(
-        "{archive}: its records inflate to more than the limit of {limit} bytes: the archive is corrupt or not an OSV database (if it is a real database this large, raise the limit: osec's --max-db-bytes)"
+        "{archive}: its records inflate to {size} bytes, more than the limit of {limit}: the archive is corrupt or not an OSV database (if it is a real database this large, raise the limit: osec's --max-db-bytes)"
     )]
     InflatedTooLarge {
         /// The archive.
         archive: String,
+        /// The total of its records' declared sizes.
+        size: u64,
         /// The limit.
         limit: u64,
     },

@@ -175,14 +175,24 @@ impl Loader {
             });
         }
         let mut entries: Vec<(String, usize)> = Vec::new();
+        // Each record's inflated length is checked against its declared size
+        // below, so the declared sizes bound what the load holds in memory:
+        // their total is checked before anything is inflated.
+        let mut declared = 0u64;
         for index in 0..archive.len() {
-            let Some(entry_name) = archive.name_for_index(index) else {
-                continue;
-            };
-            let entry_name = entry_name.map_err(zip_error)?;
+            let entry = archive.by_index_data(index).map_err(zip_error)?;
+            let entry_name = entry.name().map_err(zip_error)?;
             if entry_name.ends_with(".json") {
+                declared = declared.saturating_add(entry.size());
                 entries.push((entry_name.into_owned(), index));
             }
+        }
+        if declared > self.limits.max_inflated_bytes {
+            return Err(Error::InflatedTooLarge {
+                archive: name.to_owned(),
+                size: declared,
+                limit: self.limits.max_inflated_bytes,
+            });
         }
         entries.sort();
         let validator = self.orders.validator();
@@ -191,7 +201,6 @@ impl Loader {
         let mut compressed = Vec::new();
         let mut text = Vec::new();
         let mut texts = Texts::default();
-        let mut inflated = 0u64;
         for (entry_name, index) in entries {
             let origin = format!("{name}!{entry_name}");
             // Raw: the compressed bytes, inflated below with one reused state.
@@ -207,15 +216,6 @@ impl Loader {
                 });
             }
             let (method, size, crc) = (file.compression(), file.size(), file.crc32());
-            // Every entry's inflated length is checked against its declared
-            // size below, so the declared sizes bound what is held in memory.
-            inflated = inflated.saturating_add(size);
-            if inflated > self.limits.max_inflated_bytes {
-                return Err(Error::InflatedTooLarge {
-                    archive: name.to_owned(),
-                    limit: self.limits.max_inflated_bytes,
-                });
-            }
             compressed.clear();
             // The declared size may lie: read at most one byte past the limit.
             (&mut file)
