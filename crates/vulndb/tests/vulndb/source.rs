@@ -1,8 +1,6 @@
 //! `source::Choice`: the database the user means, in order of preference
 //! (`--db`, the cache, the embedded snapshot), what it must hold, and its age.
 
-use std::path::Path;
-
 use vulndb::cache::{self, Metadata, MetadataProblem};
 use vulndb::source::{AgeBasis, Choice, OpenError, Origin};
 
