@@ -36,10 +36,20 @@ pub(crate) struct FetchArgs {
     #[arg(long, value_name = "URL", default_value = fetch::DEFAULT_URL)]
     url: String,
     /// Give up when the download has not finished after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = Timeouts::DEFAULT_TOTAL.as_secs())]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = Timeouts::DEFAULT_TOTAL.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
     timeout: u64,
     /// Give up when the server sends nothing for this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = Timeouts::DEFAULT_IDLE.as_secs())]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = Timeouts::DEFAULT_IDLE.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
     idle_timeout: u64,
     #[command(flatten)]
     limits: LimitArgs,

@@ -223,7 +223,7 @@ fn the_embedded_snapshot_holds_the_ocaml_advisories() {
     assert_eq!(opened.db.len(), 26);
     assert_eq!(opened.db.ecosystems(), ["opam"]);
     assert!(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("data/opam-all.zip")
             .is_file()
     );
