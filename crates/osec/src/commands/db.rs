@@ -192,7 +192,12 @@ fn run_fetch(args: &FetchArgs, offline: bool) -> anyhow::Result<ExitCode> {
         "no cache directory: set XDG_CACHE_HOME or HOME so that `osec db fetch` can store \
          the database",
     )?;
-    match fetch::fetch(&permit, &request, &dir)? {
+    print_fetched(&fetch::fetch(&permit, &request, &dir)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_fetched(fetched: &Fetched) {
+    match fetched {
         Fetched::UpToDate { path, metadata } => println!(
             "up to date: {} ({} records, unchanged on the server since it was fetched at {})",
             path.display(),
@@ -205,7 +210,7 @@ fn run_fetch(args: &FetchArgs, offline: bool) -> anyhow::Result<ExitCode> {
             bytes,
             checksums_stated,
         } => {
-            let checked = if checksums_stated {
+            let checked = if *checksums_stated {
                 "checksums match"
             } else {
                 "no checksum stated by the server"
@@ -219,5 +224,4 @@ fn run_fetch(args: &FetchArgs, offline: bool) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
