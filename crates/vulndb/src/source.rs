@@ -260,21 +260,26 @@ impl Choice {
 }
 
 /// An error unless `db` has a record about `ecosystem`.
-pub(crate) fn require_ecosystem(db: &Database, ecosystem: &str) -> Result<(), OpenError> {
+fn require_ecosystem(db: &Database, ecosystem: &str) -> Result<(), OpenError> {
     if db.has_ecosystem(ecosystem) {
         return Ok(());
     }
-    let found = db.ecosystems();
     Err(OpenError::NoRecordsFor {
         source_name: db.source().to_owned(),
         ecosystem: ecosystem.to_owned(),
         records: db.len(),
-        found: if found.is_empty() {
-            "none".to_owned()
-        } else {
-            found.join(", ")
-        },
+        found: ecosystems_text(db),
     })
+}
+
+/// The ecosystems `db` has records for, comma-separated, or `none`.
+pub(crate) fn ecosystems_text(db: &Database) -> String {
+    let found = db.ecosystems();
+    if found.is_empty() {
+        "none".to_owned()
+    } else {
+        found.join(", ")
+    }
 }
 
 impl Opened {

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::support::{TestDir, record, scenario, zip_naming_an_entry_twice, zip_of};
+use crate::support::{
+    TestDir, no_opam_records, pypi_zip, record, scenario, zip_naming_an_entry_twice, zip_of,
+};
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}):\n{text}"))
@@ -634,26 +636,12 @@ fn database(dir: &TestDir, name: &str, zip: &[u8]) -> String {
 #[test]
 fn a_database_without_opam_records_is_an_error_unless_allowed() {
     let dir = TestDir::new();
-    let db = database(
-        &dir,
-        "pypi.zip",
-        &zip_of(&[(
-            "PYSEC-2026-1.json",
-            &record("PYSEC-2026-1", "PyPI", "cohttp"),
-        )]),
-    );
+    let db = database(&dir, "pypi.zip", &pypi_zip());
     let vulnerable = scenario("vulnerable");
     let out = dir.osec(&["audit", &vulnerable, "--db", &db]);
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert_eq!(out.stdout, "");
-    assert_eq!(
-        out.stderr,
-        format!(
-            "error: {db}: 1 records, none about an opam package (ecosystems: PyPI): it is not \
-             a database of opam advisories, and checking against it would find nothing; pass \
-             an opam database, or --allow-empty-db to use it anyway\n"
-        )
-    );
+    assert_eq!(out.stderr, no_opam_records(&db));
     let out = dir.osec(&["audit", &vulnerable, "--db", &db, "--allow-empty-db"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

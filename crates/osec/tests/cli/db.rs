@@ -9,7 +9,9 @@ use md5::Digest as _;
 use serde_json::Value;
 
 use crate::server::{Request, Server, response};
-use crate::support::{Output, TestDir, record, scenario, zip_naming_an_entry_twice, zip_of};
+use crate::support::{
+    Output, TestDir, no_opam_records, pypi_zip, scenario, zip_naming_an_entry_twice, zip_of,
+};
 
 /// The embedded snapshot (vulndb's, feature `embedded`): 26 valid records.
 fn real_zip() -> Vec<u8> {
@@ -529,10 +531,7 @@ fn a_corrupt_cache_is_an_error_saying_what_to_do_and_fetch_repairs_it() {
 /// another ecosystem (PyPI's `all.zip` at a mistyped --url). On main both replaced it.
 #[test]
 fn fetch_refuses_an_ambiguous_archive_or_one_without_opam_records() {
-    let pypi = zip_of(&[(
-        "PYSEC-2026-1.json",
-        &record("PYSEC-2026-1", "PyPI", "cohttp"),
-    )]);
+    let pypi = pypi_zip();
     for (case, bad, reason) in [
         (
             "one name twice",
@@ -644,25 +643,11 @@ fn a_server_that_stops_sending_fails_at_the_idle_limit() {
 fn status_refuses_a_database_without_opam_records_unless_allowed() {
     let dir = TestDir::new();
     let path = dir.path().join("pypi.zip");
-    std::fs::write(
-        &path,
-        zip_of(&[(
-            "PYSEC-2026-1.json",
-            &record("PYSEC-2026-1", "PyPI", "cohttp"),
-        )]),
-    )
-    .unwrap();
+    std::fs::write(&path, pypi_zip()).unwrap();
     let db = path.display().to_string();
     let out = dir.osec(&["db", "status", "--db", &db]);
     assert_eq!(out.code, 2, "{}", out.stdout);
-    assert_eq!(
-        out.stderr,
-        format!(
-            "error: {db}: 1 records, none about an opam package (ecosystems: PyPI): it is not \
-             a database of opam advisories, and checking against it would find nothing; pass \
-             an opam database, or --allow-empty-db to use it anyway\n"
-        )
-    );
+    assert_eq!(out.stderr, no_opam_records(&db));
     let out = dir.osec(&["db", "status", "--db", &db, "--allow-empty-db"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

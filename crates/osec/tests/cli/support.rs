@@ -162,3 +162,21 @@ pub(crate) fn zip_naming_an_entry_twice() -> Vec<u8> {
     }
     out
 }
+
+/// Issue 14's database of another ecosystem: one PyPI record (a PyPI `all.zip` given by
+/// mistake).
+pub(crate) fn pypi_zip() -> Vec<u8> {
+    zip_of(&[(
+        "PYSEC-2026-1.json",
+        &record("PYSEC-2026-1", "PyPI", "cohttp"),
+    )])
+}
+
+/// What `audit` and `db status` say of [`pypi_zip`] at `db`.
+pub(crate) fn no_opam_records(db: &str) -> String {
+    format!(
+        "error: {db}: 1 records, none about an opam package (ecosystems: PyPI): it is not a \
+         database of opam advisories, and checking against it would find nothing; pass an \
+         opam database, or --allow-empty-db to use it anyway\n"
+    )
+}

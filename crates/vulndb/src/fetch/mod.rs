@@ -356,15 +356,10 @@ pub fn fetch(permit: &Online, request: &Request, dir: &Path) -> Result<Fetched, 
     if let Some(ecosystem) = &request.ecosystem
         && !db.has_ecosystem(ecosystem)
     {
-        let found = db.ecosystems();
         return Err(unverified(Unverified::NoRecordsFor {
             ecosystem: ecosystem.clone(),
             records: db.len(),
-            found: if found.is_empty() {
-                "none".to_owned()
-            } else {
-                found.join(", ")
-            },
+            found: crate::source::ecosystems_text(&db),
         }));
     }
     let path = dir.join(cache::DATABASE_FILE);
