@@ -149,7 +149,7 @@ impl Choice {
     }
 
     /// An `all.zip` compiled into the program, used when nothing else is
-    /// there (see [`EMBEDDED_SNAPSHOT`] with the `embedded` feature).
+    /// there (see `EMBEDDED_SNAPSHOT`, feature `embedded`).
     pub fn with_embedded(mut self, zip: &'static [u8]) -> Choice {
         self.embedded = Some(zip);
         self
