@@ -1,6 +1,9 @@
 //! `osec`: the command line. Only argument parsing and wiring; the work is in the
-//! libraries (see DESIGN.md). Exit codes: 0 success, 1 findings or failed checks,
-//! 2 error (3 for `audit` when nothing was scanned).
+//! libraries (see DESIGN.md): `osec audit` builds an `audit::Request` and renders the
+//! `audit::Outcome`; `osec db` opens the database through `vulndb::source` (as audit
+//! does) and downloads it through `vulndb::fetch`, whose `Online` permit this crate
+//! makes in one place, from `--offline`. Exit codes: 0 success, 1 findings or failed
+//! checks, 2 error (3 for `audit` when nothing was scanned).
 
 // The binary is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
