@@ -2,14 +2,24 @@
 //! are installed (or locked), which of them the user asked for, which are pinned, and how
 //! they depend on each other, so that a finding can say how a vulnerable package got
 //! there (`myapp → cohttp-lwt-unix → cohttp`) and whether only test, doc or dev
-//! dependencies lead to it.
+//! dependencies lead to it. It also owns the whole audit run: [`run`] takes a
+//! [`Request`] (what `osec audit` was told: inputs named or a path to search, the
+//! database choice, the policy options, pinned packages, the time) and gives an
+//! [`Outcome`] (the report, the database used and its age, and the [`Verdict`] that
+//! decides the exit code: clean, vulnerable, nothing scanned). The command line only
+//! builds the request and renders the outcome.
 //!
-//! It does not own the vulnerability database or version matching (crate `vulndb`), the
-//! opam syntax (crate `opam-file`, whose parser reads every opam-syntax input here), opam
-//! version order, formulas and filters (crate `opam-model`, which evaluates the
-//! dependency filters), fetching databases, or the command line (crate `osec`).
+//! It does not own the vulnerability database, choosing it (`--db`, the cache, the
+//! embedded snapshot), fetching it, or version matching (crate `vulndb`), the opam syntax
+//! (crate `opam-file`, whose parser reads every opam-syntax input here), opam version
+//! order, formulas and filters (crate `opam-model`, which evaluates the dependency
+//! filters), or the command line (crate `osec`).
 //!
 //! # Phases
+//!
+//! [`run`] goes through them in order, one private function per phase (find the inputs,
+//! open the database, read the policy, scan and decide each input); the steps are public
+//! too, for other uses:
 //!
 //! 1. Find inputs: [`input::detect`] on a path (a local `_opam/` switch, `*.opam.locked`,
 //!    `dune.lock/`, `esy.lock/index.json`, `*.opam`), or name one: [`input::Input::switch`]
@@ -30,7 +40,9 @@
 //!    admitted affected versions, its region in the file).
 //! 5. Decide: [`policy::Policy::apply`] sets aside ignored (`osec.toml` `[[ignore]]`,
 //!    `--ignore`), development-only (`--no-dev`) and below-threshold findings, and warns
-//!    about expired and unused ignores.
+//!    about expired and unused ignores. An ignore's `until` is a day of the calendar
+//!    (checked when `osec.toml` is read: `2026-13-45` is an error naming its line and
+//!    column), compared with the UTC day of the run.
 //! 6. Report: [`report::Report`] collects the inputs and renders them
 //!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6.
 //!
@@ -93,6 +105,39 @@
 //! # }
 //! ```
 //!
+//! The whole run, as `osec audit --lock … --db …` makes it:
+//!
+//! ```
+//! use std::path::{Path, PathBuf};
+//! # fn main() -> Result<(), audit::RunError> {
+//! let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/audit/vulnerable");
+//! let request = audit::Request {
+//!     inputs: audit::Inputs {
+//!         lock: Some(project.join("myapp.opam.locked")),
+//!         ..audit::Inputs::default()
+//!     },
+//!     database: vulndb::source::Choice::new()
+//!         .with_given([PathBuf::from("../vulndb/data/opam-all.zip")])
+//!         .require_ecosystem("opam"),
+//!     policy: audit::PolicyOptions {
+//!         config: None,
+//!         ignores: vec!["OSEC-2026-16".to_owned()],
+//!         threshold: audit::scan::Severity::None,
+//!         skip_development: false,
+//!     },
+//!     include_pinned: false,
+//!     now: "2026-11-30T12:00:00Z".parse().expect("a time"),
+//!     tool_version: "0.1.0".to_owned(),
+//! };
+//! let outcome = audit::run(&request)?;
+//! assert_eq!(outcome.verdict(), audit::Verdict::Vulnerable);
+//! let audit::Outcome::Audited(audited) = outcome else { unreachable!() };
+//! let ignored = &audited.report.inputs[0].ignored;
+//! assert_eq!(ignored[0].finding.id, "OSEC-2026-16");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Limitations
 //!
 //! - Filters of dependencies are evaluated for the flags only (`build`, `post`,
@@ -119,7 +164,14 @@
 //! - Roots of a dune lock directory without a `dune-project` beside it are guessed: the
 //!   locked packages nothing else depends on.
 
+#![forbid(unsafe_code)]
+
 pub mod input;
 pub mod policy;
 pub mod report;
+mod run;
 pub mod scan;
+
+pub use run::{
+    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Request, RunError, Verdict, run,
+};

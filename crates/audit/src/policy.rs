@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::scan::{Finding, Severity};
@@ -41,24 +42,34 @@ pub enum PolicyError {
 }
 
 /// One `[[ignore]]` entry (or `--ignore ID`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ignore {
     /// The vulnerability ID or one of its aliases.
     pub id: String,
     /// Why it is ignored (required in `osec.toml`; `--ignore` gives "ignored on the command line").
     pub reason: String,
-    /// The last day (`YYYY-MM-DD`) the ignore applies; after it, the finding is
+    /// The last day the ignore applies (UTC); after it, the finding is
     /// reported again and the ignore is a warning.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+}
+
+/// An `[[ignore]]` entry as written, with the places of its values (for
+/// errors), before its date is checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreEntry {
+    id: toml::Spanned<String>,
+    reason: String,
+    #[serde(default)]
+    until: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default)]
-    ignore: Vec<Ignore>,
+    ignore: Vec<IgnoreEntry>,
 }
 
 /// Everything that decides which findings are reported and which fail the run.
@@ -90,8 +101,8 @@ pub enum PolicyWarning {
     ExpiredIgnore {
         /// The ignored ID.
         id: String,
-        /// The date it ran until.
-        until: String,
+        /// The last day it applied.
+        until: Date,
     },
     /// An ignore that matched no finding: the vulnerability may be fixed.
     UnusedIgnore {
@@ -145,18 +156,18 @@ impl Policy {
         parse_config(&text, path)
     }
 
-    /// Sorts findings into reported and ignored; `today` is `YYYY-MM-DD` (an ignore
-    /// applies on its `until` day, not after).
-    pub fn apply(&self, findings: Vec<Finding>, today: &str) -> Decision {
+    /// Sorts findings into reported and ignored; an ignore applies through its
+    /// `until` day, not after `today`.
+    pub fn apply(&self, findings: Vec<Finding>, today: Date) -> Decision {
         let mut decision = Decision::default();
         let active: Vec<&Ignore> = self
             .ignores
             .iter()
-            .filter(|ignore| match &ignore.until {
-                Some(until) if until.as_str() < today => {
+            .filter(|ignore| match ignore.until {
+                Some(until) if until < today => {
                     decision.warnings.push(PolicyWarning::ExpiredIgnore {
                         id: ignore.id.clone(),
-                        until: until.clone(),
+                        until,
                     });
                     false
                 }
@@ -216,36 +227,74 @@ fn parse_config(text: &str, path: &Path) -> Result<Vec<Ignore>, PolicyError> {
         let offset = err.span().map_or(0, |span| span.start);
         invalid(offset, err.message().trim().to_owned())
     })?;
-    for ignore in &config.ignore {
-        let offset = text.find(&ignore.id).unwrap_or(0);
-        if ignore.reason.trim().is_empty() {
+    let mut ignores = Vec::with_capacity(config.ignore.len());
+    for entry in config.ignore {
+        let id_offset = value_start(text, entry.id.span());
+        let id = entry.id.into_inner();
+        if entry.reason.trim().is_empty() {
             return Err(invalid(
-                offset,
-                format!(
-                    "the ignore of {} has an empty `reason`: say why it is safe",
-                    ignore.id
-                ),
+                id_offset,
+                format!("the ignore of {id} has an empty `reason`: say why it is safe"),
             ));
         }
-        if let Some(until) = &ignore.until
-            && !is_date(until)
-        {
-            return Err(invalid(
-                text.find(until.as_str()).unwrap_or(offset),
-                format!("`until = \"{until}\"` is not a date: write YYYY-MM-DD"),
-            ));
-        }
+        let until = match entry.until {
+            Some(until) => Some(
+                parse_date(until.get_ref())
+                    .map_err(|message| invalid(value_start(text, until.span()), message))?,
+            ),
+            None => None,
+        };
+        ignores.push(Ignore {
+            id,
+            reason: entry.reason,
+            until,
+        });
     }
-    Ok(config.ignore)
+    Ok(ignores)
 }
 
-fn is_date(text: &str) -> bool {
+/// Where a string value's text starts: just inside its quotes.
+fn value_start(text: &str, span: std::ops::Range<usize>) -> usize {
+    let value = text.get(span.clone()).unwrap_or_default();
+    let quotes = if value.starts_with("\"\"\"") || value.starts_with("'''") {
+        3
+    } else {
+        1
+    };
+    span.start + quotes.min(value.len())
+}
+
+/// An `until` value: a day of the calendar written `YYYY-MM-DD`. The message
+/// says what is wrong.
+fn parse_date(text: &str) -> Result<Date, String> {
     let bytes = text.as_bytes();
-    bytes.len() == 10
+    let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| match i {
             4 | 7 => *b == b'-',
             _ => b.is_ascii_digit(),
-        })
+        });
+    if !shaped {
+        return Err(format!(
+            "`until = \"{text}\"` is not a date: write YYYY-MM-DD"
+        ));
+    }
+    let number = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .and_then(|digits| digits.parse::<i16>().ok())
+            .unwrap_or(0)
+    };
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    Date::new(
+        year,
+        i8::try_from(month).unwrap_or(0),
+        i8::try_from(day).unwrap_or(0),
+    )
+    .map_err(|_| {
+        format!(
+            "`until = \"{text}\"` is not a day of the calendar (month 01-12, and a day \
+                 that month has): write the last day the ignore applies as YYYY-MM-DD"
+        )
+    })
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -286,8 +335,12 @@ mod tests {
         Ignore {
             id: id.to_owned(),
             reason: "r".to_owned(),
-            until: until.map(str::to_owned),
+            until: until.map(day),
         }
+    }
+
+    fn day(text: &str) -> Date {
+        text.parse().unwrap()
     }
 
     #[test]
@@ -296,16 +349,16 @@ mod tests {
             ignores: vec![ignore("CVE-A", Some("2026-01-31"))],
             ..Policy::default()
         };
-        let on_the_day = policy.apply(vec![finding("A", Some(9.0), false)], "2026-01-31");
+        let on_the_day = policy.apply(vec![finding("A", Some(9.0), false)], day("2026-01-31"));
         assert!(on_the_day.reported.is_empty());
         assert!(on_the_day.warnings.is_empty());
-        let after = policy.apply(vec![finding("A", Some(9.0), false)], "2026-02-01");
+        let after = policy.apply(vec![finding("A", Some(9.0), false)], day("2026-02-01"));
         assert_eq!(after.reported.len(), 1);
         assert_eq!(
             after.warnings,
             [PolicyWarning::ExpiredIgnore {
                 id: "CVE-A".to_owned(),
-                until: "2026-01-31".to_owned()
+                until: day("2026-01-31")
             }]
         );
     }
@@ -324,7 +377,7 @@ mod tests {
                 finding("UNKNOWN", None, false),
                 finding("DEV", Some(9.8), true),
             ],
-            "2026-01-01",
+            day("2026-01-01"),
         );
         let ids: Vec<&str> = decision.reported.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, ["HIGH", "UNKNOWN"]);
@@ -343,6 +396,27 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "osec.toml:4:10: `until = \"soon\"` is not a date: write YYYY-MM-DD"
+        );
+        // Issue 14: impossible days were compared as text and suppressed findings.
+        for (until, column) in [("2026-13-45", 10), ("9999-99-99", 10), ("2026-02-30", 10)] {
+            let config = format!(
+                "# osec.toml\n[[ignore]]\nid = \"X\"\nreason = \"r\"\nuntil   = \"{until}\"\n"
+            );
+            let err = parse_config(&config, path).expect_err(until);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "osec.toml:5:{}: `until = \"{until}\"` is not a day of the calendar \
+                     (month 01-12, and a day that month has): write the last day the ignore \
+                     applies as YYYY-MM-DD",
+                    column + 2
+                )
+            );
+        }
+        let leap = "[[ignore]]\nid = \"X\"\nreason = \"r\"\nuntil = \"2028-02-29\"\n";
+        assert_eq!(
+            parse_config(leap, path).unwrap()[0].until,
+            Some(day("2028-02-29"))
         );
         let err = parse_config("[[ignore]]\nid = \"X\"\nreason = \"\"\n", path)
             .expect_err("empty reason");

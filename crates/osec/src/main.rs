@@ -1,6 +1,9 @@
 //! `osec`: the command line. Only argument parsing and wiring; the work is in the
-//! libraries (see DESIGN.md). Exit codes: 0 success, 1 findings or failed checks,
-//! 2 error (3 for `audit` when nothing was scanned).
+//! libraries (see DESIGN.md): `osec audit` builds an `audit::Request` and renders the
+//! `audit::Outcome`; `osec db` opens the database through `vulndb::source` (as audit
+//! does) and downloads it through `vulndb::fetch`, whose `Online` permit this crate
+//! makes in one place, from `--offline`. Exit codes: 0 success, 1 findings or failed
+//! checks, 2 error (3 for `audit` when nothing was scanned).
 
 // The binary is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -50,6 +53,9 @@ enum Command {
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
+    /// The database as a static web site with an Atom feed.
+    #[command(subcommand)]
+    Site(commands::site::SiteCommand),
     /// Check a switch or lock file against the advisories (offline).
     Audit(commands::audit::AuditArgs),
     /// The vulnerability database: refresh it (the only use of the network), show its age.
@@ -69,6 +75,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
+        Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
         Command::Db(cmd) => commands::db::run(cmd, cli.offline),
         Command::Repo(cmd) => commands::repo::run(cmd),

@@ -51,6 +51,16 @@ pub enum Error {
         /// The zip library's message.
         message: String,
     },
+    /// A URL option is not an absolute `http` or `https` URL.
+    #[error(
+        "{option} `{url}` is not an absolute http:// or https:// URL; give one like https://example.org/advisories/"
+    )]
+    Url {
+        /// The option, `--base-url` or `--source-url`.
+        option: &'static str,
+        /// The value given.
+        url: String,
+    },
 }
 
 /// The crate's result type.

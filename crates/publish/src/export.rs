@@ -129,16 +129,11 @@ pub fn export(
     options: &ExportOptions<'_>,
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
-    let files = find_advisories(paths)?;
-    let sources = files
-        .into_iter()
-        .map(|path| read_text(&path).map(|text| (path, text)))
-        .collect::<Result<Vec<_>, _>>()?;
     let lint_options = LintOptions {
         now: options.now,
         packages: options.released,
     };
-    let reports = lint_files(sources, &lint_options);
+    let reports = lint_advisories(paths, &lint_options)?;
     let convert_options = ConvertOptions {
         released: options.released,
         with_versions: options.with_versions,
@@ -161,6 +156,20 @@ pub fn export(
     progress.finish();
     let orphans = find_orphans(out, &known_ids)?;
     Ok(ExportReport { outcomes, orphans })
+}
+
+/// Reads and lints the advisories found under `paths` (files, or directories
+/// searched for `OSEC-*.md`), in path order: what the export and the site start from.
+pub(crate) fn lint_advisories(
+    paths: &[PathBuf],
+    options: &LintOptions<'_>,
+) -> Result<Vec<FileReport>> {
+    let files = find_advisories(paths)?;
+    let sources = files
+        .into_iter()
+        .map(|path| read_text(&path).map(|text| (path, text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(lint_files(sources, options))
 }
 
 fn export_one(

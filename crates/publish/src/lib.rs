@@ -1,11 +1,13 @@
-//! Outputs of the OCaml security advisory database for osv.dev and mirrors: the
-//! generated OSV tree (`OUT/YYYY/OSEC-YYYY-NN.json`, what the `generated-osv` branch
-//! of ocaml/security-advisories holds), `all.zip` and `modified_id.csv`.
+//! Outputs of the OCaml security advisory database for osv.dev, mirrors and people:
+//! the generated OSV tree (`OUT/YYYY/OSEC-YYYY-NN.json`, what the `generated-osv`
+//! branch of ocaml/security-advisories holds), `all.zip`, `modified_id.csv`, and the
+//! static web site with its Atom feed ([`site`]).
 //!
 //! **Owns:** walking the advisories, skipping those that fail lint, writing one record
 //! per advisory (two-space indent, trailing newline, deterministic) atomically and only
 //! when its bytes change, reporting records whose advisory disappeared (never removing
-//! them), and the osv.dev layout of `all.zip` and `modified_id.csv`.
+//! them), the osv.dev layout of `all.zip` and `modified_id.csv`, and the site: its
+//! pages, the rendering and sanitising of advisory Markdown, the feed.
 //! **Does not own:** the conversion of an advisory to OSV (crate `advisory`,
 //! [`advisory::to_osv()`]), the OSV model and its JSON writer (crate `osv`), reading
 //! opam repositories (crate `opam-model`), progress bars and printing (the `osec`
@@ -14,7 +16,9 @@
 //! Phases, in order: [`export`] finds and lints the advisories, converts each with
 //! the released versions of the repositories ([`RepositoryVersions`]) and writes the
 //! tree; [`write_index`] reads the tree back and writes `all.zip` and
-//! `modified_id.csv`; [`publish`] does both.
+//! `modified_id.csv`; [`publish`] does both. [`build_site`] lints and converts the
+//! same way, then writes the pages, the records and `feed.xml` (see [`site`] for the
+//! layout).
 //!
 //! ```no_run
 //! use publish::{ExportOptions, NoProgress, RepositoryVersions};
@@ -35,10 +39,14 @@
 //! - A constraint's interval that starts after a version (`> "v"`) and holds no
 //!   released version yet has no ECOSYSTEM range (OSV cannot express it); the
 //!   conversion says so in a note.
+//! - The site's file names are the advisory IDs and opam package names; on a file
+//!   system that ignores case, two package names differing only in case would share
+//!   a page (opam-repository has none).
 
 mod archive;
 mod error;
 mod export;
+pub mod site;
 mod versions;
 mod write;
 
@@ -51,6 +59,7 @@ pub use export::{
     ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export, record_files,
     record_path,
 };
+pub use site::{SiteOptions, SiteReport, build_site};
 pub use versions::RepositoryVersions;
 pub use write::{FileChange, write_if_changed};
 

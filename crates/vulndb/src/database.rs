@@ -304,6 +304,21 @@ impl Database {
         packages
     }
 
+    /// The ecosystems the database has records for (an affected package in
+    /// them), sorted.
+    pub fn ecosystems(&self) -> Vec<&str> {
+        let mut ecosystems: Vec<&str> = self.by_package.keys().map(String::as_str).collect();
+        ecosystems.sort_unstable();
+        ecosystems
+    }
+
+    /// Whether some record has an affected package in `ecosystem`.
+    pub fn has_ecosystem(&self, ecosystem: &str) -> bool {
+        self.by_package
+            .get(ecosystem)
+            .is_some_and(|names| !names.is_empty())
+    }
+
     /// The latest `modified` timestamp: how fresh the database is.
     pub fn last_modified(&self) -> Option<&osv::Timestamp> {
         self.last_modified.as_ref()

@@ -73,6 +73,46 @@ pub enum Error {
         /// The limit.
         limit: u64,
     },
+    /// A zip archive lists the same entry name twice: which of the two is the
+    /// record depends on the reader, so neither is trusted.
+    #[error(
+        "{archive}: entries {first} and {second} are both named {name}: the archive is ambiguous; re-create it with each file once"
+    )]
+    DuplicateEntry {
+        /// The archive.
+        archive: String,
+        /// The repeated name.
+        name: String,
+        /// The first entry's position in the central directory (from 1).
+        first: usize,
+        /// The second entry's position.
+        second: usize,
+    },
+    /// A zip archive lists more entries than [`Limits::max_entries`](crate::Limits).
+    #[error(
+        "{archive}: {entries} entries, more than the limit of {limit}: the archive is corrupt or not an OSV database (if it is a real database this large, raise the limit: osec's --max-db-entries)"
+    )]
+    TooManyEntries {
+        /// The archive.
+        archive: String,
+        /// How many entries it lists.
+        entries: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A zip archive's records inflate to more than
+    /// [`Limits::max_inflated_bytes`](crate::Limits).
+    #[error(
+        "{archive}: its records inflate to {size} bytes, more than the limit of {limit}: the archive is corrupt or not an OSV database (if it is a real database this large, raise the limit: osec's --max-db-bytes)"
+    )]
+    InflatedTooLarge {
+        /// The archive.
+        archive: String,
+        /// The total of its records' declared sizes.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The source holds no OSV record at all.
     #[error(
         "{source_name}: no OSV records (*.json) found; pass a directory of OSV records or an osv.dev all.zip"

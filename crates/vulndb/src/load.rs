@@ -8,7 +8,7 @@ use std::sync::Arc;
 use osv::{VersionOrder, Vulnerability};
 
 use crate::order::Orders;
-use crate::{Database, Error, Result, prepared};
+use crate::{Database, Error, Limits, Result, prepared};
 
 /// The largest uncompressed zip entry accepted as one record (OSV records are
 /// kilobytes; this only stops a corrupt or hostile archive).
@@ -32,6 +32,8 @@ pub struct Loader {
     orders: Orders,
     /// Where prepared copies of zip archives are kept, if anywhere.
     cache_dir: Option<PathBuf>,
+    /// What a zip archive may hold.
+    limits: Limits,
 }
 
 impl Default for Loader {
@@ -52,7 +54,15 @@ impl Loader {
         Loader {
             orders,
             cache_dir: None,
+            limits: Limits::default(),
         }
+    }
+
+    /// Loads zip archives within `limits` instead of the defaults
+    /// ([`Limits::default`]): an archive beyond them is an error.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Keeps a prepared copy of each zip archive loaded from a file in
@@ -153,15 +163,36 @@ impl Loader {
             message: e.to_string(),
         };
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(zip_error)?;
+        if archive.has_duplicate_names() {
+            return Err(duplicate_entry(bytes, name));
+        }
+        let count = archive.len() as u64;
+        if count > self.limits.max_entries {
+            return Err(Error::TooManyEntries {
+                archive: name.to_owned(),
+                entries: count,
+                limit: self.limits.max_entries,
+            });
+        }
         let mut entries: Vec<(String, usize)> = Vec::new();
+        // Each record's inflated length is checked against its declared size
+        // below, so the declared sizes bound what the load holds in memory:
+        // their total is checked before anything is inflated.
+        let mut declared = 0u64;
         for index in 0..archive.len() {
-            let Some(entry_name) = archive.name_for_index(index) else {
-                continue;
-            };
-            let entry_name = entry_name.map_err(zip_error)?;
+            let entry = archive.by_index_data(index).map_err(zip_error)?;
+            let entry_name = entry.name().map_err(zip_error)?;
             if entry_name.ends_with(".json") {
+                declared = declared.saturating_add(entry.size());
                 entries.push((entry_name.into_owned(), index));
             }
+        }
+        if declared > self.limits.max_inflated_bytes {
+            return Err(Error::InflatedTooLarge {
+                archive: name.to_owned(),
+                size: declared,
+                limit: self.limits.max_inflated_bytes,
+            });
         }
         entries.sort();
         let validator = self.orders.validator();
@@ -319,6 +350,63 @@ fn read_record(
             invalid,
         })?;
     Ok(record)
+}
+
+/// The error for an archive whose central directory lists one name twice
+/// (which zip readers resolve differently: the zip crate keeps the last,
+/// other tools the first). Walks the directory to name the entry and both
+/// positions; an archive too damaged for that walk gets a plain zip error.
+fn duplicate_entry(bytes: &[u8], archive: &str) -> Error {
+    match first_duplicate_name(bytes) {
+        Some((name, first, second)) => Error::DuplicateEntry {
+            archive: archive.to_owned(),
+            name,
+            first,
+            second,
+        },
+        None => Error::Zip {
+            archive: archive.to_owned(),
+            message: "the central directory lists an entry name twice: the archive is \
+                      ambiguous; re-create it with each file once"
+                .to_owned(),
+        },
+    }
+}
+
+/// The first name the central directory lists twice, with the 1-based
+/// positions of both entries. Reads the end-of-central-directory record
+/// (not zip64's: an archive that needs zip64 is far beyond any OSV database).
+fn first_duplicate_name(bytes: &[u8]) -> Option<(String, usize, usize)> {
+    const END: &[u8] = b"PK\x05\x06";
+    const ENTRY: &[u8] = b"PK\x01\x02";
+    let u16_at = |at: usize| -> Option<usize> {
+        let b = bytes.get(at..at.checked_add(2)?)?;
+        Some(usize::from(u16::from_le_bytes([*b.first()?, *b.get(1)?])))
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        usize::try_from(u32::from_le_bytes(b)).ok()
+    };
+    let end = bytes.windows(END.len()).rposition(|w| w == END)?;
+    let count = u16_at(end + 10)?;
+    // The directory ends where its end record starts (data prepended to the
+    // archive shifts both alike).
+    let mut at = end.checked_sub(u32_at(end + 12)?)?;
+    let mut seen: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for position in 1..=count {
+        if bytes.get(at..at + ENTRY.len())? != ENTRY {
+            return None;
+        }
+        let name_len = u16_at(at + 28)?;
+        let extra_len = u16_at(at + 30)?;
+        let comment_len = u16_at(at + 32)?;
+        let name = bytes.get(at + 46..at + 46 + name_len)?;
+        if let Some(first) = seen.insert(name, position) {
+            return Some((String::from_utf8_lossy(name).into_owned(), first, position));
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    None
 }
 
 fn collect_json_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {

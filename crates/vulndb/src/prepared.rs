@@ -51,8 +51,10 @@ use crate::order::Orders;
 const MAGIC: &[u8; 8] = b"OSECPRE\x01";
 
 /// The layout version; bump it when the layout or the summary encoding
-/// changes.
-const FORMAT: u32 = 1;
+/// changes, or when a load checks more than before (a prepared copy is only
+/// made from an archive that passed every check of its writer). 2: archives
+/// naming an entry twice are refused, and copies made before are not trusted.
+const FORMAT: u32 = 2;
 
 /// Who wrote a prepared file: files from another version are not read.
 const WRITER: &str = concat!("vulndb ", env!("CARGO_PKG_VERSION"));
@@ -163,6 +165,10 @@ pub(crate) fn read(
     }
     let head_len = reader.u64()?;
     let head_hash = reader.u64()?;
+    // A damaged length must not make the load allocate more than the file holds.
+    if head_len > handle.metadata().ok()?.len() {
+        return None;
+    }
     let mut head = vec![0; usize::try_from(head_len).ok()?];
     handle.read_exact(&mut head).ok()?;
     if xxh3_64(&head) != head_hash {

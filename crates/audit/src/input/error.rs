@@ -116,6 +116,22 @@ impl Error {
         }
     }
 
+    /// A dependency formula of `path` that cannot be read.
+    pub(crate) fn formula(
+        path: &Path,
+        text: impl AsRef<[u8]>,
+        error: &super::formula::FormulaError,
+        help: &'static str,
+    ) -> Error {
+        Error::malformed(
+            path,
+            text,
+            error.span().start as usize,
+            error.to_string(),
+            help,
+        )
+    }
+
     /// The file the error is about.
     pub fn path(&self) -> &Path {
         match self {

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use opam_file::{Value, ValueKind};
+use opam_file::{Span, Value, ValueKind};
 use opam_model::{
     DependencyFlags, FilteredConstraint, FilteredFormula, Formula, Partial, VariableScope,
     VariableValue,
@@ -35,16 +35,52 @@ pub(crate) struct Atom<'a> {
     pub(crate) constraints: &'a [Value],
 }
 
+/// A dependency formula that cannot be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FormulaError {
+    /// A value where a package name belongs.
+    #[error("expected a package name (a string, optionally with `{{ … }}` constraints)")]
+    NotAPackage {
+        /// The value.
+        span: Span,
+    },
+    /// A package name whose bytes are not UTF-8.
+    #[error("package name is not valid UTF-8")]
+    NameNotUtf8 {
+        /// The name.
+        span: Span,
+    },
+    /// Braces that are not a filtered constraint (opam-model's message).
+    #[error("{message}")]
+    Constraint {
+        /// Where reading stopped.
+        span: Span,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl FormulaError {
+    /// Where the problem is.
+    pub(crate) fn span(&self) -> Span {
+        match self {
+            FormulaError::NotAPackage { span }
+            | FormulaError::NameNotUtf8 { span }
+            | FormulaError::Constraint { span, .. } => *span,
+        }
+    }
+}
+
 /// Every package atom of a formula (`depends`, `depopts`, `conflicts` are lists of
 /// them, combined with `&`, `|` and parentheses). A value that is not a formula is
-/// returned as an error with its offset.
-pub(crate) fn atoms(value: &Value) -> Result<Vec<Atom<'_>>, (usize, String)> {
+/// an error.
+pub(crate) fn atoms(value: &Value) -> Result<Vec<Atom<'_>>, FormulaError> {
     let mut out = Vec::new();
     collect(value, &mut out)?;
     Ok(out)
 }
 
-fn collect<'a>(value: &'a Value, out: &mut Vec<Atom<'a>>) -> Result<(), (usize, String)> {
+fn collect<'a>(value: &'a Value, out: &mut Vec<Atom<'a>>) -> Result<(), FormulaError> {
     match &value.kind {
         ValueKind::List(items) | ValueKind::Group(items) => {
             for item in &items.value {
@@ -60,10 +96,7 @@ fn collect<'a>(value: &'a Value, out: &mut Vec<Atom<'a>>) -> Result<(), (usize, 
         ValueKind::Option(inner, constraints) if matches!(inner.kind, ValueKind::String(_)) => {
             out.push_atom(inner, &constraints.value, value.span.end as usize)
         }
-        _ => Err((
-            value.span.start as usize,
-            "expected a package name (a string, optionally with `{ … }` constraints)".to_owned(),
-        )),
+        _ => Err(FormulaError::NotAPackage { span: value.span }),
     }
 }
 
@@ -73,7 +106,7 @@ trait PushAtom<'a> {
         name: &'a Value,
         constraints: &'a [Value],
         end: usize,
-    ) -> Result<(), (usize, String)>;
+    ) -> Result<(), FormulaError>;
 }
 
 impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
@@ -82,10 +115,10 @@ impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
         name: &'a Value,
         constraints: &'a [Value],
         end: usize,
-    ) -> Result<(), (usize, String)> {
+    ) -> Result<(), FormulaError> {
         let offset = name.span.start as usize;
         let Some(text) = name.as_str() else {
-            return Err((offset, "package name is not valid UTF-8".to_owned()));
+            return Err(FormulaError::NameNotUtf8 { span: name.span });
         };
         self.push(Atom {
             name: text,
@@ -98,19 +131,22 @@ impl<'a> PushAtom<'a> for Vec<Atom<'a>> {
 }
 
 /// The kind of a dependency entry whose braces hold `constraints`, or `None` when no
-/// flag setting makes it apply (for example `{false}`). An error (offset, message)
-/// when the braces are not a filtered constraint (opam-model reads them).
-pub(crate) fn kind_of(constraints: &[Value]) -> Result<Option<DepKind>, (usize, String)> {
+/// flag setting makes it apply (for example `{false}`). An error when the braces
+/// are not a filtered constraint (opam-model reads them).
+pub(crate) fn kind_of(constraints: &[Value]) -> Result<Option<DepKind>, FormulaError> {
     // Fast path for the common case: no braces, or version constraints only.
     if constraints.iter().all(is_version_only) {
         return Ok(Some(DepKind::Normal));
     }
     let formula = FilteredFormula::from_values(constraints).map_err(|e| match e {
-        opam_model::Error::Formula(f) => (f.span.start as usize, f.message),
-        other => (
-            constraints.first().map_or(0, |c| c.span.start as usize),
-            other.to_string(),
-        ),
+        opam_model::Error::Formula(f) => FormulaError::Constraint {
+            span: f.span,
+            message: f.message,
+        },
+        other => FormulaError::Constraint {
+            span: constraints.first().map_or(Span::new(0, 0), |c| c.span),
+            message: other.to_string(),
+        },
     })?;
     Ok(kind_of_formula(&formula))
 }
@@ -128,7 +164,7 @@ impl KindCache {
         &mut self,
         source: &[u8],
         constraints: &[Value],
-    ) -> Result<Option<DepKind>, (usize, String)> {
+    ) -> Result<Option<DepKind>, FormulaError> {
         let key = match (constraints.first(), constraints.last()) {
             (Some(first), Some(last)) => {
                 source.get(first.span.start as usize..last.span.end as usize)
@@ -327,8 +363,17 @@ mod tests {
         let Some(ItemKind::Variable(_, value)) = file.items.first().map(|i| &i.kind) else {
             panic!("no field");
         };
-        let (offset, _) = atoms(value).expect_err("ident is not a package");
-        assert_eq!(offset, 14);
+        let error = atoms(value).expect_err("ident is not a package");
+        assert_eq!(
+            error,
+            FormulaError::NotAPackage {
+                span: Span::new(14, 15)
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "expected a package name (a string, optionally with `{ … }` constraints)"
+        );
     }
 }
 
@@ -386,13 +431,13 @@ mod corpus_tests {
                         continue;
                     }
                     match atoms(value) {
-                        Err((_, message)) => failures.push(format!("{name}: {message}")),
+                        Err(error) => failures.push(format!("{name}: {error}")),
                         Ok(found) => {
                             for atom in found {
                                 match kind_of(atom.constraints) {
                                     Ok(kind) => *kinds.entry(kind).or_default() += 1,
-                                    Err((_, message)) => {
-                                        failures.push(format!("{name}: {}: {message}", atom.name))
+                                    Err(error) => {
+                                        failures.push(format!("{name}: {}: {error}", atom.name))
                                     }
                                 }
                             }

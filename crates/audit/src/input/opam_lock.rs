@@ -103,8 +103,7 @@ pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
     let Some(depends) = field(&file, "depends") else {
         return Ok(inventory);
     };
-    let atoms = formula::atoms(depends)
-        .map_err(|(offset, message)| Error::malformed(path, &text, offset, message, LOCK_HELP))?;
+    let atoms = formula::atoms(depends).map_err(|e| Error::formula(path, &text, &e, LOCK_HELP))?;
     for atom in atoms {
         let Some(version) = locked_version(atom.constraints) else {
             return Err(Error::malformed(
@@ -118,9 +117,8 @@ pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
                 LOCK_HELP,
             ));
         };
-        let kind = formula::kind_of(atom.constraints).map_err(|(offset, message)| {
-            Error::malformed(path, &text, offset, message, LOCK_HELP)
-        })?;
+        let kind = formula::kind_of(atom.constraints)
+            .map_err(|e| Error::formula(path, &text, &e, LOCK_HELP))?;
         let Some(kind) = kind else {
             continue;
         };
@@ -158,8 +156,7 @@ fn read_requirements(
     value: &Value,
     inventory: &mut Inventory,
 ) -> Result<()> {
-    let atoms = formula::atoms(value)
-        .map_err(|(offset, message)| Error::malformed(path, text, offset, message, OPAM_HELP))?;
+    let atoms = formula::atoms(value).map_err(|e| Error::formula(path, text, &e, OPAM_HELP))?;
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
             (Some(first), Some(last)) => String::from_utf8_lossy(

@@ -177,12 +177,11 @@ fn add_edges(
         let Some(value) = fields(items, field_name) else {
             continue;
         };
-        let atoms = formula::atoms(value)
-            .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
+        let atoms = formula::atoms(value).map_err(|e| Error::formula(path, text, &e, help))?;
         for atom in atoms {
             let kind = cache
                 .kind_of(text, atom.constraints)
-                .map_err(|(offset, message)| Error::malformed(path, text, offset, message, help))?;
+                .map_err(|e| Error::formula(path, text, &e, help))?;
             if let Some(kind) = kind {
                 inventory.add_dependency(from, atom.name, kind);
             }

@@ -115,7 +115,7 @@ fn a_test_only_dependency_is_a_development_only_finding_that_no_dev_skips() {
         skip_development: true,
         ..Policy::default()
     };
-    let decision = policy.apply(found, "2026-11-30");
+    let decision = policy.apply(found, crate::TODAY);
     assert!(decision.reported.is_empty());
     assert_eq!(decision.ignored[0].reason, "development only");
 }

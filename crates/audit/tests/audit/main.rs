@@ -15,6 +15,8 @@ mod detection;
 mod formats;
 /// Dependency paths and development-only marking.
 mod paths;
+/// The whole run from a request (`audit::run`).
+mod run;
 /// SARIF and CycloneDX reports of every scenario, validated against the official schemas.
 mod schemas;
 
@@ -35,12 +37,15 @@ pub(crate) fn read(scenario_name: &str, kind: &str) -> Inventory {
     input.read().unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The OSV snapshot `osec` embeds (crates/osec/data/opam-all.zip), by a path relative to
+/// The OSV snapshot `osec` embeds (crates/vulndb/data/opam-all.zip), by a path relative to
 /// this crate (tests run in the crate directory), so that reports name it the same on
 /// every machine.
 pub(crate) fn embedded_database() -> vulndb::Database {
-    vulndb::Database::open(Path::new("../osec/data/opam-all.zip")).expect("the embedded snapshot")
+    vulndb::Database::open(Path::new("../vulndb/data/opam-all.zip")).expect("the embedded snapshot")
 }
+
+/// The day the tests' reports are made on.
+pub(crate) const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 30);
 
 /// The reports of these inputs (read, matched and decided by `policy`), as `osec audit`
 /// makes them. Paths are as given.
@@ -59,7 +64,7 @@ pub(crate) fn report(
     for input in inputs {
         let inventory = input.read().unwrap_or_else(|e| panic!("{e}"));
         let scan = audit::scan::scan(&inventory, &db, options).unwrap();
-        let decision = policy.apply(scan.findings.clone(), "2026-11-30");
+        let decision = policy.apply(scan.findings.clone(), TODAY);
         report.push(scan, decision);
     }
     report

@@ -1,38 +1,22 @@
-//! `osec db fetch [--url URL]` and `osec db status [--db DIR|ZIP]`.
+//! `osec db fetch [--url URL]` and `osec db status [--db DIR|ZIP]`, and the
+//! database options `osec audit` shares with them.
 //!
-//! Which database `osec audit` uses: `--db` when given; else the cache that
-//! `osec db fetch` keeps (`$XDG_CACHE_HOME/osec/opam-all.zip`, else
-//! `~/.cache/osec/opam-all.zip`, see [`cache`]) when present; else the snapshot
-//! embedded in the binary.
-//!
-//! `db fetch` is the only command that uses the network ([`http`] is private to this
-//! module and needs a permit that `--offline` withholds). A download replaces the cache
-//! only once it is complete, matches any checksum the server states, and loads as a
-//! valid OSV database of at least one record; anything else leaves the previous
-//! database and its metadata byte for byte as they were, and exits 2.
-//!
-//! How old a database is ([`cache::Age`], one rule for `db status` and `audit`): for the
-//! cache, the time since `db fetch` last downloaded it or the server confirmed it
-//! current (a 304); for the embedded snapshot, a `--db`, or a cache without metadata,
-//! the time since its newest record was modified (a snapshot is at least that old).
-//! Past 90 days, both commands warn.
+//! Choosing the database, its cache, age and download are vulndb's
+//! (`vulndb::source`, `vulndb::cache`, `vulndb::fetch`); this file reads the
+//! environment (the cache directory), calls them and prints. `db fetch` is the
+//! only command that uses the network: `vulndb::fetch::fetch` needs a permit,
+//! and the one call of `Online::permit` in osec is here, with `--offline`.
 
-mod cache;
-mod http;
-mod integrity;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Subcommand;
 use jiff::Timestamp;
-
-use self::cache::{Age, AgeBasis, Cached, Metadata};
-
-/// Where `osec db fetch` downloads from by default: the opam ecosystem's archive as
-/// osv.dev publishes it.
-const DEFAULT_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com/opam/all.zip";
+use vulndb::Limits;
+use vulndb::fetch::{self, Fetched, Online, Timeouts};
+use vulndb::source::{AgeBasis, Choice, Opened, Origin};
 
 /// Subcommands of `osec db`.
 #[derive(Debug, Subcommand)]
@@ -49,8 +33,26 @@ pub(crate) enum DbCommand {
 #[derive(Debug, clap::Args)]
 pub(crate) struct FetchArgs {
     /// An osv.dev-style all.zip (https:// or http://).
-    #[arg(long, value_name = "URL", default_value = DEFAULT_URL)]
+    #[arg(long, value_name = "URL", default_value = fetch::DEFAULT_URL)]
     url: String,
+    /// Give up when the download has not finished after this many seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = Timeouts::DEFAULT_TOTAL.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    timeout: u64,
+    /// Give up when the server sends nothing for this many seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = Timeouts::DEFAULT_IDLE.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
+    )]
+    idle_timeout: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// Arguments of `osec db status`.
@@ -60,128 +62,84 @@ pub(crate) struct StatusArgs {
     /// default one, as `osec audit --db` would use it.
     #[arg(long, value_name = "DIR|ZIP")]
     db: Option<PathBuf>,
+    /// Accept a database with no record about an opam package (by default an
+    /// error: checking against it would find nothing).
+    #[arg(long)]
+    allow_empty_db: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// How large a zip database may be (`osec audit`, `osec db status`, `osec db fetch`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct LimitArgs {
+    /// The most bytes the records of a zip database may inflate to (1 GiB); a larger
+    /// archive is refused as corrupt or hostile.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT_MAX_INFLATED_BYTES)]
+    max_db_bytes: u64,
+    /// The most entries a zip database may hold.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_ENTRIES)]
+    max_db_entries: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_inflated_bytes: self.max_db_bytes,
+            max_entries: self.max_db_entries,
+        }
+    }
 }
 
 pub(crate) fn run(command: DbCommand, offline: bool) -> anyhow::Result<ExitCode> {
     match command {
-        DbCommand::Fetch(args) => fetch(&args.url, offline),
-        DbCommand::Status(args) => status(args.db.as_deref()),
-    }
-}
-
-/// A loaded database and where it came from.
-pub(crate) struct InUse {
-    /// The database.
-    pub(crate) db: vulndb::Database,
-    origin: Origin,
-}
-
-enum Origin {
-    Embedded,
-    Cache {
-        path: PathBuf,
-        metadata: Result<Metadata, String>,
-    },
-    Given(PathBuf),
-}
-
-impl InUse {
-    /// How old the database is (see the module docs); `None` when it has no dates.
-    pub(crate) fn age(&self) -> Option<Age> {
-        if let Origin::Cache {
-            metadata: Ok(metadata),
-            ..
-        } = &self.origin
-        {
-            return Some(Age {
-                since: metadata.checked_at,
-                basis: AgeBasis::Checked,
-            });
+        DbCommand::Fetch(args) => run_fetch(&args, offline),
+        DbCommand::Status(args) => {
+            status(&choice(args.db, &args.limits, args.allow_empty_db).open()?)
         }
-        self.db.last_modified().map(|newest| Age {
-            since: newest.to_jiff(),
-            basis: AgeBasis::NewestRecord,
-        })
-    }
-
-    /// The warning to print when the database is older than 90 days at `now`.
-    pub(crate) fn stale_warning(&self, now: Timestamp) -> Option<String> {
-        self.age()?.stale_warning(now)
     }
 }
 
-/// The loader for database files: it keeps a prepared copy of each zip archive in
-/// the cache directory, so that loading an unchanged `all.zip` again reads record
-/// summaries instead of parsing every record (see `vulndb::Loader::with_cache_dir`).
-fn loader() -> vulndb::Loader {
-    let loader = vulndb::Loader::new();
-    match cache::cache_dir() {
-        Some(dir) => loader.with_cache_dir(dir),
-        None => loader,
+/// The database `osec audit` and `osec db status` use: `given` (`--db`), else the
+/// cache, else the embedded snapshot; one with opam records unless `allow_empty`.
+pub(crate) fn choice(given: Option<PathBuf>, limits: &LimitArgs, allow_empty: bool) -> Choice {
+    let mut choice = Choice::new()
+        .with_given(given)
+        .with_embedded(vulndb::source::EMBEDDED_SNAPSHOT)
+        .with_limits(limits.limits());
+    if let Some(dir) = cache_dir() {
+        choice = choice.with_cache_dir(dir);
     }
+    if !allow_empty {
+        choice = choice.require_ecosystem("opam");
+    }
+    choice
 }
 
-/// Loads the database `osec audit` uses: `given` (its `--db`), else the cache, else
-/// the embedded snapshot.
-pub(crate) fn open(given: Option<&Path>) -> anyhow::Result<InUse> {
-    if let Some(path) = given {
-        let db = loader()
-            .load_path(path)
-            .with_context(|| format!("loading the database {}", path.display()))?;
-        return Ok(InUse {
-            db,
-            origin: Origin::Given(path.to_owned()),
-        });
-    }
-    if let Some(cached) = cache::cache_dir()
-        .map(|dir| cache::read_cached(&dir))
-        .transpose()?
-        .flatten()
-    {
-        let Cached { path, metadata } = cached;
-        let db = loader().load_zip_file(&path).with_context(|| {
-            format!(
-                "loading the cached database {} (run `osec db fetch` to replace it, or \
-                     delete it to use the embedded one)",
-                path.display()
-            )
-        })?;
-        return Ok(InUse {
-            db,
-            origin: Origin::Cache { path, metadata },
-        });
-    }
-    let db = vulndb::Loader::new()
-        .load_zip_bytes(super::audit::EMBEDDED_DB, vulndb::EMBEDDED)
-        .context("loading the embedded database")?;
-    Ok(InUse {
-        db,
-        origin: Origin::Embedded,
-    })
+/// The cache directory, from `XDG_CACHE_HOME` and `HOME`.
+fn cache_dir() -> Option<PathBuf> {
+    vulndb::cache::default_dir(
+        std::env::var_os("XDG_CACHE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )
 }
 
-fn status(given: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let in_use = open(given)?;
+fn status(opened: &Opened) -> anyhow::Result<ExitCode> {
     let now = Timestamp::now();
-    let db = &in_use.db;
-    match &in_use.origin {
+    let db = &opened.db;
+    match &opened.origin {
         Origin::Embedded => println!("database: {}", vulndb::EMBEDDED),
         Origin::Cache { path, .. } => println!("database: {} (cache)", path.display()),
         Origin::Given(path) => println!("database: {} (--db)", path.display()),
     }
     println!("records: {}", db.len());
-    match db.last_modified() {
-        Some(newest) => {
-            let days = Age {
-                since: newest.to_jiff(),
-                basis: AgeBasis::NewestRecord,
-            }
-            .days(now);
-            println!("newest record: {newest} ({days} days ago)");
+    match (db.last_modified(), opened.newest_record_age()) {
+        (Some(newest), Some(age)) => {
+            println!("newest record: {newest} ({} days ago)", age.days(now));
         }
-        None => println!("newest record: unknown"),
+        _ => println!("newest record: unknown"),
     }
-    if let Origin::Cache { metadata, .. } = &in_use.origin {
+    if let Origin::Cache { metadata, .. } = &opened.origin {
         match metadata {
             Ok(metadata) => {
                 println!("fetched: {} from {}", metadata.fetched_at, metadata.url);
@@ -197,7 +155,7 @@ fn status(given: Option<&Path>) -> anyhow::Result<ExitCode> {
             Err(problem) => println!("fetched: unknown ({problem})"),
         }
     }
-    match in_use.age() {
+    match opened.age() {
         Some(age) => {
             let basis = match age.basis {
                 AgeBasis::Checked => "since it was last fetched or confirmed current",
@@ -213,174 +171,57 @@ fn status(given: Option<&Path>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn fetch(url: &str, offline: bool) -> anyhow::Result<ExitCode> {
-    let Some(permit) = http::Online::permit(offline) else {
+fn run_fetch(args: &FetchArgs, offline: bool) -> anyhow::Result<ExitCode> {
+    let Some(permit) = Online::permit(offline) else {
         anyhow::bail!(
             "`osec db fetch` needs the network, which --offline (or OSEC_OFFLINE) forbids; \
              nothing was changed. Run it without --offline and with OSEC_OFFLINE unset or 0"
         );
     };
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        anyhow::bail!("{url}: not an http:// or https:// URL; pass --url with an all.zip URL");
+    let request = fetch::Request::new(&args.url)?
+        .with_timeouts(Timeouts {
+            idle: Duration::from_secs(args.idle_timeout),
+            total: Duration::from_secs(args.timeout),
+        })
+        .with_limits(args.limits.limits())
+        .require_ecosystem("opam");
+    if let Some(warning) = request.warning() {
+        eprintln!("warning: {warning}");
     }
-    if url.starts_with("http://") && !is_loopback(url) {
-        eprintln!(
-            "warning: {url} is not encrypted: the download is checked as an OSV database, \
-             but its origin is not authenticated; prefer https://"
-        );
-    }
-    let dir = cache::cache_dir().context(
+    let dir = cache_dir().context(
         "no cache directory: set XDG_CACHE_HOME or HOME so that `osec db fetch` can store \
          the database",
     )?;
-    let previous = cache::read_cached(&dir)?;
-    let unchanged = match &previous {
-        Some(cached) => format!(
-            "nothing was changed: `osec audit` keeps using {}",
-            cached.path.display()
-        ),
-        None => "nothing was changed: `osec audit` keeps using the embedded database".to_owned(),
-    };
-    // Revalidate only a copy whose metadata describes it and that came from this URL.
-    let known = previous
-        .as_ref()
-        .and_then(|cached| cached.metadata.as_ref().ok())
-        .filter(|metadata| metadata.url == url);
-    let answer = http::get(&permit, url, known.and_then(|m| m.etag.as_deref())).map_err(|err| {
-        let advice = if err.is_transient() {
-            "check the connection (and any proxy), then try again"
-        } else {
-            "check the URL given with --url"
-        };
-        anyhow::anyhow!("{url}: {err}\n  {unchanged}; {advice}")
-    })?;
-    let now = Timestamp::now();
-    let now = now.round(jiff::Unit::Second).unwrap_or(now);
-    let download = match answer {
-        http::Answer::NotModified => {
-            let (Some(cached), Some(metadata)) = (&previous, known) else {
-                anyhow::bail!(
-                    "{url}: the server answered 304 Not Modified to a request without \
-                     If-None-Match\n  {unchanged}; the server is misbehaving, try another --url"
-                );
-            };
-            let metadata = Metadata {
-                checked_at: now,
-                ..metadata.clone()
-            };
-            write(
-                &dir.join(cache::METADATA_FILE),
-                metadata.to_json().as_bytes(),
-            )?;
-            println!(
-                "up to date: {} ({} records, unchanged on the server since it was fetched at {})",
-                cached.path.display(),
-                metadata.records,
-                metadata.fetched_at
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        http::Answer::Body(download) => download,
-    };
-    let verify_error = |problem: String| {
-        anyhow::anyhow!(
-            "{url}: the download does not verify: {problem}\n  {unchanged}; try again, and if \
-             it persists check that --url points to an osv.dev-style all.zip"
-        )
-    };
-    let goog_hash: Vec<&str> = download.goog_hash.iter().map(String::as_str).collect();
-    let stated = integrity::Stated::from_headers(&goog_hash, download.content_md5.as_deref())
-        .map_err(verify_error)?;
-    stated.check(&download.bytes).map_err(verify_error)?;
-    // Messages name the archive by its file name; the URL starts the error already.
-    let name = url
-        .split(['?', '#'])
-        .next()
-        .and_then(|path| path.rsplit('/').next())
-        .filter(|name| !name.is_empty())
-        .unwrap_or("download");
-    let db = vulndb::Loader::new()
-        .load_zip_bytes(&download.bytes, name)
-        .map_err(|err| verify_error(err.to_string()))?;
-    if db.is_empty() {
-        return Err(verify_error("it holds no OSV record".to_owned()));
-    }
-    let path = dir.join(cache::DATABASE_FILE);
-    let metadata = Metadata {
-        url: url.to_owned(),
-        etag: download.etag,
-        last_modified: download.last_modified,
-        fetched_at: now,
-        checked_at: now,
-        sha256: integrity::sha256_hex(&download.bytes),
-        records: db.len(),
-    };
-    write(&path, &download.bytes)?;
-    write(
-        &dir.join(cache::METADATA_FILE),
-        metadata.to_json().as_bytes(),
-    )?;
-    let checked = if stated.is_empty() {
-        "no checksum stated by the server"
-    } else {
-        "checksums match"
-    };
-    println!(
-        "fetched {} records from {url} ({} bytes, {checked})\nwrote {} (sha256 {})",
-        db.len(),
-        download.bytes.len(),
-        path.display(),
-        metadata.sha256
-    );
+    print_fetched(&fetch::fetch(&permit, &request, &dir)?);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `bytes` to `path` through a temporary file, fsync and rename.
-fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    publish::write_if_changed(path, bytes).with_context(|| {
-        format!(
-            "writing {} (check that the cache directory is writable)",
-            path.display()
-        )
-    })?;
-    Ok(())
-}
-
-/// Whether an http:// URL names this machine (tests, a local mirror).
-fn is_loopback(url: &str) -> bool {
-    let rest = url.trim_start_matches("http://");
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host.split(':').next().unwrap_or_default(),
-    };
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_urls_are_recognised() {
-        for url in [
-            "http://127.0.0.1:8080/all.zip",
-            "http://localhost/all.zip",
-            "http://[::1]:80/x",
-            "http://user@127.0.0.2/",
-        ] {
-            assert!(is_loopback(url), "{url}");
-        }
-        for url in [
-            "http://example.org/all.zip",
-            "http://127.0.0.1.example.org/",
-            "http://10.0.0.1/",
-        ] {
-            assert!(!is_loopback(url), "{url}");
+fn print_fetched(fetched: &Fetched) {
+    match fetched {
+        Fetched::UpToDate { path, metadata } => println!(
+            "up to date: {} ({} records, unchanged on the server since it was fetched at {})",
+            path.display(),
+            metadata.records,
+            metadata.fetched_at
+        ),
+        Fetched::Replaced {
+            path,
+            metadata,
+            bytes,
+            checksums_stated,
+        } => {
+            let checked = if *checksums_stated {
+                "checksums match"
+            } else {
+                "no checksum stated by the server"
+            };
+            println!(
+                "fetched {} records from {} ({bytes} bytes, {checked})\nwrote {} (sha256 {})",
+                metadata.records,
+                metadata.url,
+                path.display(),
+                metadata.sha256
+            );
         }
     }
 }

@@ -9,3 +9,4 @@ pub(crate) mod opam_model;
 pub(crate) mod osv;
 pub(crate) mod purl;
 pub(crate) mod repo;
+pub(crate) mod site;

@@ -9,7 +9,9 @@ use advisory::lint::{OutputFormat, render};
 use anyhow::Context as _;
 use clap::Subcommand;
 use opam_model::{Repository, RepositoryStack};
-use publish::{ExportOptions, ExportReport, FileChange, OutcomeKind, Progress, RepositoryVersions};
+use publish::{
+    ExportOptions, ExportReport, FileChange, Outcome, OutcomeKind, Progress, RepositoryVersions,
+};
 
 /// Subcommands of `osec osv`.
 #[derive(Debug, Subcommand)]
@@ -87,7 +89,7 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// Opens the repositories, in priority order.
-fn open_repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<Repository>> {
+pub(crate) fn open_repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<Repository>> {
     paths
         .iter()
         .map(|path| {
@@ -98,35 +100,7 @@ fn open_repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<Repository>> {
 }
 
 fn print_report(report: &ExportReport, out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    let skipped: Vec<_> = report
-        .outcomes
-        .iter()
-        .filter_map(|o| match &o.kind {
-            OutcomeKind::LintFailed(lint) => Some(lint.as_ref().clone()),
-            _ => None,
-        })
-        .collect();
-    if !skipped.is_empty() {
-        out.write_all(render(&skipped, OutputFormat::Human).as_bytes())?;
-    }
-    for outcome in &report.outcomes {
-        let source = outcome.source.display();
-        match &outcome.kind {
-            OutcomeKind::Exported { notes, .. } => {
-                for note in notes {
-                    writeln!(out, "warning: {source}: {note}")?;
-                }
-            }
-            OutcomeKind::LintFailed(_) => writeln!(
-                out,
-                "error: {source} has lint errors (shown above): not exported"
-            )?,
-            OutcomeKind::ConversionFailed(err) => {
-                writeln!(out, "error: {source}: {err}: not exported")?
-            }
-            _ => writeln!(out, "error: {source}: not exported")?,
-        }
-    }
+    print_outcomes(&report.outcomes, "not exported", out)?;
     for orphan in &report.orphans {
         writeln!(
             out,
@@ -148,6 +122,44 @@ fn print_report(report: &ExportReport, out: &mut impl std::io::Write) -> anyhow:
             String::new()
         }
     )?;
+    Ok(())
+}
+
+/// The problems of single advisories: lint diagnostics, conversion errors and
+/// warnings, each advisory that was `left_out` ("not exported") named.
+pub(crate) fn print_outcomes(
+    outcomes: &[Outcome],
+    left_out: &str,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    let skipped: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| match &o.kind {
+            OutcomeKind::LintFailed(lint) => Some(lint.as_ref().clone()),
+            _ => None,
+        })
+        .collect();
+    if !skipped.is_empty() {
+        out.write_all(render(&skipped, OutputFormat::Human).as_bytes())?;
+    }
+    for outcome in outcomes {
+        let source = outcome.source.display();
+        match &outcome.kind {
+            OutcomeKind::Exported { notes, .. } => {
+                for note in notes {
+                    writeln!(out, "warning: {source}: {note}")?;
+                }
+            }
+            OutcomeKind::LintFailed(_) => writeln!(
+                out,
+                "error: {source} has lint errors (shown above): {left_out}"
+            )?,
+            OutcomeKind::ConversionFailed(err) => {
+                writeln!(out, "error: {source}: {err}: {left_out}")?
+            }
+            _ => writeln!(out, "error: {source}: {left_out}")?,
+        }
+    }
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::support::{TestDir, scenario};
+use crate::support::{
+    TestDir, no_opam_records, pypi_zip, record, scenario, zip_naming_an_entry_twice, zip_of,
+};
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}):\n{text}"))
@@ -593,4 +595,188 @@ fn a_broken_opam_file_exits_two_naming_file_line_and_column() {
     dir.write("empty.opam", "opam-version: \"2.0\"\n");
     let out = embedded(&dir, &["audit", "empty.opam"]);
     assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+}
+
+/// Issue 14: ignores with impossible days were compared as text, accepted, and
+/// suppressed the finding (exit 0). They are errors naming the file, line and column.
+#[test]
+fn ignores_with_impossible_dates_are_errors_naming_the_file_line_and_column() {
+    let dir = TestDir::new();
+    let switch = format!("{}/_opam", scenario("dev-only"));
+    for until in ["2026-13-45", "9999-99-99", "2027-02-29"] {
+        dir.write(
+            "osec.toml",
+            &format!(
+                "[[ignore]]\nid = \"OSEC-2026-08\"\nreason = \"tests only\"\nuntil = \"{until}\"\n"
+            ),
+        );
+        let config = dir.path().join("osec.toml").display().to_string();
+        let out = dir.osec(&["audit", "--switch", &switch, "--config", &config]);
+        assert_eq!(out.code, 2, "{until}: {}", out.stdout);
+        assert_eq!(out.stdout, "", "{until}");
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: {config}:4:10: `until = \"{until}\"` is not a day of the calendar \
+                 (month 01-12, and a day that month has): write the last day the ignore \
+                 applies as YYYY-MM-DD\n"
+            )
+        );
+    }
+}
+
+/// A hand-made database in `dir`, given to `--db`.
+fn database(dir: &TestDir, name: &str, zip: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, zip).unwrap();
+    path.display().to_string()
+}
+
+/// Issue 14: a PyPI `all.zip` given to `--db` found nothing and exited 0.
+#[test]
+fn a_database_without_opam_records_is_an_error_unless_allowed() {
+    let dir = TestDir::new();
+    let db = database(&dir, "pypi.zip", &pypi_zip());
+    let vulnerable = scenario("vulnerable");
+    let out = dir.osec(&["audit", &vulnerable, "--db", &db]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr, no_opam_records(&db));
+    let out = dir.osec(&["audit", &vulnerable, "--db", &db, "--allow-empty-db"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("0 vulnerabilities found"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Issue 14: the same entry name twice, the second copy withdrawing the record: the
+/// last copy won and the vulnerable cohttp was reported clean.
+#[test]
+fn a_database_naming_an_entry_twice_is_an_error_naming_both_entries() {
+    let dir = TestDir::new();
+    let db = database(&dir, "twice.zip", &zip_naming_an_entry_twice());
+    let out = dir.osec(&["audit", &scenario("vulnerable"), "--db", &db]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: loading the database {db}: {db}: entries 1 and 2 are both named \
+             OSEC-2026-99.json: the archive is ambiguous; re-create it with each file once\n"
+        )
+    );
+}
+
+#[test]
+fn a_database_with_one_id_in_two_entries_is_an_error_naming_both() {
+    let dir = TestDir::new();
+    let record = record("OSEC-2026-99", "opam", "cohttp");
+    let db = database(
+        &dir,
+        "copies.zip",
+        &zip_of(&[("OSEC-2026-99.json", &record), ("copy.json", &record)]),
+    );
+    let out = dir.osec(&["audit", &scenario("vulnerable"), "--db", &db]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: loading the database {db}: {db}!copy.json: record OSEC-2026-99 is also \
+             defined in {db}!OSEC-2026-99.json; an ID names one record\n"
+        )
+    );
+}
+
+/// Issue 14: a small archive that inflates past the limit (70 records of 16 MiB of
+/// JSON whitespace: 1.1 GiB from about a megabyte) is refused before anything is
+/// inflated; on main it was inflated and parsed in full.
+#[test]
+fn a_zip_bomb_is_refused_by_the_default_limit() {
+    use std::io::Write as _;
+    let dir = TestDir::new();
+    let mut one = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    let text = record("OSEC-2026-99", "opam", "cohttp");
+    let padding = (16 << 20) - 1024;
+    one.start_file("OSEC-2026-99.json", options).unwrap();
+    one.write_all(text.as_bytes()).unwrap();
+    one.write_all(&vec![b' '; padding]).unwrap();
+    let one = one.finish().unwrap().into_inner();
+    // The compressed entry, copied under 70 names without compressing it again.
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(one)).unwrap();
+    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for n in 0..70 {
+        let entry = source.by_index_raw(0).unwrap();
+        bomb.raw_copy_file_rename(entry, format!("OSEC-2026-{n:02}.json"))
+            .unwrap();
+    }
+    let bomb = bomb.finish().unwrap().into_inner();
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    let db = database(&dir, "bomb.zip", &bomb);
+    let out = dir.osec(&["audit", &scenario("vulnerable"), "--db", &db]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: loading the database {db}: {db}: its records inflate to {} bytes, more \
+             than the limit of 1073741824: the archive is corrupt or not an OSV database (if \
+             it is a real database this large, raise the limit: osec's --max-db-bytes)",
+            70 * (text.len() + padding)
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_database_limits_can_be_lowered_and_raised() {
+    let dir = TestDir::new();
+    let embedded = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../vulndb/data/opam-all.zip")
+        .display()
+        .to_string();
+    let vulnerable = scenario("vulnerable");
+    let out = dir.osec(&[
+        "audit",
+        &vulnerable,
+        "--db",
+        &embedded,
+        "--max-db-entries",
+        "10",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(&format!(
+            "{embedded}: 26 entries, more than the limit of 10: the archive is corrupt"
+        )),
+        "{}",
+        out.stderr
+    );
+    let out = dir.osec(&[
+        "audit",
+        &vulnerable,
+        "--db",
+        &embedded,
+        "--max-db-bytes",
+        "1000",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("more than the limit of 1000:"),
+        "{}",
+        out.stderr
+    );
+    let out = dir.osec(&[
+        "audit",
+        &vulnerable,
+        "--db",
+        &embedded,
+        "--max-db-bytes",
+        "2000000000",
+        "--max-db-entries",
+        "26",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
 }

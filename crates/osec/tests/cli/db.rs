@@ -9,22 +9,17 @@ use md5::Digest as _;
 use serde_json::Value;
 
 use crate::server::{Request, Server, response};
-use crate::support::{Output, TestDir, scenario};
+use crate::support::{
+    Output, TestDir, no_opam_records, pypi_zip, scenario, zip_naming_an_entry_twice, zip_of,
+};
 
-/// The embedded snapshot: 26 valid records.
+/// The embedded snapshot (vulndb's, feature `embedded`): 26 valid records.
 fn real_zip() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opam-all.zip")).unwrap()
+    std::fs::read(embedded_path()).unwrap()
 }
 
-fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, text) in entries {
-        writer.start_file(*name, options).unwrap();
-        writer.write_all(text.as_bytes()).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
+fn embedded_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vulndb/data/opam-all.zip")
 }
 
 /// One record that makes cohttp 6.3.0 (the clean scenario's, fixed for OSEC-2026-16)
@@ -363,7 +358,7 @@ fn audit_uses_the_fetched_database_and_offline_changes_nothing() {
     }
     assert_eq!(server.requests().len(), 1, "audit used the network");
     // --db still wins over the cache.
-    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/opam-all.zip");
+    let embedded = embedded_path();
     let out = dir.osec(&["audit", &clean, "--db", &embedded.display().to_string()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
@@ -529,4 +524,134 @@ fn a_corrupt_cache_is_an_error_saying_what_to_do_and_fetch_repairs_it() {
     assert_eq!(server.requests()[0].header("if-none-match"), None);
     let out = dir.osec(&["audit", &scenario("clean")]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// Issue 14: downloads that load as databases but must not replace the cache: an
+/// entry name listed twice (the last copy withdrew the record), and an archive of
+/// another ecosystem (PyPI's `all.zip` at a mistyped --url). On main both replaced it.
+#[test]
+fn fetch_refuses_an_ambiguous_archive_or_one_without_opam_records() {
+    let pypi = pypi_zip();
+    for (case, bad, reason) in [
+        (
+            "one name twice",
+            zip_naming_an_entry_twice(),
+            "the download does not verify: bad.zip: entries 1 and 2 are both named \
+             OSEC-2026-99.json: the archive is ambiguous",
+        ),
+        (
+            "PyPI only",
+            pypi,
+            "the download does not verify: it holds 1 records, none about an opam package \
+             (ecosystems: PyPI)",
+        ),
+    ] {
+        let dir = TestDir::new();
+        let good = real_zip();
+        let server = Server::start(move |request: &Request| {
+            if request.path() == "/good.zip" {
+                ok(&good, "\"v1\"")
+            } else {
+                ok(&bad, "\"v2\"")
+            }
+        });
+        assert_eq!(fetch(&dir, &server.url("/good.zip")).code, 0, "{case}");
+        let before = cache_files(&dir);
+        let out = fetch(&dir, &server.url("/bad.zip"));
+        assert_eq!(out.code, 2, "{case}: {}", out.stdout);
+        assert!(out.stderr.contains(reason), "{case}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("nothing was changed: `osec audit` keeps using"),
+            "{case}: {}",
+            out.stderr
+        );
+        assert!(cache_files(&dir) == before, "{case}: the cache changed");
+    }
+}
+
+/// Issue 14: a server that sends a byte every half second kept `db fetch` busy until
+/// its 600 s global timeout; the deadline is now 30 s by default, and --timeout sets it.
+#[test]
+fn a_server_trickling_the_body_fails_at_the_deadline() {
+    let dir = TestDir::new();
+    let server = Server::start_streaming(|_: &Request, stream: &mut std::net::TcpStream| {
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n";
+        if stream.write_all(head).is_err() {
+            return;
+        }
+        for _ in 0..120 {
+            if stream
+                .write_all(b"P")
+                .and_then(|()| stream.flush())
+                .is_err()
+            {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    });
+    let url = server.url("/all.zip");
+    let out = dir.osec(&["db", "fetch", "--url", &url, "--timeout", "2"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: {url}: the download did not finish within 2 s (the deadline; raise it \
+             with --timeout)\n  nothing was changed: `osec audit` keeps using the embedded \
+             database; check the connection"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.cache().exists());
+}
+
+/// A server that answers the headers and then goes silent fails at the idle limit.
+#[test]
+fn a_server_that_stops_sending_fails_at_the_idle_limit() {
+    let dir = TestDir::new();
+    let server = Server::start_streaming(|_: &Request, stream: &mut std::net::TcpStream| {
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\nPK";
+        if stream.write_all(head).is_err() {
+            return;
+        }
+        // Wait (without sending) until the client hangs up, at most 30 s.
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(100)));
+        let mut byte = [0u8; 1];
+        for _ in 0..300 {
+            if let Ok(0) = stream.peek(&mut byte) {
+                return;
+            }
+        }
+    });
+    let url = server.url("/all.zip");
+    let out = dir.osec(&["db", "fetch", "--url", &url, "--idle-timeout", "1"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: {url}: the server sent nothing for 1 s (the limit between two reads; \
+             raise it with --idle-timeout)\n"
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Issue 14: `db status` describes a database as `audit` would use it, so it refuses
+/// one without opam records too, unless told otherwise.
+#[test]
+fn status_refuses_a_database_without_opam_records_unless_allowed() {
+    let dir = TestDir::new();
+    let path = dir.path().join("pypi.zip");
+    std::fs::write(&path, pypi_zip()).unwrap();
+    let db = path.display().to_string();
+    let out = dir.osec(&["db", "status", "--db", &db]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert_eq!(out.stderr, no_opam_records(&db));
+    let out = dir.osec(&["db", "status", "--db", &db, "--allow-empty-db"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with(&format!("database: {db} (--db)\nrecords: 1\n"))
+    );
 }

@@ -22,3 +22,5 @@ mod osv;
 mod purl;
 /// `osec repo check-immutable`.
 mod repo;
+/// `osec site build`.
+mod site;

@@ -41,6 +41,16 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(mut respond: impl FnMut(&Request) -> Vec<u8> + Send + 'static) -> Server {
+        Server::start_streaming(move |request, stream| {
+            let _ = stream.write_all(&respond(request));
+        })
+    }
+
+    /// A server whose handler writes the answer itself, as slowly as it likes (a
+    /// write fails once the client has given up).
+    pub(crate) fn start_streaming(
+        mut answer: impl FnMut(&Request, &mut TcpStream) + Send + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -57,9 +67,8 @@ impl Server {
                     let Some(request) = read_request(&mut stream) else {
                         continue;
                     };
-                    let answer = respond(&request);
-                    requests.lock().unwrap().push(request);
-                    let _ = stream.write_all(&answer);
+                    requests.lock().unwrap().push(request.clone());
+                    answer(&request, &mut stream);
                     let _ = stream.flush();
                     let _ = stream.shutdown(std::net::Shutdown::Both);
                 }

@@ -119,3 +119,64 @@ pub(crate) fn advisory(id: &str) -> String {
          affected: \"ocaml\" {{< \"4.03.0\"}}\n```\n\n# A bug\n\nDetails.\n"
     )
 }
+
+/// A zip archive of `entries` (name, text), stored, like a hand-made `all.zip`.
+pub(crate) fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// An OSV record of `id` affecting `name` 6.2.2 (the vulnerable scenario's cohttp) in
+/// `ecosystem`.
+pub(crate) fn record(id: &str, ecosystem: &str, name: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","modified":"2026-11-01T00:00:00Z","summary":"A test record",
+"affected":[{{"package":{{"ecosystem":"{ecosystem}","name":"{name}"}},"versions":["6.2.2"]}}]}}"#
+    )
+}
+
+/// Issue 14's ambiguous archive: `OSEC-2026-99.json` twice, the second copy without
+/// affected packages (zip writers refuse to write one: the name of the second entry
+/// is replaced afterwards, in its local header and the central directory alike).
+pub(crate) fn zip_naming_an_entry_twice() -> Vec<u8> {
+    let emptied = r#"{"id":"OSEC-2026-99","modified":"2026-11-02T00:00:00Z","affected":[]}"#;
+    let record = record("OSEC-2026-99", "opam", "cohttp");
+    let bytes = zip_of(&[
+        ("OSEC-2026-99.json", record.as_str()),
+        ("OSEC-2026-XX.json", emptied),
+    ]);
+    let text = bytes.escape_ascii().to_string();
+    assert_eq!(text.matches("OSEC-2026-XX.json").count(), 2);
+    let mut out = bytes.clone();
+    for at in 0..bytes.len() {
+        if bytes[at..].starts_with(b"OSEC-2026-XX.json") {
+            out[at..at + 17].copy_from_slice(b"OSEC-2026-99.json");
+        }
+    }
+    out
+}
+
+/// Issue 14's database of another ecosystem: one PyPI record (a PyPI `all.zip` given by
+/// mistake).
+pub(crate) fn pypi_zip() -> Vec<u8> {
+    zip_of(&[(
+        "PYSEC-2026-1.json",
+        &record("PYSEC-2026-1", "PyPI", "cohttp"),
+    )])
+}
+
+/// What `audit` and `db status` say of [`pypi_zip`] at `db`.
+pub(crate) fn no_opam_records(db: &str) -> String {
+    format!(
+        "error: {db}: 1 records, none about an opam package (ecosystems: PyPI): it is not a \
+         database of opam advisories, and checking against it would find nothing; pass an \
+         opam database, or --allow-empty-db to use it anyway\n"
+    )
+}

@@ -6,6 +6,8 @@
 
 /// The 26 real advisories against the published `generated-osv` records.
 mod published;
+/// The static site and its feed.
+mod site;
 /// Helpers: data directory, synthetic advisories, the OSV schema.
 mod support;
 /// Writing the tree: only changed files, lint failures, orphans, the index files.

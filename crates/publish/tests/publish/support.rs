@@ -23,6 +23,12 @@ pub(crate) fn published_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../osv/tests/data/generated-osv")
 }
 
+/// The 26 real advisories, copied into crate `advisory`'s test data (see SOURCE.md
+/// there).
+pub(crate) fn real_advisories() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../advisory/tests/data/real")
+}
+
 /// The official OSV schema, compiled once.
 pub(crate) fn schema() -> &'static jsonschema::Validator {
     static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();

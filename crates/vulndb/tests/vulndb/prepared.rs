@@ -128,6 +128,21 @@ fn a_damaged_head_is_ignored_and_rewritten() {
     assert_ne!(std::fs::read(&file).unwrap(), bytes, "rewritten");
 }
 
+/// The head's length is read before its hash can be checked: a damaged one
+/// must not make the load allocate it (a terabyte here).
+#[test]
+fn a_head_length_beyond_the_file_is_ignored_without_allocating_it() {
+    let setup = setup();
+    let expected = answers(&load(&setup));
+    let file = prepared_file(&setup.cache);
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[8..16].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    let db = load(&setup);
+    assert_eq!(answers(&db), expected);
+    assert_ne!(std::fs::read(&file).unwrap(), bytes, "rewritten");
+}
+
 #[test]
 fn a_damaged_record_text_is_an_error_naming_the_prepared_file() {
     let setup = setup();

@@ -62,3 +62,34 @@ pub(crate) fn temp_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A zip archive whose entries `first` and `second` (names of one length) are
+/// then both named `first`, as a hostile archive would be (zip writers refuse
+/// to write one): the name is replaced in the local headers and the central
+/// directory alike.
+pub(crate) fn zip_with_one_name_twice(
+    first: &str,
+    second: &str,
+    files: &[(String, Vec<u8>)],
+) -> Vec<u8> {
+    assert_eq!(first.len(), second.len());
+    let bytes = zip_of(files);
+    let (from, to) = (second.as_bytes(), first.as_bytes());
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at..].starts_with(from) {
+            out.extend_from_slice(to);
+            at += from.len();
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    out
+}
+
+/// A minimal valid record of a package of another ecosystem.
+pub(crate) fn minimal_in(id: &str, ecosystem: &str) -> String {
+    minimal(id).replace("\"opam\"", &format!("\"{ecosystem}\""))
+}

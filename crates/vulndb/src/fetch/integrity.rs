@@ -1,9 +1,12 @@
 //! Checksums of a download: the ones the server states (Google Cloud Storage's
 //! `x-goog-hash: crc32c=…,md5=…`, the standard `Content-MD5`), checked against the
-//! bytes received, and the SHA-256 recorded in the cache metadata.
+//! bytes received. (The SHA-256 recorded in the cache metadata is
+//! `crate::cache`'s.)
 
 use base64::Engine as _;
 use md5::Digest as _;
+
+use crate::cache::hex;
 
 /// Checksums a server stated for a body.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -14,6 +17,41 @@ pub(super) struct Stated {
     pub(super) crc32c: Option<u32>,
 }
 
+/// A stated checksum that is malformed or does not match the body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChecksumError {
+    /// An `x-goog-hash` item without `=`.
+    #[error("x-goog-hash: `{item}` is not NAME=VALUE")]
+    NotNameValue {
+        /// The item.
+        item: String,
+    },
+    /// A value that is not the base64 of a checksum of the right size.
+    #[error("{header}: `{value}` is not {bytes} bytes in base64")]
+    Malformed {
+        /// `x-goog-hash md5`, `x-goog-hash crc32c` or `Content-MD5`.
+        header: &'static str,
+        /// The value as sent.
+        value: String,
+        /// The checksum's size.
+        bytes: usize,
+    },
+    /// `Content-MD5` and `x-goog-hash` disagree.
+    #[error("Content-MD5 and x-goog-hash state different MD5 sums")]
+    Md5Conflict,
+    /// The body's checksum is not the one stated.
+    #[error("the body's {sum} is {actual}, the server stated {stated}")]
+    Mismatch {
+        /// `MD5` or `CRC32C`.
+        sum: &'static str,
+        /// The body's, in hex.
+        actual: String,
+        /// The server's, in hex.
+        stated: String,
+    },
+}
+
 impl Stated {
     /// Reads the values of every `x-goog-hash` header and of `Content-MD5`. Hash names
     /// other than md5 and crc32c are ignored; a malformed value of a known one is an
@@ -21,7 +59,7 @@ impl Stated {
     pub(super) fn from_headers(
         goog_hash: &[&str],
         content_md5: Option<&str>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ChecksumError> {
         let mut stated = Stated::default();
         let pairs = goog_hash
             .iter()
@@ -30,7 +68,9 @@ impl Stated {
             .filter(|item| !item.is_empty());
         for item in pairs {
             let Some((name, value)) = item.split_once('=') else {
-                return Err(format!("x-goog-hash: `{item}` is not NAME=VALUE"));
+                return Err(ChecksumError::NotNameValue {
+                    item: item.to_owned(),
+                });
             };
             match name.trim().to_ascii_lowercase().as_str() {
                 "md5" => stated.md5 = Some(decode::<16>("x-goog-hash md5", value)?),
@@ -46,7 +86,7 @@ impl Stated {
         if let Some(value) = content_md5 {
             let md5 = decode::<16>("Content-MD5", value)?;
             if stated.md5.is_some_and(|other| other != md5) {
-                return Err("Content-MD5 and x-goog-hash state different MD5 sums".to_owned());
+                return Err(ChecksumError::Md5Conflict);
             }
             stated.md5 = Some(md5);
         }
@@ -59,48 +99,41 @@ impl Stated {
     }
 
     /// Checks `body` against every stated checksum; the error says which one failed.
-    pub(super) fn check(&self, body: &[u8]) -> Result<(), String> {
+    pub(super) fn check(&self, body: &[u8]) -> Result<(), ChecksumError> {
         if let Some(expected) = self.md5 {
             let actual: [u8; 16] = md5::Md5::digest(body).into();
             if actual != expected {
-                return Err(format!(
-                    "the body's MD5 is {}, the server stated {}",
-                    hex(&actual),
-                    hex(&expected)
-                ));
+                return Err(ChecksumError::Mismatch {
+                    sum: "MD5",
+                    actual: hex(&actual),
+                    stated: hex(&expected),
+                });
             }
         }
         if let Some(expected) = self.crc32c {
             let actual = crc32c(body);
             if actual != expected {
-                return Err(format!(
-                    "the body's CRC32C is {actual:08x}, the server stated {expected:08x}"
-                ));
+                return Err(ChecksumError::Mismatch {
+                    sum: "CRC32C",
+                    actual: format!("{actual:08x}"),
+                    stated: format!("{expected:08x}"),
+                });
             }
         }
         Ok(())
     }
 }
 
-fn decode<const N: usize>(what: &str, value: &str) -> Result<[u8; N], String> {
+fn decode<const N: usize>(header: &'static str, value: &str) -> Result<[u8; N], ChecksumError> {
     base64::engine::general_purpose::STANDARD
         .decode(value.trim())
         .ok()
         .and_then(|bytes| <[u8; N]>::try_from(bytes).ok())
-        .ok_or_else(|| format!("{what}: `{value}` is not {N} bytes in base64"))
-}
-
-/// SHA-256 of `bytes`, lowercase hex.
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut out, byte| {
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
+        .ok_or_else(|| ChecksumError::Malformed {
+            header,
+            value: value.to_owned(),
+            bytes: N,
+        })
 }
 
 /// CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum Google Cloud
@@ -142,14 +175,6 @@ mod tests {
     }
 
     #[test]
-    fn sha256_of_abc_is_the_fips_example() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
-
-    #[test]
     fn reads_the_google_cloud_storage_header_and_checks_both_sums() {
         // The two sums of "hello\n", as `gsutil hash` prints them.
         let stated =
@@ -157,7 +182,7 @@ mod tests {
                 .unwrap();
         assert_eq!(stated.crc32c, Some(crc32c(b"hello\n")));
         assert_eq!(stated.check(b"hello\n"), Ok(()));
-        let err = stated.check(b"hello!").unwrap_err();
+        let err = stated.check(b"hello!").unwrap_err().to_string();
         assert!(err.starts_with("the body's MD5 is "), "{err}");
         let one_header =
             Stated::from_headers(&["crc32c=NT3Yvg==,md5=sZRqySSS0jR8YjW00mERhA=="], None);
@@ -175,11 +200,17 @@ mod tests {
 
     #[test]
     fn malformed_values_are_errors_naming_the_header() {
-        let err = Stated::from_headers(&["md5=not base64"], None).unwrap_err();
+        let err = Stated::from_headers(&["md5=not base64"], None)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("x-goog-hash md5: "), "{err}");
-        let err = Stated::from_headers(&["crc32c=sZRqySSS0jR8YjW00mERhA=="], None).unwrap_err();
+        let err = Stated::from_headers(&["crc32c=sZRqySSS0jR8YjW00mERhA=="], None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not 4 bytes"), "{err}");
-        let err = Stated::from_headers(&["md5"], None).unwrap_err();
+        let err = Stated::from_headers(&["md5"], None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not NAME=VALUE"), "{err}");
     }
 

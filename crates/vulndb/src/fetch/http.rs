@@ -1,10 +1,9 @@
-//! The only code in `osec` that opens a network connection.
+//! The only code in osec that opens a network connection.
 //!
-//! This module is private to `commands::db`, so the compiler allows no other command
-//! (`audit` included) to call it; within `db`, [`get`] takes an [`Online`] permit,
-//! which [`Online::permit`] refuses under `--offline` / `OSEC_OFFLINE=1`. Hence
-//! `--offline` is a guarantee, not a convention: the one path to the network goes
-//! through that check.
+//! This module is private to [`crate::fetch`], and [`get`] takes an
+//! [`Online`] permit, which only [`Online::permit`] makes, and refuses under
+//! `--offline` / `OSEC_OFFLINE=1`: the one path to the network goes through
+//! that check.
 //!
 //! HTTPS uses rustls with the Mozilla root certificates (webpki-roots) compiled in: no
 //! OpenSSL, no system TLS library. Proxies come from `HTTPS_PROXY`/`HTTP_PROXY`/
@@ -12,20 +11,11 @@
 
 use std::time::Duration;
 
+use super::{Online, Timeouts};
+
 /// The largest body accepted (osv.dev's opam `all.zip` is a few hundred kilobytes;
 /// its largest ecosystems' are tens of megabytes).
 pub(super) const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Permission to use the network: only [`Online::permit`] makes one.
-#[derive(Debug)]
-pub(super) struct Online(());
-
-impl Online {
-    /// A permit, unless `offline`.
-    pub(super) fn permit(offline: bool) -> Option<Online> {
-        (!offline).then_some(Online(()))
-    }
-}
 
 /// What the server answered.
 #[derive(Debug)]
@@ -53,10 +43,23 @@ pub(super) struct Download {
 
 /// Why a download failed.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum Error {
-    /// No answer: DNS, connection, TLS, timeout, redirects.
+#[non_exhaustive]
+pub enum HttpError {
+    /// No answer: DNS, connection, TLS, redirects.
     #[error("{0}")]
     Request(ureq::Error),
+    /// Nothing arrived for longer than the idle limit.
+    #[error(
+        "the server sent nothing for {} s (the limit between two reads; raise it with --idle-timeout)",
+        .0.as_secs_f64()
+    )]
+    Idle(Duration),
+    /// The whole exchange took longer than the deadline.
+    #[error(
+        "the download did not finish within {} s (the deadline; raise it with --timeout)",
+        .0.as_secs_f64()
+    )]
+    Deadline(Duration),
     /// An answer other than 200 or 304.
     #[error("the server answered HTTP {code}{reason}")]
     Status {
@@ -83,25 +86,40 @@ pub(super) enum Error {
     },
 }
 
-impl Error {
+impl HttpError {
     /// Whether trying again later may help (as opposed to a wrong URL).
-    pub(super) fn is_transient(&self) -> bool {
+    pub fn is_transient(&self) -> bool {
         match self {
-            Error::Status { code, .. } => *code >= 500 || *code == 429 || *code == 408,
-            Error::TooLarge => false,
+            HttpError::Status { code, .. } => *code >= 500 || *code == 429 || *code == 408,
+            HttpError::TooLarge => false,
             _ => true,
+        }
+    }
+
+    /// A timeout as the limit it hit; other errors as `wrap` makes them.
+    fn from_ureq(error: ureq::Error, timeouts: Timeouts, wrap: fn(ureq::Error) -> Self) -> Self {
+        match error {
+            ureq::Error::Timeout(ureq::Timeout::Global) => HttpError::Deadline(timeouts.total),
+            ureq::Error::Timeout(_) => HttpError::Idle(timeouts.idle),
+            other => wrap(other),
         }
     }
 }
 
-/// `GET url`, with `If-None-Match: etag` when one is given.
-pub(super) fn get(_permit: &Online, url: &str, etag: Option<&str>) -> Result<Answer, Error> {
+/// `GET url`, with `If-None-Match: etag` when one is given, within `timeouts`.
+pub(super) fn get(
+    _permit: &Online,
+    url: &str,
+    etag: Option<&str>,
+    timeouts: Timeouts,
+) -> Result<Answer, HttpError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_resolve(Some(Duration::from_secs(30)))
-        .timeout_connect(Some(Duration::from_secs(30)))
-        .timeout_recv_response(Some(Duration::from_secs(60)))
-        .timeout_global(Some(Duration::from_secs(600)))
+        .timeout_resolve(Some(timeouts.idle))
+        .timeout_connect(Some(timeouts.idle))
+        .timeout_per_read(Some(timeouts.idle))
+        .timeout_per_write(Some(timeouts.idle))
+        .timeout_global(Some(timeouts.total))
         .user_agent(concat!(
             "osec/",
             env!("CARGO_PKG_VERSION"),
@@ -113,13 +131,15 @@ pub(super) fn get(_permit: &Online, url: &str, etag: Option<&str>) -> Result<Ans
     if let Some(etag) = etag {
         request = request.header("If-None-Match", etag);
     }
-    let mut response = request.call().map_err(Error::Request)?;
+    let mut response = request
+        .call()
+        .map_err(|e| HttpError::from_ureq(e, timeouts, HttpError::Request))?;
     let status = response.status();
     if status == ureq::http::StatusCode::NOT_MODIFIED {
         return Ok(Answer::NotModified);
     }
     if status != ureq::http::StatusCode::OK {
-        return Err(Error::Status {
+        return Err(HttpError::Status {
             code: status.as_u16(),
             reason: status
                 .canonical_reason()
@@ -145,7 +165,7 @@ pub(super) fn get(_permit: &Online, url: &str, etag: Option<&str>) -> Result<Ans
         .collect();
     let declared = response.body().content_length();
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(Error::TooLarge);
+        return Err(HttpError::TooLarge);
     }
     let bytes = response
         .body_mut()
@@ -153,11 +173,11 @@ pub(super) fn get(_permit: &Online, url: &str, etag: Option<&str>) -> Result<Ans
         .limit(MAX_BODY_BYTES)
         .read_to_vec()
         .map_err(|err| match err {
-            ureq::Error::BodyExceedsLimit(_) => Error::TooLarge,
-            other => Error::Body(other),
+            ureq::Error::BodyExceedsLimit(_) => HttpError::TooLarge,
+            other => HttpError::from_ureq(other, timeouts, HttpError::Body),
         })?;
     if let Some(expected) = declared.filter(|n| *n != bytes.len() as u64) {
-        return Err(Error::Truncated {
+        return Err(HttpError::Truncated {
             expected,
             got: bytes.len() as u64,
         });

@@ -1,0 +1,96 @@
+//! `osec site build [--repo DIR]... [--base-url URL] [--source-url URL] ADVISORIES OUT`:
+//! the database as a static web site with an Atom feed.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use opam_model::RepositoryStack;
+use publish::{RepositoryVersions, SiteOptions};
+
+use super::osv::{open_repositories, print_outcomes};
+
+/// Subcommands of `osec site`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SiteCommand {
+    /// Write the site to OUT: index.html, a page per advisory and per package,
+    /// osv/ID.json, packages/NAME.json and feed.xml. It works from file:// and from
+    /// any static host. Exit status 1 when an advisory fails lint or conversion (it is
+    /// left out; the rest of the site is built).
+    Build(BuildArgs),
+}
+
+/// Arguments of `osec site build`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct BuildArgs {
+    /// An opam repository (directory or .tar.gz): pages then list the affected
+    /// releases one by one. Repeat for several. Without, pages show the constraint.
+    #[arg(long = "repo", value_name = "DIR")]
+    repos: Vec<PathBuf>,
+    /// Where the site will be served, e.g. https://example.org/advisories/. The Atom
+    /// feed's links and entry IDs are absolute under it; without it, its links are
+    /// relative to the feed and entry IDs are the advisories' links in
+    /// ocaml/security-advisories.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// The URL under which the advisory files are browsed, e.g.
+    /// https://github.com/ocaml/security-advisories/blob/main/advisories/ (a file's
+    /// path relative to ADVISORIES is appended). Default: each record's human_link.
+    #[arg(long, value_name = "URL")]
+    source_url: Option<String>,
+    /// The site's title.
+    #[arg(long, default_value = publish::site::DEFAULT_TITLE)]
+    title: String,
+    /// How many advisories the feed holds (the most recently modified).
+    #[arg(long, value_name = "N", default_value_t = publish::site::DEFAULT_FEED_ENTRIES)]
+    feed_entries: usize,
+    /// The advisories: a directory searched for OSEC-*.md, or files.
+    advisories: PathBuf,
+    /// The output directory.
+    out: PathBuf,
+}
+
+pub(crate) fn run(command: SiteCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SiteCommand::Build(args) => run_build(args),
+    }
+}
+
+fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let stack = RepositoryStack::new(open_repositories(&args.repos)?);
+    let released = RepositoryVersions::new(&stack);
+    let options = SiteOptions {
+        released: (!args.repos.is_empty())
+            .then_some(&released as &dyn advisory::lint::PackageVersions),
+        now: jiff::Timestamp::now(),
+        base_url: args.base_url,
+        source_url: args.source_url,
+        title: args.title,
+        feed_entries: args.feed_entries,
+    };
+    let report = publish::build_site(&[args.advisories], &args.out, &options)?;
+    let mut stderr = std::io::stderr().lock();
+    print_outcomes(&report.outcomes, "left out of the site", &mut stderr)?;
+    for removed in &report.removed {
+        writeln!(
+            stderr,
+            "removed {} (no longer part of the site)",
+            removed.display()
+        )?;
+    }
+    writeln!(
+        stderr,
+        "site of {} of {} advisories in {}: {} files, {} changed",
+        report.published(),
+        report.outcomes.len(),
+        args.out.display(),
+        report.files.len(),
+        report.changed()
+    )?;
+    Ok(if report.is_complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
