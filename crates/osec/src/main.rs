@@ -61,6 +61,9 @@ enum Command {
     /// The vulnerability database: refresh it (the only use of the network), show its age.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// opam-repository policy: released sources never change (check-immutable).
+    #[command(subcommand)]
+    Repo(commands::repo::RepoCommand),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
         Command::Db(cmd) => commands::db::run(cmd, cli.offline),
+        Command::Repo(cmd) => commands::repo::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -8,4 +8,5 @@ pub(crate) mod opam;
 pub(crate) mod opam_model;
 pub(crate) mod osv;
 pub(crate) mod purl;
+pub(crate) mod repo;
 pub(crate) mod site;

@@ -20,5 +20,7 @@ mod opam;
 mod osv;
 /// `osec purl`.
 mod purl;
+/// `osec repo check-immutable`.
+mod repo;
 /// `osec site build`.
 mod site;
