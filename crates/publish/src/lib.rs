@@ -3,9 +3,11 @@
 //! of ocaml/security-advisories holds), `all.zip` and `modified_id.csv`.
 //!
 //! **Owns:** walking the advisories, skipping those that fail lint, writing one record
-//! per advisory (two-space indent, trailing newline, deterministic) atomically and only
-//! when its bytes change, reporting records whose advisory disappeared (never removing
-//! them), and the osv.dev layout of `all.zip` and `modified_id.csv`.
+//! per advisory (two-space indent, trailing newline, deterministic) only when its bytes
+//! change, reporting records whose advisory disappeared or that sit in the wrong year
+//! directory (never removing them), and the osv.dev layout of `all.zip` and
+//! `modified_id.csv`. Files are written through [`safe_fs::OutputRoot`]: atomically,
+//! keeping their mode, never through a symbolic link under `OUT`.
 //! **Does not own:** the conversion of an advisory to OSV (crate `advisory`,
 //! [`advisory::to_osv()`]), the OSV model and its JSON writer (crate `osv`), reading
 //! opam repositories (crate `opam-model`), progress bars and printing (the `osec`
@@ -13,8 +15,8 @@
 //!
 //! Phases, in order: [`export`] finds and lints the advisories, converts each with
 //! the released versions of the repositories ([`RepositoryVersions`]) and writes the
-//! tree; [`write_index`] reads the tree back and writes `all.zip` and
-//! `modified_id.csv`; [`publish`] does both.
+//! tree; [`write_index`] writes `all.zip` and `modified_id.csv` for the records the
+//! export wrote; [`publish`] does both.
 //!
 //! ```no_run
 //! use publish::{ExportOptions, NoProgress, RepositoryVersions};
@@ -29,9 +31,10 @@
 //! ```
 //!
 //! # Limitations
-//! - `all.zip` and `modified_id.csv` describe every record of the tree, including
-//!   records whose advisory disappeared or failed lint in this run: they mirror the
-//!   tree osv.dev imports.
+//! - `all.zip` and `modified_id.csv` hold exactly the records exported in this run:
+//!   the previous record of an advisory that failed lint, a record whose advisory
+//!   disappeared and a copy in the wrong year directory stay in the tree (reported,
+//!   not removed) but are left out of them.
 //! - A constraint's interval that starts after a version (`> "v"`) and holds no
 //!   released version yet has no ECOSYSTEM range (OSV cannot express it); the
 //!   conversion says so in a note.
@@ -44,15 +47,16 @@ mod write;
 
 pub use archive::{
     ALL_ZIP, IndexReport, IndexedRecord, MODIFIED_ID_CSV, modified_id_csv, modified_text,
-    read_records, write_index, zip_archive,
+    write_index, zip_archive,
 };
 pub use error::{Error, Result};
 pub use export::{
     ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export, record_files,
     record_path,
 };
+pub use safe_fs::FileChange;
 pub use versions::RepositoryVersions;
-pub use write::{FileChange, write_if_changed};
+pub use write::write_if_changed;
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +77,6 @@ pub fn publish(
     progress: &dyn Progress,
 ) -> Result<PublishReport> {
     let export = export(paths, out, options, progress)?;
-    let index = write_index(out)?;
+    let index = write_index(out, &export)?;
     Ok(PublishReport { export, index })
 }

@@ -137,7 +137,7 @@ impl OutputRoot {
         let mut dir_relative = PathBuf::new();
         for &component in dirs {
             dir_relative.push(component);
-            dir = self.open_subdirectory(&dir, component, &dir_relative)?;
+            dir = self.open_subdirectory(&dir, component, &dir_relative, &path)?;
         }
         Ok(Target {
             dir,
@@ -147,14 +147,16 @@ impl OutputRoot {
         })
     }
 
+    /// Opens the directory `name` in `parent` (`relative` to the root), creating it
+    /// if missing; errors name `target`, the file to write.
     fn open_subdirectory(
         &self,
         parent: &OwnedFd,
         name: &OsStr,
         relative: &Path,
+        target: &Path,
     ) -> Result<OwnedFd> {
-        let path = self.path.join(relative);
-        let io = |e: Errno| Error::io(&path, Operation::Write, e);
+        let io = |e: Errno| Error::io(target, Operation::Write, e);
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let opened = match rustix::fs::openat(parent, name, flags, Mode::empty()) {
             Err(Errno::NOENT) => {
@@ -175,10 +177,10 @@ impl OutputRoot {
                     .is_ok_and(|stat| FileKind::of_mode(stat.st_mode) == Some(FileKind::Symlink));
                 Err(if is_link {
                     Error::new(
-                        &path,
+                        target,
                         Operation::Write,
                         ErrorKind::Symlink {
-                            link: path.clone(),
+                            link: self.path.join(relative),
                             root: self.path.clone(),
                         },
                     )

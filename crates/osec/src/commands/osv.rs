@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use clap::Subcommand;
 use opam_model::{Repository, RepositoryStack};
 use publish::{ExportOptions, ExportReport, FileChange, OutcomeKind, Progress, RepositoryVersions};
+use safe_fs::{display_path, escape_control};
 
 /// Subcommands of `osec osv`.
 #[derive(Debug, Subcommand)]
@@ -68,13 +69,13 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
     let mut stderr = std::io::stderr().lock();
     print_report(&report, &mut stderr)?;
     if with_index {
-        let index = publish::write_index(&args.out)?;
+        let index = publish::write_index(&args.out, &report)?;
         for (path, change) in [&index.zip, &index.csv] {
             writeln!(
                 stderr,
                 "{} {} ({} records)",
                 change_word(*change),
-                path.display(),
+                display_path(path),
                 index.records
             )?;
         }
@@ -110,29 +111,32 @@ fn print_report(report: &ExportReport, out: &mut impl std::io::Write) -> anyhow:
         out.write_all(render(&skipped, OutputFormat::Human).as_bytes())?;
     }
     for outcome in &report.outcomes {
-        let source = outcome.source.display();
+        let source = display_path(&outcome.source);
         match &outcome.kind {
             OutcomeKind::Exported { notes, .. } => {
                 for note in notes {
-                    writeln!(out, "warning: {source}: {note}")?;
+                    writeln!(out, "warning: {source}: {}", escape_control(note))?;
                 }
             }
             OutcomeKind::LintFailed(_) => writeln!(
                 out,
                 "error: {source} has lint errors (shown above): not exported"
             )?,
-            OutcomeKind::ConversionFailed(err) => {
-                writeln!(out, "error: {source}: {err}: not exported")?
-            }
+            OutcomeKind::ConversionFailed(err) => writeln!(
+                out,
+                "error: {source}: {}: not exported",
+                escape_control(&err.to_string())
+            )?,
             _ => writeln!(out, "error: {source}: not exported")?,
         }
     }
     for orphan in &report.orphans {
         writeln!(
             out,
-            "warning: {} has no advisory any more; it was not removed (withdraw an advisory with its \
-             `withdrawn` field instead, or delete the file by hand)",
-            orphan.display()
+            "warning: {} is the record of no advisory (its advisory was removed, or it is a copy in \
+             another year's directory); it was not removed and is not indexed (withdraw an advisory \
+             with its `withdrawn` field instead, or delete the file by hand)",
+            display_path(orphan)
         )?;
     }
     let failed = report.outcomes.len() - report.exported();
