@@ -43,6 +43,8 @@
 //! - Dates in the future are judged against [`lint::LintOptions::now`]; CVSS scores
 //!   are compared to one decimal, ratings by name (None, Low, Medium, High, Critical).
 
+#![forbid(unsafe_code)]
+
 pub mod date;
 pub mod error;
 pub mod format;

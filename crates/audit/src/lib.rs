@@ -119,6 +119,8 @@
 //! - Roots of a dune lock directory without a `dune-project` beside it are guessed: the
 //!   locked packages nothing else depends on.
 
+#![forbid(unsafe_code)]
+
 pub mod input;
 pub mod policy;
 pub mod report;

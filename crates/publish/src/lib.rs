@@ -39,6 +39,8 @@
 //!   released version yet has no ECOSYSTEM range (OSV cannot express it); the
 //!   conversion says so in a note.
 
+#![forbid(unsafe_code)]
+
 mod archive;
 mod error;
 mod export;

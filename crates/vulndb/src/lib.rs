@@ -66,6 +66,8 @@
 //! - Records of directories and in-memory archives are parsed eagerly, and
 //!   every load of an archive without a prepared copy is a full load.
 
+#![forbid(unsafe_code)]
+
 mod database;
 mod encoding;
 mod error;
