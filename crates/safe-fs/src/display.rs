@@ -48,6 +48,26 @@ pub fn escape_control_keeping_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(lines.join("\n"))
 }
 
+/// `text` with each C1 control character (U+0080 to U+009F, which some terminals obey
+/// as escape sequences) replaced by `¿`, a printable character of the same UTF-8
+/// length, so that byte offsets and character columns into the text stay valid. For
+/// source lines quoted under carets: the diagnostic renderer already shows C0
+/// controls, DEL and bidirectional controls as visible symbols, but not C1.
+pub fn mask_c1_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_c1) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_c1(c) { '\u{bf}' } else { c })
+            .collect(),
+    )
+}
+
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9f}').contains(&c)
+}
+
 /// A path as text for people: lossy for bytes that are not UTF-8, control
 /// characters escaped.
 pub fn display_path(path: &Path) -> String {
@@ -89,6 +109,16 @@ mod tests {
             escape_control_keeping_lines("a\nb"),
             Cow::Borrowed("a\nb")
         ));
+    }
+
+    #[test]
+    fn masking_c1_keeps_byte_offsets_and_columns() {
+        let text = "a\u{9b}31mb\u{1b}\u{85}";
+        let masked = mask_c1_controls(text);
+        assert_eq!(masked, "a\u{bf}31mb\u{1b}\u{bf}");
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(masked.chars().count(), text.chars().count());
+        assert!(matches!(mask_c1_controls("a\u{1b}é"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -44,7 +44,7 @@ mod error;
 mod read;
 mod write;
 
-pub use display::{display_path, escape_control, escape_control_keeping_lines};
+pub use display::{display_path, escape_control, escape_control_keeping_lines, mask_c1_controls};
 pub use error::{Error, ErrorKind, FileKind, Operation, Result};
 pub use read::{DEFAULT_READ_LIMIT, read_bounded, read_bounded_to_string};
 pub use write::{FileChange, OutputRoot, TEMP_PREFIX, rewrite, write_file, write_file_with};

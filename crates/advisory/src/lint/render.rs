@@ -68,8 +68,8 @@ fn source_file(report: &FileReport) -> SourceFile {
 }
 
 /// The diagnostic with its text safe for a terminal: control characters in the data
-/// it quotes (a field name, an ID) escaped. The quoted source lines need nothing:
-/// the renderer shows their control characters as symbols.
+/// it quotes (a field name, an ID) escaped. The quoted source lines are made safe in
+/// [`render_text`].
 fn escaped(mut diagnostic: Diagnostic) -> Diagnostic {
     let escape = |text: &mut String| {
         if let std::borrow::Cow::Owned(escaped) = safe_fs::escape_control(text) {
@@ -104,8 +104,10 @@ fn render_text(reports: &[FileReport]) -> String {
             .iter()
             .map(|finding| escaped(finding.to_diagnostic()))
             .collect();
-        let mut file = source_file(report);
-        file.path = safe_fs::display_path(&report.path);
+        // The renderer shows C0 controls, DEL and bidirectional controls of quoted
+        // lines as symbols; C1 controls are masked here, offsets unchanged.
+        let text = safe_fs::mask_c1_controls(&report.source);
+        let file = SourceFile::new(safe_fs::display_path(&report.path), text.as_bytes());
         out.push_str(&render_human(&file, &diagnostics));
     }
     let totals = totals(reports);

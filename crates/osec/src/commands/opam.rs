@@ -298,8 +298,10 @@ fn check(paths: &[PathBuf], files_from: Option<&Path>, format: Format) -> anyhow
     match format {
         Format::Human => {
             for (source, diagnostics) in &mut failures {
-                // File and tar entry names may hold control characters.
+                // File and tar entry names may hold control characters, and the
+                // quoted lines C1 controls (the renderer shows the others as symbols).
                 source.path = safe_fs::escape_control(&source.path).into_owned();
+                source.text = safe_fs::mask_c1_controls(&source.text).into_owned();
                 write!(out, "{}", diagnostic::render_human(source, diagnostics))?;
             }
             writeln!(

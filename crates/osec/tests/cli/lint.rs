@@ -336,3 +336,37 @@ fn human_output_escapes_control_characters_of_file_names() {
         "JSON keeps the name, escaped by JSON itself"
     );
 }
+
+/// Issue 14: data quoted from an advisory reached the terminal with its control
+/// characters. C0 controls show as symbols (␛); C1 controls, which some terminals
+/// obey as escape sequences, as `¿`; the message quoting the data escapes it.
+#[test]
+fn human_output_quotes_no_raw_control_characters_of_the_data() {
+    let dir = TestDir::new();
+    dir.write(
+        "a/2026/OSEC-2026-01.md",
+        &advisory("OSEC-2026-01")
+            .replace("severity:", "colour: \"a\u{9b}31m\u{1b}[2J\"\nseverity:"),
+    );
+    dir.write(
+        "a/2026/OSEC-2026-02.md",
+        &advisory("OSEC-2026-02").replace("severity:", "x\u{1b}y: 1\nseverity:"),
+    );
+    let out = dir.osec(&["lint", "a"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        !out.stdout.contains(['\u{9b}', '\u{1b}']),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("5 | colour: \"a\u{bf}31m\u{241b}[2J\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("'\\u{1b}' is not a valid token"),
+        "{}",
+        out.stdout
+    );
+}
