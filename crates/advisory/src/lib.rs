@@ -11,12 +11,15 @@
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`, reached through [`lint::PackageVersions`]), the OSV data model
-//! (crate `osv`).
+//! (crate `osv`), reading and writing files safely (crate `safe-fs`: [`tree`] reads
+//! advisories through it, `osec fmt` rewrites them with it).
 //!
 //! Phases, in order: [`markdown::Parts::split`] finds the header, summary and details;
 //! `opam_file::parse` reads the header; [`parse()`] builds the [`Advisory`], with spans
 //! shifted into the `.md` file, and reports structural problems; [`lint::lint_files`]
-//! runs the rules; [`format::format_advisory`] prints the header in canonical layout.
+//! runs the rules ([`lint::lint_read`] on files as read from disk, where one that is
+//! unreadable or not UTF-8 gets an `ADV028` finding); [`format::format_advisory`]
+//! prints the header in canonical layout.
 //!
 //! ```
 //! use advisory::lint::{lint_source, LintOptions, Rule};

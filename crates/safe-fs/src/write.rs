@@ -47,8 +47,18 @@ pub enum FileChange {
     Unchanged,
 }
 
-/// An output directory: files are written under it atomically, and never through a
-/// symbolic link below it (see the [module documentation](self)).
+/// An output directory, written under safely.
+///
+/// Every write goes to a temporary file in the target's directory, is flushed to
+/// disk, then renamed over the target: a reader, or a run interrupted at any point,
+/// sees the old file or the new one, never half of one. Paths below the directory
+/// are walked with `openat(O_NOFOLLOW)`: a symbolic link there is refused
+/// ([`ErrorKind::Symlink`]), never followed, even one swapped in while osec runs; the
+/// directory itself may be reached through links. A replaced file keeps its
+/// permission bits, a new one gets the umask's; a file without its owner's write
+/// permission is not replaced ([`ErrorKind::ReadOnly`]). Temporary files are named
+/// [`TEMP_PREFIX`]`…` and locked while written; the first write into a directory
+/// removes the unlocked ones, left by a run that was killed.
 #[derive(Debug)]
 pub struct OutputRoot {
     path: PathBuf,

@@ -216,3 +216,16 @@ fn file_names_are_printed_with_control_characters_escaped() {
         "./OSEC-2026-01\\u{1b}]0;x\\u{7}.md would be reformatted\n"
     );
 }
+
+/// The error line of a failed run escapes the control characters of the path it
+/// names: no forged line, no terminal escape.
+#[test]
+fn the_error_line_escapes_control_characters_of_a_path() {
+    let dir = TestDir::new();
+    let out = dir.osec(&["fmt", "nowhere\u{1b}[2J\n::error::forged"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "error: nowhere\\u{1b}[2J\\n::error::forged does not exist\n"
+    );
+}
