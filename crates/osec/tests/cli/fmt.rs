@@ -3,9 +3,7 @@ use crate::support::{TestDir, advisory, copy_real_advisories, mkfifo, mode, set_
 #[test]
 fn check_reports_unformatted_files_and_changes_nothing() {
     let dir = TestDir::new();
-    let messy = advisory("OSEC-2026-01")
-        .replace("id: OSEC-2026-01\n", "")
-        .replace("```\n\n#", "id: \"OSEC-2026-01\"\n```\n\n#");
+    let messy = messy("OSEC-2026-01");
     dir.write("advisories/2026/OSEC-2026-01.md", &messy);
     dir.write("advisories/2026/OSEC-2026-02.md", &advisory("OSEC-2026-02"));
     let out = dir.osec(&["fmt", "--check", "advisories"]);

@@ -244,45 +244,26 @@ fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
 
-/// Issue 14: a copy named after another ID used to be indexed (or stop publication);
-/// it is the record of no advisory, so it is reported and left out of the index.
-#[test]
-fn a_copy_named_after_another_id_is_an_orphan_and_not_indexed() {
-    let (_dir, advisories, out) = setup();
-    export(&advisories, &out);
-    std::fs::copy(
-        out.join("2026/OSEC-2026-01.json"),
-        out.join("2026/OSEC-2026-09.json"),
-    )
-    .unwrap();
-    let report = publish(&advisories, &out);
-    assert_eq!(report.export.orphans, [out.join("2026/OSEC-2026-09.json")]);
-    assert_eq!(report.index.records, 3);
-    assert_eq!(
-        zip_names(&out),
-        [
-            "OSEC-2025-01.json",
-            "OSEC-2026-01.json",
-            "OSEC-2026-02.json"
-        ]
-    );
-}
-
 /// Issue 14: a stale copy left in the wrong year directory was included in
-/// `all.zip` (twice the same entry name); now the index holds exactly the records
-/// exported, and the copy is reported.
+/// `all.zip` (twice the same entry name), and a copy named after another ID stopped
+/// publication. Both are the record of no advisory: they are reported, and the
+/// index holds exactly the records exported.
 #[test]
-fn a_stale_copy_in_the_wrong_year_directory_is_reported_and_not_indexed() {
+fn copies_that_are_the_record_of_no_advisory_are_reported_and_not_indexed() {
     let (_dir, advisories, out) = setup();
     export(&advisories, &out);
-    std::fs::copy(
-        out.join("2026/OSEC-2026-01.json"),
-        out.join("2025/OSEC-2026-01.json"),
-    )
-    .unwrap();
+    for copy in ["2025/OSEC-2026-01.json", "2026/OSEC-2026-09.json"] {
+        std::fs::copy(out.join("2026/OSEC-2026-01.json"), out.join(copy)).unwrap();
+    }
     let report = publish(&advisories, &out);
     assert_eq!(report.export.exported(), 3);
-    assert_eq!(report.export.orphans, [out.join("2025/OSEC-2026-01.json")]);
+    assert_eq!(
+        report.export.orphans,
+        [
+            out.join("2025/OSEC-2026-01.json"),
+            out.join("2026/OSEC-2026-09.json")
+        ]
+    );
     assert_eq!(report.index.records, 3);
     assert_eq!(
         zip_names(&out),
@@ -294,6 +275,7 @@ fn a_stale_copy_in_the_wrong_year_directory_is_reported_and_not_indexed() {
     );
     let csv = std::fs::read_to_string(out.join("modified_id.csv")).unwrap();
     assert_eq!(csv.matches("OSEC-2026-01").count(), 1, "{csv}");
+    assert!(!csv.contains("OSEC-2026-09"), "{csv}");
 }
 
 #[test]
