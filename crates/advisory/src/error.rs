@@ -1,32 +1,19 @@
-//! The crate's error type: failures to read or write files, with the path.
+//! The crate's error type: failures to find advisories or read repositories, with the
+//! path. Reading and writing advisory files fail with [`safe_fs::Error`].
 
 use std::path::PathBuf;
 
-/// A failure to read or write advisory files.
+/// A failure to find advisory files or to read a repository.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Reading or listing a file or directory failed.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", safe_fs::display_path(path))]
     Read {
         /// The file or directory.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
-    },
-    /// Writing a file failed (nothing was changed).
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A file is not UTF-8 text.
-    #[error("{} is not UTF-8 text", path.display())]
-    NotText {
-        /// The file.
-        path: PathBuf,
     },
     /// An opam repository could not be read.
     #[error("cannot read the opam repository {}: {source}", path.display())]
@@ -37,7 +24,7 @@ pub enum Error {
         source: Box<opam_model::Error>,
     },
     /// A path given on the command line does not exist.
-    #[error("{} does not exist", path.display())]
+    #[error("{} does not exist", safe_fs::display_path(path))]
     NotFound {
         /// The path.
         path: PathBuf,

@@ -11,12 +11,15 @@
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`, reached through [`lint::PackageVersions`]), the OSV data model
-//! (crate `osv`).
+//! (crate `osv`), reading and writing files safely (crate `safe-fs`: [`tree`] reads
+//! advisories through it, `osec fmt` rewrites them with it).
 //!
 //! Phases, in order: [`markdown::Parts::split`] finds the header, summary and details;
 //! `opam_file::parse` reads the header; [`parse()`] builds the [`Advisory`], with spans
 //! shifted into the `.md` file, and reports structural problems; [`lint::lint_files`]
-//! runs the rules; [`format::format_advisory`] prints the header in canonical layout.
+//! runs the rules ([`lint::lint_read`] on files as read from disk, where one that is
+//! unreadable or not UTF-8 gets an `ADV028` finding); [`format::format_advisory`]
+//! prints the header in canonical layout.
 //!
 //! ```
 //! use advisory::lint::{lint_source, LintOptions, Rule};
@@ -27,7 +30,7 @@
 //! assert_eq!(report.findings[0].rule, Rule::UnknownField);
 //! ```
 //!
-//! Rules: `ADV001`…`ADV027`, listed with their documentation in [`lint::Rule`]
+//! Rules: `ADV001`…`ADV028`, listed with their documentation in [`lint::Rule`]
 //! (registry in `lint/codes.rs`, one file per rule in `lint/rules/`). Findings become
 //! [`opam_file::Diagnostic`]s and are printed by opam-file's renderers
 //! ([`lint::render`]: rustc-style text, SARIF 2.1.0) or as one JSON document.
@@ -42,6 +45,8 @@
 //!   repository and elsewhere in another misses the second one's versions.
 //! - Dates in the future are judged against [`lint::LintOptions::now`]; CVSS scores
 //!   are compared to one decimal, ratings by name (None, Low, Medium, High, Critical).
+
+#![forbid(unsafe_code)]
 
 pub mod date;
 pub mod error;

@@ -1,7 +1,6 @@
-//! Advisory files on disk: finding them under directories, reading them, and writing a
-//! file atomically.
+//! Advisory files on disk: finding them under directories and reading them (through
+//! `safe-fs`, which also writes them back: [`safe_fs::rewrite`]).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -64,42 +63,22 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Reads a file as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|_| Error::NotText {
-        path: path.to_path_buf(),
-    })
+/// The most bytes read from one advisory file: [`safe_fs::DEFAULT_READ_LIMIT`]
+/// (16 MiB). The largest real advisory is about 10 KiB.
+pub const ADVISORY_READ_LIMIT: u64 = safe_fs::DEFAULT_READ_LIMIT;
+
+/// The bytes of an advisory file: a regular file (links followed) of at most
+/// [`ADVISORY_READ_LIMIT`] bytes. A FIFO or device named like an advisory is refused
+/// without blocking. [`crate::lint::lint_read`] takes the result as it is, error or
+/// not.
+pub fn read_advisory(path: &Path) -> safe_fs::Result<Vec<u8>> {
+    safe_fs::read_bounded(path, ADVISORY_READ_LIMIT)
 }
 
-/// Replaces the content of `path` with `text` atomically: the text goes to a temporary
-/// file in the same directory, which is then renamed over `path`. An interrupted run
-/// leaves either the old or the new file. The file's permissions are kept.
-pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let write_error = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".osec-fmt-")
-        .tempfile_in(dir)
-        .map_err(write_error)?;
-    temp.write_all(text.as_bytes()).map_err(write_error)?;
-    temp.as_file().sync_all().map_err(write_error)?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        temp.as_file()
-            .set_permissions(metadata.permissions())
-            .map_err(write_error)?;
-    }
-    temp.persist(path).map_err(|err| write_error(err.error))?;
-    Ok(())
+/// The text of an advisory file: [`read_advisory`], then UTF-8; an error names the
+/// line and column of the first byte that is not.
+pub fn read_advisory_text(path: &Path) -> safe_fs::Result<String> {
+    safe_fs::read_bounded_to_string(path, ADVISORY_READ_LIMIT)
 }
 
 #[cfg(test)]
@@ -131,13 +110,19 @@ mod tests {
     }
 
     #[test]
-    fn writes_atomically_and_replaces_content() {
+    fn a_fifo_named_like_an_advisory_is_found_and_refused_when_read() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("OSEC-2026-01.md");
-        std::fs::write(&file, "old").unwrap();
-        write_atomically(&file, "new").unwrap();
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
-        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(leftovers, 1);
+        let fifo = dir.path().join("OSEC-2026-01.md");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(
+            find_advisories(&[dir.path().to_path_buf()]).unwrap(),
+            std::slice::from_ref(&fifo)
+        );
+        let err = read_advisory(&fifo).unwrap_err();
+        assert!(err.to_string().contains("FIFO"), "{err}");
     }
 }

@@ -66,6 +66,8 @@
 //!
 //! None.
 
+#![forbid(unsafe_code)]
+
 pub mod ast;
 pub mod diagnostic;
 pub mod document;

@@ -86,7 +86,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            // Paths and names in the message come from input: no control
+            // characters reach the terminal (the message's own lines stay).
+            let message = format!("{err:#}");
+            eprintln!("error: {}", safe_fs::escape_control_keeping_lines(&message));
             ExitCode::from(2)
         }
     }

@@ -57,6 +57,8 @@
 //! - ECOSYSTEM ranges are checked for event order only for ecosystems whose
 //!   order is given to the [`Validator`].
 
+#![forbid(unsafe_code)]
+
 mod error;
 mod json;
 mod model;

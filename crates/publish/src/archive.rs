@@ -1,5 +1,6 @@
 //! `all.zip` and `modified_id.csv`, in the layout osv.dev serves for every ecosystem
-//! (`gs://osv-vulnerabilities/<ECOSYSTEM>/`), built from the records of the output tree.
+//! (`gs://osv-vulnerabilities/<ECOSYSTEM>/`), built from the records an export wrote:
+//! exactly those, never a stale or misplaced file of the output tree.
 //!
 //! As osv.dev's exporter writes them: `all.zip` holds one `ID.json` per record at its
 //! root, sorted by ID; `modified_id.csv` has one line `<modified>,<ID>` per record, no
@@ -10,18 +11,18 @@
 use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
 
+use safe_fs::{FileChange, OutputRoot};
 use zip::write::SimpleFileOptions;
 
 use crate::error::{Error, Result};
-use crate::export::record_files;
-use crate::write::{FileChange, write_if_changed};
+use crate::export::ExportReport;
 
 /// The name of the archive of every record.
 pub const ALL_ZIP: &str = "all.zip";
 /// The name of the index of modification times.
 pub const MODIFIED_ID_CSV: &str = "modified_id.csv";
 
-/// One record of the output tree.
+/// One exported record, as the index files list it.
 #[derive(Debug, Clone)]
 pub struct IndexedRecord {
     /// The record's `id`.
@@ -43,46 +44,23 @@ pub struct IndexReport {
     pub csv: (PathBuf, FileChange),
 }
 
-/// Reads every record of the output tree (`OUT/YYYY/*.json`), checking that each is
-/// an OSV record named after its `id`.
-pub fn read_records(out: &Path) -> Result<Vec<IndexedRecord>> {
-    let mut records = Vec::new();
-    for path in record_files(out)? {
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let record = osv::from_slice(&bytes).map_err(|source| Error::Record {
-            path: path.clone(),
-            source,
-        })?;
-        if path.file_stem().and_then(|s| s.to_str()) != Some(record.id.as_str()) {
-            return Err(Error::MisplacedRecord {
-                path,
-                id: record.id,
-            });
-        }
-        records.push(IndexedRecord {
-            id: record.id,
-            modified: modified_text(record.modified.to_jiff()),
-            bytes,
-        });
-    }
-    Ok(records)
-}
-
-/// Writes `OUT/all.zip` and `OUT/modified_id.csv` for the records of the output tree,
-/// each atomically and only when its bytes change.
-pub fn write_index(out: &Path) -> Result<IndexReport> {
-    let records = read_records(out)?;
+/// Writes `OUT/all.zip` and `OUT/modified_id.csv` for the records `export` wrote
+/// (or found unchanged), each atomically and only when its bytes change. Records of
+/// advisories that failed, orphans and stale copies in the tree are left out.
+pub fn write_index(out: &Path, export: &ExportReport) -> Result<IndexReport> {
+    let records: Vec<IndexedRecord> = export.records().cloned().collect();
+    let root = OutputRoot::open(out)?;
     let zip_path = out.join(ALL_ZIP);
     let zip = zip_archive(&records).map_err(|message| Error::Zip {
         path: zip_path.clone(),
         message,
     })?;
-    let zip_change = write_if_changed(&zip_path, &zip)?;
+    let zip_change = root.write(Path::new(ALL_ZIP), &zip)?;
     let csv_path = out.join(MODIFIED_ID_CSV);
-    let csv_change = write_if_changed(&csv_path, modified_id_csv(&records).as_bytes())?;
+    let csv_change = root.write(
+        Path::new(MODIFIED_ID_CSV),
+        modified_id_csv(&records).as_bytes(),
+    )?;
     Ok(IndexReport {
         records: records.len(),
         zip: (zip_path, zip_change),

@@ -12,39 +12,28 @@ pub enum Error {
     #[error(transparent)]
     Advisories(#[from] advisory::Error),
     /// Reading a file or directory of the output tree failed.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", safe_fs::display_path(path))]
     Read {
         /// The file or directory.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
-    /// Writing a file failed; the previous file, if any, is intact.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
+    /// Writing a file of the output tree failed (the previous file, if any, is
+    /// intact), or the tree holds a symbolic link, or a file is read-only.
+    #[error(transparent)]
+    File(#[from] safe_fs::Error),
+    /// Removing a file that an earlier site build left and this one no longer has
+    /// failed.
+    #[error("cannot remove {}: {source}", safe_fs::display_path(path))]
+    Remove {
         /// The file.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A JSON file of the output tree is not an OSV record.
-    #[error("{}: {source}", path.display())]
-    Record {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, with line and column.
-        source: osv::Error,
-    },
-    /// A record's file name does not match its `id`.
-    #[error("{}: the record's id is `{id}`, but the file is named after another ID; rename it to {id}.json", path.display())]
-    MisplacedRecord {
-        /// The file.
-        path: PathBuf,
-        /// The record's `id`.
-        id: String,
-    },
     /// Building `all.zip` failed.
-    #[error("cannot build {}: {message}", path.display())]
+    #[error("cannot build {}: {message}", safe_fs::display_path(path))]
     Zip {
         /// The archive.
         path: PathBuf,

@@ -3,12 +3,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{FileReport, Level, LintOptions, PackageVersions, lint_files};
+use advisory::AdvisoryId;
+use advisory::lint::{FileReport, Level, LintOptions, PackageVersions, lint_read};
 use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
-use advisory::tree::{find_advisories, read_text};
+use advisory::tree::{find_advisories, read_advisory};
+use safe_fs::{FileChange, OutputRoot};
 
+use crate::archive::{IndexedRecord, modified_text};
 use crate::error::{Error, Result};
-use crate::write::{FileChange, write_if_changed};
 
 /// What an export needs besides the advisories and the output directory.
 #[derive(Clone, Copy)]
@@ -71,9 +73,11 @@ pub enum OutcomeKind {
         change: FileChange,
         /// Warnings of the conversion.
         notes: Vec<String>,
+        /// The record as `all.zip` and `modified_id.csv` list it.
+        record: IndexedRecord,
     },
-    /// The advisory has lint errors and was not exported; its previous record, if
-    /// any, is left as it was.
+    /// The advisory has lint errors, or could not be read (`ADV028`), and was not
+    /// exported; its previous record, if any, is left as it was.
     LintFailed(Box<FileReport>),
     /// The advisory passed lint but could not be converted.
     ConversionFailed(ConvertError),
@@ -84,8 +88,10 @@ pub enum OutcomeKind {
 pub struct ExportReport {
     /// One outcome per advisory file, in path order.
     pub outcomes: Vec<Outcome>,
-    /// Records in the output tree whose advisory no longer exists. They are not
-    /// removed (an advisory is withdrawn with its `withdrawn` field).
+    /// Records in the output tree that are the record of no advisory of this run:
+    /// their advisory no longer exists, or they sit in another year's directory than
+    /// their ID's (a stale copy). They are not removed (an advisory is withdrawn with
+    /// its `withdrawn` field), and not in `all.zip`.
     pub orphans: Vec<PathBuf>,
 }
 
@@ -107,22 +113,35 @@ impl ExportReport {
 
     /// The number of advisories exported, changed or not.
     pub fn exported(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|o| matches!(o.kind, OutcomeKind::Exported { .. }))
-            .count()
+        self.records().count()
+    }
+
+    /// The records exported by this run, in path order of their advisories: what
+    /// `all.zip` and `modified_id.csv` hold.
+    pub fn records(&self) -> impl Iterator<Item = &IndexedRecord> {
+        self.outcomes.iter().filter_map(|o| match &o.kind {
+            OutcomeKind::Exported { record, .. } => Some(record),
+            _ => None,
+        })
     }
 }
 
 /// The path of a record in the output tree: `OUT/YYYY/ID.json`.
-pub fn record_path(out: &Path, id: &advisory::AdvisoryId, id_text: &str) -> PathBuf {
-    out.join(id.year().to_string())
-        .join(format!("{id_text}.json"))
+pub fn record_path(out: &Path, id: &AdvisoryId, id_text: &str) -> PathBuf {
+    out.join(record_relative_path(id, id_text))
+}
+
+/// `YYYY/ID.json`.
+fn record_relative_path(id: &AdvisoryId, id_text: &str) -> PathBuf {
+    Path::new(&id.year().to_string()).join(format!("{id_text}.json"))
 }
 
 /// Exports the advisories found under `paths` (files, or directories searched for
-/// `OSEC-*.md`) to `out`. Advisories with lint errors are skipped and reported; the
-/// others are converted and written.
+/// `OSEC-*.md`) to `out`. Advisories with lint errors, or that cannot be read, are
+/// skipped and reported; the others are converted and written. Records are written
+/// atomically and never through a symbolic link under `out` (see
+/// [`safe_fs::OutputRoot`]): a year directory that is a link stops the export with an
+/// error naming it.
 pub fn export(
     paths: &[PathBuf],
     out: &Path,
@@ -134,6 +153,7 @@ pub fn export(
         packages: options.released,
     };
     let reports = lint_advisories(paths, &lint_options)?;
+    let root = OutputRoot::open(out)?;
     let convert_options = ConvertOptions {
         released: options.released,
         with_versions: options.with_versions,
@@ -148,7 +168,7 @@ pub fn export(
         let kind = if report.count(Level::Error) > 0 {
             OutcomeKind::LintFailed(Box::new(report))
         } else {
-            export_one(&report, out, &convert_options)?
+            export_one(&report, &root, &convert_options)?
         };
         outcomes.push(Outcome { source, kind });
         progress.advance();
@@ -164,17 +184,19 @@ pub(crate) fn lint_advisories(
     paths: &[PathBuf],
     options: &LintOptions<'_>,
 ) -> Result<Vec<FileReport>> {
-    let files = find_advisories(paths)?;
-    let sources = files
+    let files = find_advisories(paths)?
         .into_iter()
-        .map(|path| read_text(&path).map(|text| (path, text)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(lint_files(sources, options))
+        .map(|path| {
+            let read = read_advisory(&path);
+            (path, read)
+        })
+        .collect();
+    Ok(lint_read(files, options))
 }
 
 fn export_one(
     report: &FileReport,
-    out: &Path,
+    root: &OutputRoot,
     options: &ConvertOptions<'_>,
 ) -> Result<OutcomeKind> {
     let conversion = match to_osv(&report.advisory, options) {
@@ -186,13 +208,18 @@ fn export_one(
             field: "id",
         }));
     };
-    let path = record_path(out, &id, &conversion.record.id);
+    let relative = record_relative_path(&id, &conversion.record.id);
     let text = osv::to_string_pretty(&conversion.record);
-    let change = write_if_changed(&path, text.as_bytes())?;
+    let change = root.write(&relative, text.as_bytes())?;
     Ok(OutcomeKind::Exported {
-        path,
+        path: root.path().join(relative),
         change,
         notes: conversion.notes,
+        record: IndexedRecord {
+            modified: modified_text(conversion.record.modified.to_jiff()),
+            id: conversion.record.id,
+            bytes: text.into_bytes(),
+        },
     })
 }
 
@@ -258,13 +285,21 @@ pub fn record_files(out: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// The record files that are the record of no advisory in `known_ids`: named after
+/// another ID, or in another year's directory than their ID's.
 fn find_orphans(out: &Path, known_ids: &BTreeSet<String>) -> Result<Vec<PathBuf>> {
+    let is_orphan = |path: &Path| {
+        let Some(id) = path.file_stem().and_then(|s| s.to_str()) else {
+            return true;
+        };
+        let year_dir = path.parent().and_then(Path::file_name);
+        let misplaced = id
+            .parse::<AdvisoryId>()
+            .is_ok_and(|id| year_dir.is_none_or(|dir| dir != id.year().to_string().as_str()));
+        !known_ids.contains(id) || misplaced
+    };
     Ok(record_files(out)?
         .into_iter()
-        .filter(|path| {
-            path.file_stem()
-                .and_then(|s| s.to_str())
-                .is_none_or(|id| !known_ids.contains(id))
-        })
+        .filter(|path| is_orphan(path))
         .collect())
 }

@@ -4,10 +4,12 @@
 //! static web site with its Atom feed ([`site`]).
 //!
 //! **Owns:** walking the advisories, skipping those that fail lint, writing one record
-//! per advisory (two-space indent, trailing newline, deterministic) atomically and only
-//! when its bytes change, reporting records whose advisory disappeared (never removing
-//! them), the osv.dev layout of `all.zip` and `modified_id.csv`, and the site: its
-//! pages, the rendering and sanitising of advisory Markdown, the feed.
+//! per advisory (two-space indent, trailing newline, deterministic) only when its bytes
+//! change, reporting records whose advisory disappeared or that sit in the wrong year
+//! directory (never removing them), the osv.dev layout of `all.zip` and
+//! `modified_id.csv`, and the site: its pages, the rendering and sanitising of advisory
+//! Markdown, the feed. Files are written through [`safe_fs::OutputRoot`]: atomically,
+//! keeping their mode, never through a symbolic link under `OUT`.
 //! **Does not own:** the conversion of an advisory to OSV (crate `advisory`,
 //! [`advisory::to_osv()`]), the OSV model and its JSON writer (crate `osv`), reading
 //! opam repositories (crate `opam-model`), progress bars and printing (the `osec`
@@ -15,10 +17,9 @@
 //!
 //! Phases, in order: [`export`] finds and lints the advisories, converts each with
 //! the released versions of the repositories ([`RepositoryVersions`]) and writes the
-//! tree; [`write_index`] reads the tree back and writes `all.zip` and
-//! `modified_id.csv`; [`publish`] does both. [`build_site`] lints and converts the
-//! same way, then writes the pages, the records and `feed.xml` (see [`site`] for the
-//! layout).
+//! tree; [`write_index`] writes `all.zip` and `modified_id.csv` for the records the
+//! export wrote; [`publish`] does both. [`build_site`] lints and converts the same way,
+//! then writes the pages, the records and `feed.xml` (see [`site`] for the layout).
 //!
 //! ```no_run
 //! use publish::{ExportOptions, NoProgress, RepositoryVersions};
@@ -33,9 +34,10 @@
 //! ```
 //!
 //! # Limitations
-//! - `all.zip` and `modified_id.csv` describe every record of the tree, including
-//!   records whose advisory disappeared or failed lint in this run: they mirror the
-//!   tree osv.dev imports.
+//! - `all.zip` and `modified_id.csv` hold exactly the records exported in this run:
+//!   the previous record of an advisory that failed lint, a record whose advisory
+//!   disappeared and a copy in the wrong year directory stay in the tree (reported,
+//!   not removed) but are left out of them.
 //! - A constraint's interval that starts after a version (`> "v"`) and holds no
 //!   released version yet has no ECOSYSTEM range (OSV cannot express it); the
 //!   conversion says so in a note.
@@ -43,25 +45,26 @@
 //!   system that ignores case, two package names differing only in case would share
 //!   a page (opam-repository has none).
 
+#![forbid(unsafe_code)]
+
 mod archive;
 mod error;
 mod export;
 pub mod site;
 mod versions;
-mod write;
 
 pub use archive::{
     ALL_ZIP, IndexReport, IndexedRecord, MODIFIED_ID_CSV, modified_id_csv, modified_text,
-    read_records, write_index, zip_archive,
+    write_index, zip_archive,
 };
 pub use error::{Error, Result};
 pub use export::{
     ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export, record_files,
     record_path,
 };
+pub use safe_fs::FileChange;
 pub use site::{SiteOptions, SiteReport, build_site};
 pub use versions::RepositoryVersions;
-pub use write::{FileChange, write_if_changed};
 
 use std::path::{Path, PathBuf};
 
@@ -82,6 +85,6 @@ pub fn publish(
     progress: &dyn Progress,
 ) -> Result<PublishReport> {
     let export = export(paths, out, options, progress)?;
-    let index = write_index(out)?;
+    let index = write_index(out, &export)?;
     Ok(PublishReport { export, index })
 }

@@ -71,6 +71,8 @@
 //!   the other standard keys are not checked beyond the generic syntax (the
 //!   one check is Annex B's: `vers` and a version exclude each other).
 
+#![forbid(unsafe_code)]
+
 mod encoding;
 mod error;
 pub mod opam;

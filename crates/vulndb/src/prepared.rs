@@ -37,7 +37,7 @@
 //! record and the file, never a wrong record.
 
 use std::fs::File;
-use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -304,18 +304,15 @@ fn try_write(
     put_u64(&mut head, summaries.len() as u64);
     head.extend_from_slice(summaries);
 
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let temp = tempfile::NamedTempFile::new_in(dir)?;
-    let mut out = std::io::BufWriter::new(temp);
-    out.write_all(MAGIC)?;
-    out.write_all(&(head.len() as u64).to_le_bytes())?;
-    out.write_all(&xxh3_64(&head).to_le_bytes())?;
-    out.write_all(&head)?;
-    for text in texts {
-        out.write_all(text)?;
-    }
-    let temp = out.into_inner().map_err(|e| e.into_error())?;
-    temp.persist(file).map_err(|e| e.error)?;
+    safe_fs::write_file_with(file, |out| {
+        out.write_all(MAGIC)?;
+        out.write_all(&(head.len() as u64).to_le_bytes())?;
+        out.write_all(&xxh3_64(&head).to_le_bytes())?;
+        out.write_all(&head)?;
+        for text in texts {
+            out.write_all(text)?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }

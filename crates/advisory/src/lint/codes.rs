@@ -101,6 +101,7 @@ registry! {
     "ADV025" UnknownPackage "unknown-package" Error unknown_package,
     "ADV026" NoAffectedRelease "no-affected-release" Error no_affected_release,
     "ADV027" UnreleasedUpperBound "unreleased-upper-bound" Warning unreleased_upper_bound,
+    "ADV028" UnreadableFile "unreadable-file" Error unreadable_file,
 }
 
 impl Rule {

@@ -1,8 +1,9 @@
 //! Lint rules over advisories: one file per rule under `rules/`, codes in [`codes`].
 //!
 //! [`lint_source`] checks one file; [`lint_files`] checks a set of files and adds the
-//! rules that look across files (duplicate IDs). Checks against package repositories
-//! run when [`LintOptions::packages`] is given.
+//! rules that look across files (duplicate IDs); [`lint_read`] does the same for files
+//! as read from disk, some of which may be unreadable or not UTF-8 (`ADV028`).
+//! Checks against package repositories run when [`LintOptions::packages`] is given.
 
 pub mod codes;
 mod released;
@@ -121,6 +122,12 @@ impl FileReport {
     pub fn count(&self, level: Level) -> usize {
         self.findings.iter().filter(|f| f.level() == level).count()
     }
+
+    /// Whether the file could not be read as UTF-8 text (`ADV028`), so that nothing
+    /// else in it was checked.
+    pub fn is_unreadable(&self) -> bool {
+        self.findings.iter().any(|f| f.rule == Rule::UnreadableFile)
+    }
 }
 
 /// Everything a rule may look at for one file.
@@ -159,10 +166,38 @@ pub fn lint_source(path: &Path, source: String, options: &LintOptions<'_>) -> Fi
 /// Checks a set of advisory files, including the rules across files (duplicate IDs).
 /// Reports come back in the order of `files`.
 pub fn lint_files(files: Vec<(PathBuf, String)>, options: &LintOptions<'_>) -> Vec<FileReport> {
-    let mut reports: Vec<FileReport> = files
+    let reports = files
         .into_iter()
         .map(|(path, source)| lint_source(&path, source, options))
         .collect();
+    across_files(reports)
+}
+
+/// Checks advisory files as read from disk ([`crate::tree::read_advisory`]): a file
+/// that could not be read, or is not UTF-8, gets one `ADV028` finding (at the first
+/// invalid byte) and nothing else; the others are checked as [`lint_files`] does.
+/// Reports come back in the order of `files`.
+pub fn lint_read(
+    files: Vec<(PathBuf, safe_fs::Result<Vec<u8>>)>,
+    options: &LintOptions<'_>,
+) -> Vec<FileReport> {
+    let reports = files
+        .into_iter()
+        .map(|(path, read)| match read {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(source) => lint_source(&path, source, options),
+                Err(error) => {
+                    rules::unreadable_file::not_utf8(&path, error.as_bytes(), error.utf8_error())
+                }
+            },
+            Err(error) => rules::unreadable_file::unreadable(&path, &error),
+        })
+        .collect();
+    across_files(reports)
+}
+
+/// Adds the findings of the rules across files, and sorts each file's findings.
+fn across_files(mut reports: Vec<FileReport>) -> Vec<FileReport> {
     rules::duplicate_id::check(&mut reports);
     for report in &mut reports {
         sort_findings(&mut report.findings);

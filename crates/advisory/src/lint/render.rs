@@ -67,6 +67,26 @@ fn source_file(report: &FileReport) -> SourceFile {
     SourceFile::new(report.path.display().to_string(), report.source.as_bytes())
 }
 
+/// The diagnostic with its text safe for a terminal: control characters in the data
+/// it quotes (a field name, an ID) escaped. The quoted source lines are made safe in
+/// [`render_text`].
+fn escaped(mut diagnostic: Diagnostic) -> Diagnostic {
+    let escape = |text: &mut String| {
+        if let std::borrow::Cow::Owned(escaped) = safe_fs::escape_control(text) {
+            *text = escaped;
+        }
+    };
+    escape(&mut diagnostic.message);
+    escape(&mut diagnostic.primary.message);
+    for label in &mut diagnostic.secondary {
+        escape(&mut label.message);
+    }
+    if let Some(help) = &mut diagnostic.help {
+        escape(help);
+    }
+    diagnostic
+}
+
 /// Renders the reports of a run in `format`.
 pub fn render(reports: &[FileReport], format: OutputFormat) -> String {
     match format {
@@ -79,9 +99,16 @@ pub fn render(reports: &[FileReport], format: OutputFormat) -> String {
 fn render_text(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for report in reports.iter().filter(|r| !r.findings.is_empty()) {
-        let diagnostics: Vec<Diagnostic> =
-            report.findings.iter().map(Finding::to_diagnostic).collect();
-        out.push_str(&render_human(&source_file(report), &diagnostics));
+        let diagnostics: Vec<Diagnostic> = report
+            .findings
+            .iter()
+            .map(|finding| escaped(finding.to_diagnostic()))
+            .collect();
+        // The renderer shows C0 controls, DEL and bidirectional controls of quoted
+        // lines as symbols; C1 controls are masked here, offsets unchanged.
+        let text = safe_fs::mask_c1_controls(&report.source);
+        let file = SourceFile::new(safe_fs::display_path(&report.path), text.as_bytes());
+        out.push_str(&render_human(&file, &diagnostics));
     }
     let totals = totals(reports);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

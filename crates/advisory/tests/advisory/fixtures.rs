@@ -4,12 +4,14 @@
 //! `<!-- path: advisories/2026/OSEC-2026-03.md -->`, the path it is linted under
 //! (default `advisories/2026/OSEC-2026-02.md`). Each fixture is linted together with
 //! `clean.md` (as `advisories/2026/OSEC-2026-01.md`), so that cross-file rules fire.
+//! Fixtures are read as bytes and linted with [`lint_read`], as `osec lint` does: a
+//! fixture need not be UTF-8 (`ADV028`).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{LintOptions, OutputFormat, PackageVersions, Rule, lint_files, render};
+use advisory::lint::{LintOptions, OutputFormat, PackageVersions, Rule, lint_read, render};
 
 use crate::support::{data_dir, options};
 
@@ -63,7 +65,8 @@ fn lint_fixtures() {
     };
     let clean = std::fs::read_to_string(data_dir().join("lint/clean.md")).unwrap();
     insta::glob!("../data/lint", "*.md", |fixture| {
-        let text = std::fs::read_to_string(fixture).unwrap();
+        let bytes = std::fs::read(fixture).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let is_clean = fixture.file_name().is_some_and(|n| n == "clean.md");
         let path = if is_clean {
             PathBuf::from(CLEAN_PATH)
@@ -74,11 +77,11 @@ fn lint_fixtures() {
                     .unwrap_or_else(|| DEFAULT_PATH.to_owned()),
             )
         };
-        let mut files = vec![(path.clone(), text.clone())];
+        let mut files = vec![(path.clone(), Ok(bytes))];
         if !is_clean {
-            files.push((PathBuf::from(CLEAN_PATH), clean.clone()));
+            files.push((PathBuf::from(CLEAN_PATH), Ok(clean.clone().into_bytes())));
         }
-        let reports = lint_files(files, &options);
+        let reports = lint_read(files, &options);
         let report = reports.iter().find(|r| r.path == path).unwrap();
         let rendered = render(std::slice::from_ref(report), OutputFormat::Human);
         insta::assert_snapshot!(rendered);

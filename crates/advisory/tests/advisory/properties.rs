@@ -1,5 +1,5 @@
 use advisory::format::format_advisory;
-use advisory::lint::{LintOptions, lint_files};
+use advisory::lint::{LintOptions, Rule, lint_files, lint_read};
 use proptest::prelude::*;
 
 use crate::support::{data_dir, options, read_tree};
@@ -77,6 +77,39 @@ proptest! {
     #[test]
     fn format_never_panics_on_any_text(text in "\\PC{0,200}") {
         let _ = format_advisory(&text);
+    }
+
+    /// Any bytes: UTF-8 text is linted as text; anything else gets exactly one
+    /// `ADV028` finding, at the first invalid byte, inside the report's source.
+    #[test]
+    fn lint_read_handles_any_bytes(
+        text in advisory_text(),
+        noise in proptest::collection::vec(any::<u8>(), 0..8),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = text.into_bytes();
+        let cut = at.index(bytes.len() + 1);
+        bytes.splice(cut..cut, noise);
+        let path = std::path::PathBuf::from("advisories/2026/OSEC-2026-01.md");
+        let reports = lint_read(vec![(path, Ok(bytes.clone()))], &options());
+        let report = &reports[0];
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => {
+                prop_assert_eq!(&report.source, text);
+                prop_assert!(!report.is_unreadable());
+            }
+            Err(error) => {
+                prop_assert_eq!(report.findings.len(), 1);
+                let finding = &report.findings[0];
+                prop_assert_eq!(finding.rule, Rule::UnreadableFile);
+                prop_assert_eq!(finding.span.start as usize, error.valid_up_to());
+                prop_assert!(finding.span.end as usize <= report.source.len());
+                prop_assert_eq!(
+                    report.source.as_bytes().get(..error.valid_up_to()),
+                    bytes.get(..error.valid_up_to())
+                );
+            }
+        }
     }
 }
 

@@ -1,12 +1,14 @@
 //! `osec lint [PATH...] [--repo DIR]... [--format human|json|sarif]`: check advisories.
+//! Exit 1 on errors; 2 when a file could not be read as UTF-8 text (`ADV028`, reported
+//! like any finding, the other files still checked).
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_files, render, totals};
-use advisory::tree::{find_advisories, read_text};
+use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_read, render, totals};
+use advisory::tree::{find_advisories, read_advisory};
 
 /// Arguments of `osec lint`.
 #[derive(Debug, clap::Args)]
@@ -27,14 +29,17 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths
     };
-    let files = find_advisories(&paths)?;
-    let sources = files
+    let files: Vec<_> = find_advisories(&paths)?
         .into_iter()
-        .map(|path| read_text(&path).map(|text| (path, text)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let packages: BTreeSet<String> = sources
+        .map(|path| {
+            let read = read_advisory(&path);
+            (path, read)
+        })
+        .collect();
+    let packages: BTreeSet<String> = files
         .iter()
-        .flat_map(|(_, text)| advisory::parse(text).advisory.affected)
+        .filter_map(|(_, read)| std::str::from_utf8(read.as_ref().ok()?).ok())
+        .flat_map(|text| advisory::parse(text).advisory.affected)
         .map(|affected| affected.package.value)
         .collect();
     let released = ReleasedVersions::for_packages(&args.repos, &packages)?;
@@ -46,13 +51,15 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
             Some(&released)
         },
     };
-    let reports = lint_files(sources, &options);
+    let reports = lint_read(files, &options);
     let totals = totals(&reports);
     let text = render(&reports, args.format.into());
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
-    Ok(if totals.errors > 0 {
+    Ok(if reports.iter().any(|r| r.is_unreadable()) {
+        ExitCode::from(2)
+    } else if totals.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

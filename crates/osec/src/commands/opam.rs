@@ -268,7 +268,7 @@ fn check(paths: &[PathBuf], files_from: Option<&Path>, format: Format) -> anyhow
         .try_for_each(|path| collect(path, &mut inputs))
         .and_then(|()| files_from.map_or(Ok(()), |list| collect_list(list, &mut inputs)));
     if let Err(error) = collected {
-        eprintln!("error: {error:#}");
+        eprintln!("error: {}", safe_fs::escape_control(&format!("{error:#}")));
         return Ok(ExitCode::from(2));
     }
     // Reading and parsing run together on every thread, a batch of files at a time,
@@ -289,7 +289,7 @@ fn check(paths: &[PathBuf], files_from: Option<&Path>, format: Format) -> anyhow
         match result {
             Ok(failure) => failures.push(failure),
             Err(error) => {
-                eprintln!("error: {error:#}");
+                eprintln!("error: {}", safe_fs::escape_control(&format!("{error:#}")));
                 return Ok(ExitCode::from(2));
             }
         }
@@ -297,7 +297,11 @@ fn check(paths: &[PathBuf], files_from: Option<&Path>, format: Format) -> anyhow
     let mut out = std::io::stdout().lock();
     match format {
         Format::Human => {
-            for (source, diagnostics) in &failures {
+            for (source, diagnostics) in &mut failures {
+                // File and tar entry names may hold control characters, and the
+                // quoted lines C1 controls (the renderer shows the others as symbols).
+                source.path = safe_fs::escape_control(&source.path).into_owned();
+                source.text = safe_fs::mask_c1_controls(&source.text).into_owned();
                 write!(out, "{}", diagnostic::render_human(source, diagnostics))?;
             }
             writeln!(

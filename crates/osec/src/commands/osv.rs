@@ -12,6 +12,7 @@ use opam_model::{Repository, RepositoryStack};
 use publish::{
     ExportOptions, ExportReport, FileChange, Outcome, OutcomeKind, Progress, RepositoryVersions,
 };
+use safe_fs::{display_path, escape_control};
 
 /// Subcommands of `osec osv`.
 #[derive(Debug, Subcommand)]
@@ -70,13 +71,13 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
     let mut stderr = std::io::stderr().lock();
     print_report(&report, &mut stderr)?;
     if with_index {
-        let index = publish::write_index(&args.out)?;
+        let index = publish::write_index(&args.out, &report)?;
         for (path, change) in [&index.zip, &index.csv] {
             writeln!(
                 stderr,
                 "{} {} ({} records)",
                 change_word(*change),
-                path.display(),
+                display_path(path),
                 index.records
             )?;
         }
@@ -104,9 +105,10 @@ fn print_report(report: &ExportReport, out: &mut impl std::io::Write) -> anyhow:
     for orphan in &report.orphans {
         writeln!(
             out,
-            "warning: {} has no advisory any more; it was not removed (withdraw an advisory with its \
-             `withdrawn` field instead, or delete the file by hand)",
-            orphan.display()
+            "warning: {} is the record of no advisory (its advisory was removed, or it is a copy in \
+             another year's directory); it was not removed and is not indexed (withdraw an advisory \
+             with its `withdrawn` field instead, or delete the file by hand)",
+            display_path(orphan)
         )?;
     }
     let failed = report.outcomes.len() - report.exported();
@@ -143,20 +145,22 @@ pub(crate) fn print_outcomes(
         out.write_all(render(&skipped, OutputFormat::Human).as_bytes())?;
     }
     for outcome in outcomes {
-        let source = outcome.source.display();
+        let source = display_path(&outcome.source);
         match &outcome.kind {
             OutcomeKind::Exported { notes, .. } => {
                 for note in notes {
-                    writeln!(out, "warning: {source}: {note}")?;
+                    writeln!(out, "warning: {source}: {}", escape_control(note))?;
                 }
             }
             OutcomeKind::LintFailed(_) => writeln!(
                 out,
                 "error: {source} has lint errors (shown above): {left_out}"
             )?,
-            OutcomeKind::ConversionFailed(err) => {
-                writeln!(out, "error: {source}: {err}: {left_out}")?
-            }
+            OutcomeKind::ConversionFailed(err) => writeln!(
+                out,
+                "error: {source}: {}: {left_out}",
+                escape_control(&err.to_string())
+            )?,
             _ => writeln!(out, "error: {source}: {left_out}")?,
         }
     }

@@ -127,3 +127,36 @@ fn check_over_several_batches_reads_every_file_whole_and_keeps_the_order() {
         );
     }
 }
+
+/// Issue 14: `opam check` printed tar entry names with raw escape and newline bytes
+/// in human output, so that a crafted archive could forge lines in a CI log.
+#[test]
+fn check_escapes_control_characters_of_tar_entry_names() {
+    let dir = TestDir::new();
+    let entry = "repo/packages/a/a.1\u{1b}[2K\n::error::forged/opam";
+    let mut archive = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    let body = b"opam-version: \"2.0\"\ndepends: [\n";
+    let mut header = tar::Header::new_gnu();
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::Regular);
+    archive.append_data(&mut header, entry, &body[..]).unwrap();
+    let bytes = archive.into_inner().unwrap().finish().unwrap();
+    std::fs::write(dir.path().join("repo.tar.gz"), bytes).unwrap();
+    let out = dir.osec(&["opam", "check", "repo.tar.gz"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        !out.stdout.contains('\u{1b}') && !out.stdout.lines().any(|l| l.starts_with("::error::")),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(" --> repo.tar.gz:repo/packages/a/a.1\\u{1b}[2K\\n::error::forged/opam:2:12"),
+        "{}",
+        out.stdout
+    );
+}

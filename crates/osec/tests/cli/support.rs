@@ -52,8 +52,58 @@ impl TestDir {
     /// `OSEC_OFFLINE` from the environment of the tests.
     pub(crate) fn osec_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_osec"));
+        command.args(args);
+        self.prepare(&mut command);
+        command.envs(env.iter().copied());
+        let output = command.output().unwrap();
+        Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    /// Runs `osec ARGS` as [`TestDir::osec`] does, for hostile inputs: a run that
+    /// blocks (on a FIFO) is killed after 10 s and fails the test instead of hanging
+    /// it, and the address space is limited to 2 GiB (`ulimit -v`), so that a read
+    /// without bound (`/dev/zero`) fails instead of exhausting the machine.
+    pub(crate) fn osec_guarded(&self, args: &[&str]) -> Output {
+        let logs = tempfile::tempdir().unwrap();
+        let stdout = logs.path().join("stdout");
+        let stderr = logs.path().join("stderr");
+        let mut command = Command::new("sh");
         command
+            .arg("-c")
+            .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_osec"))
             .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        self.prepare(&mut command);
+        let mut child = command.spawn().unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                panic!("osec {args:?} still running after 10 s: killed");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        Output {
+            code: status.code().unwrap_or(-1),
+            stdout: std::fs::read_to_string(stdout).unwrap(),
+            stderr: std::fs::read_to_string(stderr).unwrap(),
+        }
+    }
+
+    /// The directory, cache and environment of every run.
+    fn prepare(&self, command: &mut Command) {
+        command
             .current_dir(self.path())
             .env("XDG_CACHE_HOME", self.path().join(".cache"));
         for name in [
@@ -67,14 +117,29 @@ impl TestDir {
         ] {
             command.env_remove(name);
         }
-        command.envs(env.iter().copied());
-        let output = command.output().unwrap();
-        Output {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
     }
+}
+
+/// Makes a FIFO at `path` with `mkfifo(1)`.
+pub(crate) fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// The permission bits of `path`.
+pub(crate) fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Sets the permission bits of `path`.
+pub(crate) fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// The directory of the advisory crate's test data.

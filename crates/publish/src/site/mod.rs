@@ -35,9 +35,10 @@ use advisory::lint::{FileReport, Level, LintOptions, PackageVersions};
 use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
 use advisory::{Advisory, AdvisoryId};
 
+use crate::archive::{IndexedRecord, modified_text};
 use crate::error::{Error, Result};
 use crate::export::{Outcome, OutcomeKind, lint_advisories};
-use crate::write::{FileChange, write_if_changed};
+use safe_fs::{FileChange, OutputRoot};
 
 /// The title of the site and its feed when none is given.
 pub const DEFAULT_TITLE: &str = "OCaml security advisories";
@@ -253,6 +254,11 @@ pub fn build_site(paths: &[PathBuf], out: &Path, options: &SiteOptions<'_>) -> R
         match site_advisory(report, link, &convert_options) {
             Ok((advisory, notes)) => {
                 let path = out.join(pages::advisory_path(&advisory.id_text));
+                let record = IndexedRecord {
+                    id: advisory.record.id.clone(),
+                    modified: modified_text(advisory.record.modified.to_jiff()),
+                    bytes: osv::to_string_pretty(&advisory.record).into_bytes(),
+                };
                 outcomes.push(Outcome {
                     source,
                     kind: OutcomeKind::Exported {
@@ -260,6 +266,7 @@ pub fn build_site(paths: &[PathBuf], out: &Path, options: &SiteOptions<'_>) -> R
                         // Replaced by the page's own change once it is written.
                         change: FileChange::Unchanged,
                         notes,
+                        record,
                     },
                 });
                 advisories.push(advisory);
@@ -285,9 +292,10 @@ pub fn build_site(paths: &[PathBuf], out: &Path, options: &SiteOptions<'_>) -> R
         outcomes,
         ..SiteReport::default()
     };
+    let root = OutputRoot::open(out)?;
     for (relative, bytes) in &files {
         let path = out.join(relative);
-        let change = write_if_changed(&path, bytes)?;
+        let change = root.write(relative, bytes)?;
         report.files.push((path, change));
     }
     let changes: BTreeMap<&Path, FileChange> = report
@@ -489,7 +497,7 @@ fn remove_stale(out: &Path, written: &BTreeSet<&Path>) -> Result<Vec<PathBuf>> {
             let is_file = entry.file_type().is_ok_and(|t| t.is_file());
             if owned && is_file && !written.contains(relative.as_path()) {
                 let path = entry.path();
-                std::fs::remove_file(&path).map_err(|source| Error::Write {
+                std::fs::remove_file(&path).map_err(|source| Error::Remove {
                     path: path.clone(),
                     source,
                 })?;

@@ -217,32 +217,221 @@ fn publish_writes_all_zip_and_modified_id_csv_as_osv_dev_serves_them() {
     );
 }
 
+fn publish(advisories: &Path, out: &Path) -> publish::PublishReport {
+    publish::publish(&[advisories.to_path_buf()], out, &options(), &NoProgress).unwrap()
+}
+
+/// The names of the entries of `OUT/all.zip`.
+fn zip_names(out: &Path) -> Vec<String> {
+    let bytes = std::fs::read(out.join("all.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+        .collect()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Issue 14: a stale copy left in the wrong year directory was included in
+/// `all.zip` (twice the same entry name), and a copy named after another ID stopped
+/// publication. Both are the record of no advisory: they are reported, and the
+/// index holds exactly the records exported.
 #[test]
-fn a_record_named_after_another_id_stops_publication_with_the_file_named() {
+fn copies_that_are_the_record_of_no_advisory_are_reported_and_not_indexed() {
     let (_dir, advisories, out) = setup();
     export(&advisories, &out);
-    std::fs::copy(
-        out.join("2026/OSEC-2026-01.json"),
-        out.join("2026/OSEC-2026-09.json"),
-    )
-    .unwrap();
-    let err = publish::write_index(&out).unwrap_err().to_string();
-    assert!(
-        err.contains("OSEC-2026-09.json") && err.contains("OSEC-2026-01"),
-        "{err}"
+    for copy in ["2025/OSEC-2026-01.json", "2026/OSEC-2026-09.json"] {
+        std::fs::copy(out.join("2026/OSEC-2026-01.json"), out.join(copy)).unwrap();
+    }
+    let report = publish(&advisories, &out);
+    assert_eq!(report.export.exported(), 3);
+    assert_eq!(
+        report.export.orphans,
+        [
+            out.join("2025/OSEC-2026-01.json"),
+            out.join("2026/OSEC-2026-09.json")
+        ]
     );
+    assert_eq!(report.index.records, 3);
+    assert_eq!(
+        zip_names(&out),
+        [
+            "OSEC-2025-01.json",
+            "OSEC-2026-01.json",
+            "OSEC-2026-02.json"
+        ]
+    );
+    let csv = std::fs::read_to_string(out.join("modified_id.csv")).unwrap();
+    assert_eq!(csv.matches("OSEC-2026-01").count(), 1, "{csv}");
+    assert!(!csv.contains("OSEC-2026-09"), "{csv}");
 }
 
 #[test]
-fn a_broken_json_file_in_the_tree_is_an_error_with_its_position() {
+fn a_broken_record_in_the_tree_is_rewritten_by_the_export() {
     let (_dir, advisories, out) = setup();
     export(&advisories, &out);
+    let good = std::fs::read(out.join("2026/OSEC-2026-02.json")).unwrap();
     std::fs::write(out.join("2026/OSEC-2026-02.json"), "{\n  \"id\": \n").unwrap();
-    let err = publish::write_index(&out).unwrap_err().to_string();
+    let report = publish(&advisories, &out);
+    assert_eq!(report.export.changed(), 1);
+    assert_eq!(
+        std::fs::read(out.join("2026/OSEC-2026-02.json")).unwrap(),
+        good
+    );
+    assert_eq!(report.index.records, 3);
+}
+
+/// Issue 14: a symlinked year directory was followed (records written outside OUT,
+/// an outside file overwritten) and its records were missing from `all.zip` while
+/// the export said "exported 3 of 3". Now the export stops with an error naming the
+/// link, and nothing outside OUT changes.
+#[test]
+fn a_symlinked_year_directory_stops_the_export_and_nothing_outside_changes() {
+    let (dir, advisories, out) = setup();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("OSEC-2026-01.json"), "theirs").unwrap();
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("2026")).unwrap();
+    let err = publish::publish(
+        std::slice::from_ref(&advisories),
+        &out,
+        &options(),
+        &NoProgress,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
-        err.contains("OSEC-2026-02.json") && err.contains("line"),
+        err.contains(&format!(
+            "{} is a symbolic link",
+            out.join("2026").display()
+        )),
         "{err}"
     );
+    assert_eq!(names(&outside), ["OSEC-2026-01.json"]);
+    assert_eq!(
+        std::fs::read(outside.join("OSEC-2026-01.json")).unwrap(),
+        b"theirs"
+    );
+    assert!(
+        !out.join("all.zip").exists(),
+        "no index of a partial export"
+    );
+}
+
+/// Issue 14: records were created 0600 whatever the umask, and an existing 0644
+/// record became 0600 when updated.
+#[test]
+fn records_get_the_umask_mode_and_keep_their_own_when_updated() {
+    let (dir, advisories, out) = setup();
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    let umask_mode = mode(&probe);
+    publish(&advisories, &out);
+    for file in ["2026/OSEC-2026-01.json", "all.zip", "modified_id.csv"] {
+        assert_eq!(mode(&out.join(file)), umask_mode, "{file}");
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let record = out.join("2026/OSEC-2026-01.json");
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o664)).unwrap();
+    write_advisory(
+        &advisories,
+        "OSEC-2026-01",
+        &advisory_text("OSEC-2026-01", "2026-03-01T00:00:00Z", ""),
+    );
+    let report = publish(&advisories, &out);
+    assert_eq!(report.export.changed(), 1);
+    assert_eq!(mode(&record), 0o664);
+}
+
+#[test]
+fn a_read_only_record_that_must_change_stops_the_export_unchanged() {
+    let (_dir, advisories, out) = setup();
+    export(&advisories, &out);
+    use std::os::unix::fs::PermissionsExt as _;
+    let record = out.join("2026/OSEC-2026-01.json");
+    let before = std::fs::read(&record).unwrap();
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o444)).unwrap();
+    assert!(
+        export(&advisories, &out).is_complete(),
+        "unchanged bytes need no write"
+    );
+    write_advisory(
+        &advisories,
+        "OSEC-2026-01",
+        &advisory_text("OSEC-2026-01", "2026-03-01T00:00:00Z", ""),
+    );
+    let err = publish::export(&[advisories], &out, &options(), &NoProgress)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("OSEC-2026-01.json") && err.contains("read-only"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&record).unwrap(), before);
+}
+
+/// Issue 14: temporary files of an interrupted run were never removed.
+#[test]
+fn temporary_files_of_an_interrupted_run_are_removed() {
+    let (_dir, advisories, out) = setup();
+    std::fs::create_dir_all(out.join("2026")).unwrap();
+    let leftover = format!("{}1234-0-abc", safe_fs::TEMP_PREFIX);
+    std::fs::write(out.join("2026").join(&leftover), "{\"id\": \"OSEC-20").unwrap();
+    std::fs::write(out.join(&leftover), "PK").unwrap();
+    publish(&advisories, &out);
+    assert_eq!(
+        names(&out.join("2026")),
+        ["OSEC-2026-01.json", "OSEC-2026-02.json"]
+    );
+    assert_eq!(names(&out), ["2025", "2026", "all.zip", "modified_id.csv"]);
+}
+
+/// An advisory that cannot be read (here a FIFO, which must not block) is reported
+/// as a lint failure (`ADV028`); the others are exported and indexed.
+#[test]
+fn an_unreadable_advisory_is_reported_and_the_rest_exported() {
+    let (_dir, advisories, out) = setup();
+    let fifo = advisories.join("2026/OSEC-2026-03.md");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // On another thread, so that a read that blocks fails the test instead of
+    // hanging it.
+    let (send, receive) = std::sync::mpsc::channel();
+    let (from, to) = (advisories.clone(), out.clone());
+    std::thread::spawn(move || send.send(publish(&from, &to)).unwrap());
+    let report = receive
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the export blocked on a FIFO");
+    assert_eq!(report.export.exported(), 3);
+    assert_eq!(report.index.records, 3);
+    let failed = report
+        .export
+        .outcomes
+        .iter()
+        .find(|o| o.source == fifo)
+        .unwrap();
+    let OutcomeKind::LintFailed(lint) = &failed.kind else {
+        panic!("{:?}", failed.kind)
+    };
+    assert!(lint.is_unreadable());
 }
 
 #[test]

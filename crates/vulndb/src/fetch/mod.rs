@@ -16,7 +16,6 @@
 mod http;
 mod integrity;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -205,7 +204,7 @@ pub enum FetchError {
         /// The file.
         path: PathBuf,
         /// What went wrong.
-        source: WriteError,
+        source: safe_fs::Error,
     },
 }
 
@@ -215,28 +214,6 @@ fn advice(error: &HttpError) -> &'static str {
     } else {
         "check the URL given with --url"
     }
-}
-
-/// A file of the cache could not be written.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum WriteError {
-    /// Reading the previous file (to compare) failed.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
-    },
-    /// Writing failed.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
-    },
 }
 
 impl Request {
@@ -398,40 +375,12 @@ fn archive_name(url: &str) -> &str {
 /// temporary file in the same directory, fsync and rename, so an interrupted
 /// run leaves the previous file intact. Missing directories are created.
 fn write(path: &Path, bytes: &[u8]) -> Result<(), FetchError> {
-    let failed = |source| FetchError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let write_error = |source| {
-        failed(WriteError::Write {
+    safe_fs::write_file(path, bytes)
+        .map(drop)
+        .map_err(|source| FetchError::Write {
             path: path.to_owned(),
             source,
         })
-    };
-    match std::fs::read(path) {
-        Ok(existing) if existing == bytes => return Ok(()),
-        Ok(_) => {}
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(source) => {
-            return Err(failed(WriteError::Read {
-                path: path.to_owned(),
-                source,
-            }));
-        }
-    }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(write_error)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".osec-cache-")
-        .tempfile_in(dir)
-        .map_err(write_error)?;
-    temp.write_all(bytes).map_err(write_error)?;
-    temp.as_file().sync_all().map_err(write_error)?;
-    temp.persist(path).map_err(|err| write_error(err.error))?;
-    Ok(())
 }
 
 /// Whether an http:// URL names this machine (tests, a local mirror).

@@ -28,6 +28,7 @@ pub(crate) mod unknown_event_type;
 pub(crate) mod unknown_field;
 pub(crate) mod unknown_package;
 pub(crate) mod unknown_reference_type;
+pub(crate) mod unreadable_file;
 pub(crate) mod unreleased_upper_bound;
 
 use super::{FileContext, Finding};
