@@ -58,17 +58,24 @@
 //!   it reads first.
 //! - Only `src`/`archive`, `checksum` and `mirrors` of source sections are read.
 
+// Unsafe code only where io_uring shares memory with the kernel (`read/uring.rs`,
+// which allows it for itself, with a SAFETY comment on every block).
+#![deny(unsafe_code)]
+
 mod definition;
 mod error;
 mod filter;
 mod formula;
 mod name;
 mod package;
+mod read;
 mod repository;
 mod version;
 
 pub use definition::{Checksum, ChecksumKind, ExtraSource, PackageDefinition, Source};
-pub use error::{Error, FormulaError, InvalidText, Result, TextKind};
+pub use error::{
+    ChecksumError, DefinitionError, Error, FormulaError, InvalidText, Result, TextKind,
+};
 pub use filter::{
     Environment, Filter, FilterIdent, FilterValue, GlobalEnvironment, VariableScope, VariableValue,
     expand_string,
@@ -79,5 +86,8 @@ pub use formula::{
 };
 pub use name::{PackageName, compare_names};
 pub use package::Package;
-pub use repository::{Problem, Repository, RepositoryStack};
+pub use read::{FileKind, MAX_FILE_SIZE, OpamFiles, OpamInput, is_opam_file_name};
+pub use repository::{
+    Problem, ReleasedVersions, Repository, RepositorySpec, RepositoryStack,
+};
 pub use version::{Version, compare_versions};

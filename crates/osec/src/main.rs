@@ -7,7 +7,6 @@
 
 mod allocator;
 mod commands;
-mod file_reader;
 
 use std::process::ExitCode;
 

@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use opam_model::{
-    ChecksumKind, DependencyFlags, Error, GlobalEnvironment, Package, PackageName, Repository,
+    ChecksumError, ChecksumKind, DefinitionError, DependencyFlags, Error, GlobalEnvironment, Package, PackageName, Repository,
     RepositoryStack, VersionFormula,
 };
 
@@ -75,23 +75,44 @@ fn check_mini_repo(repository: &Repository) {
 
     let broken = Package::parse("bar.0.1").unwrap();
     let error = repository.definition(&broken).unwrap().unwrap_err();
-    assert!(
-        matches!(&error, Error::OpamFile { path, .. } if path == Path::new("packages/bar/bar.0.1/opam")),
-        "{error}"
-    );
+    // The error is typed: the file, the span of the problem and its line and column.
+    let Error::OpamFile {
+        path,
+        span,
+        line,
+        column,
+        problem: DefinitionError::Syntax(_),
+    } = error
+    else {
+        panic!("not a syntax error of the opam file: {error:?}");
+    };
+    assert_eq!(path, Path::new("packages/bar/bar.0.1/opam"));
+    assert_eq!((*line, *column), (3, 1), "{error}");
+    assert!(span.start > 0, "{span:?}");
     let broken_files: Vec<String> = repository
         .broken_files()
         .iter()
-        .map(ToString::to_string)
+        .map(|(path, error)| format!("{} | {error}", path.display()))
         .collect();
     assert_eq!(broken_files.len(), 2, "{broken_files:#?}");
     assert!(
-        broken_files[0].starts_with("packages/bar/bar.0.1/opam: line 3"),
+        broken_files[0].starts_with("packages/bar/bar.0.1/opam | packages/bar/bar.0.1/opam: line 3"),
         "{broken_files:#?}"
     );
     assert!(
         broken_files[1].contains("unknown checksum algorithm \"sha1\""),
         "{broken_files:#?}"
+    );
+    let checksum = repository.broken_files()[1].1;
+    assert!(
+        matches!(
+            checksum,
+            Error::OpamFile {
+                problem: DefinitionError::Checksum(ChecksumError::UnknownAlgorithm { algorithm, .. }),
+                ..
+            } if algorithm == "sha1"
+        ),
+        "{checksum:?}"
     );
 }
 
