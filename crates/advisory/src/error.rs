@@ -28,14 +28,6 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
-    /// An opam repository could not be read.
-    #[error("cannot read the opam repository {}: {source}", path.display())]
-    Repository {
-        /// The repository directory or tarball.
-        path: PathBuf,
-        /// What opam-model reported.
-        source: Box<opam_model::Error>,
-    },
     /// A path given on the command line does not exist.
     #[error("{} does not exist", path.display())]
     NotFound {

@@ -108,8 +108,8 @@ impl PackageDefinition {
                 problem,
             }
         };
-        let file = opam_file::parse(bytes)
-            .map_err(|e| error(e.span(), DefinitionError::Syntax(e)))?;
+        let file =
+            opam_file::parse(bytes).map_err(|e| error(e.span(), DefinitionError::Syntax(e)))?;
         let mut url = None;
         let mut extra_sources = Vec::new();
         for item in &file.items {
@@ -211,9 +211,7 @@ fn read_source(items: &[Item]) -> Result<Source, (Span, DefinitionError)> {
             let texts = strings(value)?;
             texts
                 .iter()
-                .map(|t| {
-                    Checksum::parse(t).map_err(|e| (value.span, DefinitionError::Checksum(e)))
-                })
+                .map(|t| Checksum::parse(t).map_err(|e| (value.span, DefinitionError::Checksum(e))))
                 .collect::<Result<_, _>>()?
         }
         None => Vec::new(),
@@ -231,7 +229,9 @@ fn read_source(items: &[Item]) -> Result<Source, (Span, DefinitionError)> {
 
 /// The line and column (both from 1, the column in bytes) of a span's start.
 fn line_column(text: &[u8], span: Span) -> (usize, usize) {
-    let offset = usize::try_from(span.start).unwrap_or(usize::MAX).min(text.len());
+    let offset = usize::try_from(span.start)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
     let before = text.get(..offset).unwrap_or_default();
     let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
     let line_start = before

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{FileReport, Level, LintOptions, PackageVersions, lint_files};
+use advisory::lint::{FileReport, Level, LintOptions, lint_files};
 use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
 use advisory::tree::{find_advisories, read_text};
+use opam_model::ReleasedVersions;
 
 use crate::error::{Error, Result};
 use crate::write::{FileChange, write_if_changed};
@@ -13,8 +14,9 @@ use crate::write::{FileChange, write_if_changed};
 /// What an export needs besides the advisories and the output directory.
 #[derive(Clone, Copy)]
 pub struct ExportOptions<'a> {
-    /// Released versions from the repositories, if any were given.
-    pub released: Option<&'a dyn PackageVersions>,
+    /// Released versions of the advisories' packages, if repositories were given
+    /// (`ReleasedVersions::for_packages` with [`advisory::lint::affected_packages`]).
+    pub released: Option<&'a ReleasedVersions>,
     /// Whether records list their `versions` (`--no-versions` turns this off).
     pub with_versions: bool,
     /// The current time, for the lint rules about dates in the future.
@@ -120,20 +122,36 @@ pub fn record_path(out: &Path, id: &advisory::AdvisoryId, id_text: &str) -> Path
         .join(format!("{id_text}.json"))
 }
 
+/// The advisories found under `paths` (files, or directories searched for
+/// `OSEC-*.md`), each with its text, in path order.
+pub fn read_advisories(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
+    let files = find_advisories(paths)?;
+    let sources = files
+        .into_iter()
+        .map(|path| read_text(&path).map(|text| (path, text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(sources)
+}
+
 /// Exports the advisories found under `paths` (files, or directories searched for
-/// `OSEC-*.md`) to `out`. Advisories with lint errors are skipped and reported; the
-/// others are converted and written.
+/// `OSEC-*.md`) to `out`: [`read_advisories`], then [`export_sources`].
 pub fn export(
     paths: &[PathBuf],
     out: &Path,
     options: &ExportOptions<'_>,
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
-    let files = find_advisories(paths)?;
-    let sources = files
-        .into_iter()
-        .map(|path| read_text(&path).map(|text| (path, text)))
-        .collect::<Result<Vec<_>, _>>()?;
+    export_sources(read_advisories(paths)?, out, options, progress)
+}
+
+/// Exports advisories (path and text) to `out`. Advisories with lint errors are
+/// skipped and reported; the others are converted and written.
+pub fn export_sources(
+    sources: Vec<(PathBuf, String)>,
+    out: &Path,
+    options: &ExportOptions<'_>,
+    progress: &dyn Progress,
+) -> Result<ExportReport> {
     let lint_options = LintOptions {
         now: options.now,
         packages: options.released,

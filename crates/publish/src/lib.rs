@@ -11,20 +11,22 @@
 //! opam repositories (crate `opam-model`), progress bars and printing (the `osec`
 //! binary, through [`Progress`]).
 //!
-//! Phases, in order: [`export`] finds and lints the advisories, converts each with
-//! the released versions of the repositories ([`RepositoryVersions`]) and writes the
-//! tree; [`write_index`] reads the tree back and writes `all.zip` and
-//! `modified_id.csv`; [`publish`] does both.
+//! Phases, in order: [`read_advisories`] finds and reads the advisories;
+//! [`export_sources`] lints them, converts each with the released versions of its
+//! packages (an [`opam_model::ReleasedVersions`], read from `--repo` by opam-model)
+//! and writes the tree ([`export`] does both); [`write_index`] reads the tree back and
+//! writes `all.zip` and `modified_id.csv`; [`publish`] does all of it.
 //!
 //! ```no_run
-//! use publish::{ExportOptions, NoProgress, RepositoryVersions};
-//! let stack = opam_model::RepositoryStack::new(vec![
-//!     opam_model::Repository::open("opam-repository.tar.gz".as_ref())?,
-//! ]);
-//! let released = RepositoryVersions::new(&stack);
+//! use opam_model::{ReleasedVersions, RepositorySpec};
+//! use publish::{ExportOptions, NoProgress};
+//! let sources = publish::read_advisories(&["advisories".into()])?;
+//! let repositories: Vec<RepositorySpec> = vec!["opam-repository.tar.gz".parse()?];
+//! let packages = advisory::lint::affected_packages(&sources);
+//! let released = ReleasedVersions::for_packages(&repositories, &packages)?;
 //! let options = ExportOptions { released: Some(&released), with_versions: true, now: jiff::Timestamp::now() };
-//! let report = publish::publish(&["advisories".into()], "osv".as_ref(), &options, &NoProgress)?;
-//! assert!(report.export.is_complete());
+//! let report = publish::export_sources(sources, "osv".as_ref(), &options, &NoProgress)?;
+//! assert!(report.is_complete());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -39,7 +41,6 @@
 mod archive;
 mod error;
 mod export;
-mod versions;
 mod write;
 
 pub use archive::{
@@ -48,10 +49,9 @@ pub use archive::{
 };
 pub use error::{Error, Result};
 pub use export::{
-    ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export, record_files,
-    record_path,
+    ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export,
+    export_sources, read_advisories, record_files, record_path,
 };
-pub use versions::RepositoryVersions;
 pub use write::{FileChange, write_if_changed};
 
 use std::path::{Path, PathBuf};

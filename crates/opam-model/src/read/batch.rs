@@ -62,7 +62,12 @@ impl BatchReader {
     /// from the batch when it read the whole file, else read now (also when `path`
     /// is not the one read at `index`). A file that is not a regular file, or larger
     /// than `max_size` bytes, is refused.
-    pub(crate) fn file(&mut self, index: usize, path: &Path, max_size: u64) -> Result<&[u8], Error> {
+    pub(crate) fn file(
+        &mut self,
+        index: usize,
+        path: &Path,
+        max_size: u64,
+    ) -> Result<&[u8], Error> {
         #[cfg(target_os = "linux")]
         if self.ring.as_ref().is_some_and(|ring| ring.has(index, path)) {
             let bytes = self.ring.as_ref().map_or(&[][..], |ring| ring.bytes(index));
@@ -164,6 +169,8 @@ fn open_without_waiting(path: &Path) -> std::io::Result<File> {
 }
 
 #[cfg(test)]
+// Tests tell plainly when they are skipped.
+#[allow(clippy::print_stderr)]
 mod tests {
     use super::*;
 
@@ -283,14 +290,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = sized_files(dir.path());
         let mut reader = BatchReader::new();
-        let refs: Vec<&Path> = paths.iter().take(5).map(std::path::PathBuf::as_path).collect();
+        let refs: Vec<&Path> = paths
+            .iter()
+            .take(5)
+            .map(std::path::PathBuf::as_path)
+            .collect();
         for limit in [1_400, 64 * 1024] {
             reader.read_batch(&refs);
             for (index, path) in refs.iter().enumerate() {
                 let len = std::fs::metadata(path).unwrap().len();
                 let batch = reader.file(index, path, limit).map(<[u8]>::len);
                 let plain = read_file(path, limit).map(|bytes| bytes.len());
-                for result in [batch.map_err(|e| e.to_string()), plain.map_err(|e| e.to_string())] {
+                for result in [
+                    batch.map_err(|e| e.to_string()),
+                    plain.map_err(|e| e.to_string()),
+                ] {
                     if len <= limit {
                         assert_eq!(result, Ok(usize::try_from(len).unwrap()));
                     } else {

@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::Error;
-pub(crate) use batch::read_file;
 use batch::BatchReader;
+pub(crate) use batch::read_file;
 pub(crate) use tarball::read_tarball;
 pub(crate) use walk::{Walk, walk};
 
@@ -166,13 +166,14 @@ impl OpamFiles {
                         .is_some_and(|name| is_opam_file_name(&name.to_string_lossy()))
                 },
             )?;
-            self.inputs.extend(entries.into_iter().map(|entry| OpamInput {
-                name: format!("{}:{}", path.display(), entry.path.display()),
-                source: match entry.bytes {
-                    Some(bytes) => InputSource::Bytes(bytes),
-                    None => InputSource::TooLarge(path.join(&entry.path)),
-                },
-            }));
+            self.inputs
+                .extend(entries.into_iter().map(|entry| OpamInput {
+                    name: format!("{}:{}", path.display(), entry.path.display()),
+                    source: match entry.bytes {
+                        Some(bytes) => InputSource::Bytes(bytes),
+                        None => InputSource::TooLarge(path.join(&entry.path)),
+                    },
+                }));
         } else {
             self.inputs.push(file_input(path.to_owned()));
         }

@@ -423,4 +423,3 @@ fn path_under_root(path: &Path) -> Option<PathBuf> {
     };
     Some(components.get(start..)?.iter().collect())
 }
-

@@ -65,14 +65,17 @@ impl ReleasedVersions {
                     fs::metadata(&packages).map_err(|source| io_error(&packages, source))?;
                     Layer::Directory(path.clone())
                 }
-                spec => Layer::Indexed(spec.open()?),
+                spec => Layer::Indexed(Box::new(spec.open()?)),
             });
         }
         let mut released = ReleasedVersions::of_layers(&layers, names);
-        if names.iter().any(|name| !released.by_name.contains_key(name)) {
+        if names
+            .iter()
+            .any(|name| !released.by_name.contains_key(name))
+        {
             for layer in &mut layers {
                 if let Layer::Directory(path) = layer {
-                    *layer = Layer::Indexed(Repository::from_directory(path)?);
+                    *layer = Layer::Indexed(Box::new(Repository::from_directory(path)?));
                 }
             }
             released = ReleasedVersions::of_layers(&layers, names);
@@ -135,8 +138,8 @@ impl ReleasedVersions {
 enum Layer {
     /// A directory, looked up at the standard place of each package.
     Directory(PathBuf),
-    /// A repository indexed whole.
-    Indexed(Repository),
+    /// A repository indexed whole (boxed: a repository is large, a path small).
+    Indexed(Box<Repository>),
 }
 
 /// The versions `V` of the directories `root/packages/NAME/NAME.V` that hold an

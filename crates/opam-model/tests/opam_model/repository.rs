@@ -1,11 +1,11 @@
 use std::path::{Path, PathBuf};
 
 use opam_model::{
-    ChecksumError, ChecksumKind, DefinitionError, DependencyFlags, Error, GlobalEnvironment, Package, PackageName, Repository,
-    RepositoryStack, VersionFormula,
+    ChecksumError, ChecksumKind, DefinitionError, DependencyFlags, Error, GlobalEnvironment,
+    Package, PackageName, Repository, RepositoryStack, VersionFormula,
 };
 
-fn mini_repo() -> PathBuf {
+pub(crate) fn mini_repo() -> PathBuf {
     crate::test_data().join("mini-repo")
 }
 
@@ -96,7 +96,8 @@ fn check_mini_repo(repository: &Repository) {
         .collect();
     assert_eq!(broken_files.len(), 2, "{broken_files:#?}");
     assert!(
-        broken_files[0].starts_with("packages/bar/bar.0.1/opam | packages/bar/bar.0.1/opam: line 3"),
+        broken_files[0]
+            .starts_with("packages/bar/bar.0.1/opam | packages/bar/bar.0.1/opam: line 3"),
         "{broken_files:#?}"
     );
     assert!(
@@ -233,7 +234,7 @@ fn indexes_both_real_repositories_in_opam_order() {
 }
 
 /// A `.tar.gz` of `dir`, its paths under one top directory as GitHub archives are.
-fn tarball_of(dir: &Path) -> tempfile::NamedTempFile {
+pub(crate) fn tarball_of(dir: &Path) -> tempfile::NamedTempFile {
     let file = tempfile::Builder::new()
         .suffix(".tar.gz")
         .tempfile()
@@ -247,7 +248,7 @@ fn tarball_of(dir: &Path) -> tempfile::NamedTempFile {
 }
 
 /// A git repository with two commits: foo.1.0 alone, then all of `dir`.
-fn git_repository_of(dir: &Path) -> Option<tempfile::TempDir> {
+pub(crate) fn git_repository_of(dir: &Path) -> Option<tempfile::TempDir> {
     let work = tempfile::tempdir().unwrap();
     let git = |args: &[&str]| {
         std::process::Command::new("git")

@@ -1,21 +1,23 @@
 //! `osec lint [PATH...] [--repo DIR]... [--format human|json|sarif]`: check advisories.
 
-use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_files, render, totals};
+use advisory::lint::{LintOptions, OutputFormat, affected_packages, lint_files, render, totals};
 use advisory::tree::{find_advisories, read_text};
+use anyhow::Context as _;
+use opam_model::{ReleasedVersions, RepositorySpec};
 
 /// Arguments of `osec lint`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct LintArgs {
     /// Advisory files, or directories searched for `OSEC-*.md` [default: .]
     paths: Vec<PathBuf>,
-    /// An opam repository (directory or .tar.gz) for the package checks; repeat for several.
+    /// An opam repository for the package checks: a directory, a .tar.gz, or DIR@REV
+    /// (a git revision); repeat for several.
     #[arg(long = "repo", value_name = "DIR")]
-    repos: Vec<PathBuf>,
+    repos: Vec<RepositorySpec>,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     format: LintFormat,
@@ -32,19 +34,10 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|path| read_text(&path).map(|text| (path, text)))
         .collect::<Result<Vec<_>, _>>()?;
-    let packages: BTreeSet<String> = sources
-        .iter()
-        .flat_map(|(_, text)| advisory::parse(text).advisory.affected)
-        .map(|affected| affected.package.value)
-        .collect();
-    let released = ReleasedVersions::for_packages(&args.repos, &packages)?;
+    let released = released_versions(&args.repos, &sources)?;
     let options = LintOptions {
         now: jiff::Timestamp::now(),
-        packages: if args.repos.is_empty() {
-            None
-        } else {
-            Some(&released)
-        },
+        packages: released.as_ref(),
     };
     let reports = lint_files(sources, &options);
     let totals = totals(&reports);
@@ -57,6 +50,20 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The released versions of the packages the advisories name, from the `--repo`
+/// repositories; `None` without any. Shared by `lint` and `osv export`.
+pub(crate) fn released_versions(
+    repos: &[RepositorySpec],
+    advisories: &[(PathBuf, String)],
+) -> anyhow::Result<Option<ReleasedVersions>> {
+    if repos.is_empty() {
+        return Ok(None);
+    }
+    let released = ReleasedVersions::for_packages(repos, &affected_packages(advisories))
+        .context("cannot read the --repo repositories")?;
+    Ok(Some(released))
 }
 
 /// The values of `--format`.

@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use ::opam_model::{Error as ReadError, MAX_FILE_SIZE, OpamFiles, OpamInput};
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use opam_file::SourceFile;
 use opam_file::diagnostic::{self, Diagnostic};
-use ::opam_model::{Error as ReadError, MAX_FILE_SIZE, OpamFiles, OpamInput};
 
 use super::opam_model;
 
