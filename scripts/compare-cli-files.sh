@@ -11,7 +11,8 @@
 # Runs, with each binary, and compares stdout, stderr and the exit code byte for byte
 # (and the written trees for `osv export`):
 #   opam check      both tarballs, both extracted directories and a --files-from list
-#                   of each, in the formats human, json and sarif;
+#                   of each, and a copy of some packages with three files broken, in
+#                   the formats human, json and sarif;
 #   opam versions   --repo both tarballs, and both directories, for NAMES packages and
 #                   several constraints;
 #   lint --repo     the real advisories against both tarballs and both directories,
@@ -67,6 +68,16 @@ for repo in opam-repository opam-repository-archive; do
   done
 done
 
+# The real files all parse: a copy with three files broken shows the failure reports.
+mkdir -p "$work/broken"
+cp -r "$work/opam-repository/packages/"a* "$work/broken/"
+find "$work/broken" -name opam | LC_ALL=C sort | awk 'NR % 100 == 7' | head -3 | while read -r file; do
+  printf 'depends: [\n' >>"$file"
+done
+for format in human json sarif; do
+  run "opam check broken/ --format $format" opam check --format "$format" broken
+done
+
 ls "$work/opam-repository/packages" | LC_ALL=C sort > "$work/names"
 total=$(wc -l <"$work/names")
 step=$((total / names))
@@ -80,7 +91,6 @@ while read -r name; do
     run "opam versions (directories) $name '$constraint'" "${args[@]}"
   done
 done <"$work/picked"
-head -n 5 "$work/picked" | while read -r name; do :; done
 for name in $(head -n 5 "$work/picked") ocaml ocaml-variants; do
   run "opam versions (tarballs) $name" opam versions "${tarballs[@]}" "$name"
 done

@@ -1,6 +1,8 @@
 //! `osec`: the command line. Only argument parsing and wiring; the work is in the
-//! libraries (see DESIGN.md). Exit codes: 0 success, 1 findings or failed checks,
-//! 2 error (3 for `audit` when nothing was scanned).
+//! libraries (see DESIGN.md): reading many opam files (the io_uring batch) and opening
+//! `--repo` arguments are opam-model's, for instance. The binary keeps the global
+//! allocator ([`allocator`]), which only a program may choose. Exit codes: 0 success,
+//! 1 findings or failed checks, 2 error (3 for `audit` when nothing was scanned).
 
 // The binary is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
