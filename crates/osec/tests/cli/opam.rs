@@ -148,7 +148,12 @@ fn check_refuses_a_fifo_naming_it_and_checks_the_rest() {
     );
     for args in [
         &["opam", "check", "--files-from", "files.txt"][..],
-        &["opam", "check", "repo/packages/b/b.1/fifo.opam", "repo/packages/a"][..],
+        &[
+            "opam",
+            "check",
+            "repo/packages/b/b.1/fifo.opam",
+            "repo/packages/a",
+        ][..],
     ] {
         let out = dir.osec(args);
         assert_eq!(out.code, 2, "{out:?}");
@@ -156,7 +161,10 @@ fn check_refuses_a_fifo_naming_it_and_checks_the_rest() {
             out.stderr,
             "error: cannot read repo/packages/b/b.1/fifo.opam: it is a FIFO, not a regular file\n"
         );
-        assert!(out.stdout.contains("repo/packages/a/a.1/opam:2:12"), "{out:?}");
+        assert!(
+            out.stdout.contains("repo/packages/a/a.1/opam:2:12"),
+            "{out:?}"
+        );
         assert!(
             out.stdout.ends_with(", 1 failed, 1 could not be read\n"),
             "{}",
@@ -166,7 +174,10 @@ fn check_refuses_a_fifo_naming_it_and_checks_the_rest() {
     // A directory walk takes regular files only: the FIFO is not among them.
     let walked = dir.osec(&["opam", "check", "repo"]);
     assert_eq!(walked.code, 1, "{walked:?}");
-    assert!(walked.stdout.ends_with("checked 3 files, 1 failed\n"), "{walked:?}");
+    assert!(
+        walked.stdout.ends_with("checked 3 files, 1 failed\n"),
+        "{walked:?}"
+    );
 }
 
 /// Files over `--max-file-size` are refused, on disk or in an archive, each named
@@ -182,7 +193,10 @@ fn check_refuses_files_over_the_size_limit() {
 
     let at_limit = dir.osec(&["opam", "check", "--max-file-size", &limit, "repo"]);
     assert_eq!(at_limit.code, 1, "{at_limit:?}");
-    assert!(at_limit.stdout.ends_with("checked 4 files, 1 failed\n"), "{at_limit:?}");
+    assert!(
+        at_limit.stdout.ends_with("checked 4 files, 1 failed\n"),
+        "{at_limit:?}"
+    );
 
     let over = dir.osec(&["opam", "check", "--max-file-size", &smaller, "repo"]);
     assert_eq!(over.code, 2, "{over:?}");
@@ -194,7 +208,8 @@ fn check_refuses_files_over_the_size_limit() {
         )
     );
     assert!(
-        over.stdout.ends_with("checked 3 files, 1 failed, 1 could not be read\n"),
+        over.stdout
+            .ends_with("checked 3 files, 1 failed, 1 could not be read\n"),
         "{}",
         over.stdout
     );
@@ -206,7 +221,9 @@ fn check_refuses_files_over_the_size_limit() {
         flate2::Compression::fast(),
     );
     let mut builder = tar::Builder::new(encoder);
-    builder.append_dir_all("repo", dir.path().join("repo")).unwrap();
+    builder
+        .append_dir_all("repo", dir.path().join("repo"))
+        .unwrap();
     builder.into_inner().unwrap().finish().unwrap();
     let out = dir.osec(&["opam", "check", "--max-file-size", &smaller, "repo.tar.gz"]);
     assert_eq!(out.code, 2, "{out:?}");
