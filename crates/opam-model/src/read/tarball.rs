@@ -31,7 +31,11 @@ pub(crate) fn read_tarball(
     let mut taken = Vec::new();
     for entry in entries {
         let mut entry = entry.map_err(|source| read_error(location, source))?;
-        if !entry.header().entry_type().is_file() {
+        // A sparse file (GNU tar writes one for a file with holes) is a file too: its
+        // header gives the size of the data stored, not of the file, which the read
+        // below bounds.
+        let entry_type = entry.header().entry_type();
+        if !(entry_type.is_file() || entry_type.is_gnu_sparse()) {
             continue;
         }
         let path = entry
@@ -47,16 +51,15 @@ pub(crate) fn read_tarball(
             continue;
         }
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        // The header's size bounds the read already; `take` guards against a reader
-        // that would give more.
         entry
             .by_ref()
             .take(max_file_size.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|source| read_error(&location.join(&path), source))?;
+        let too_large = usize::try_from(max_file_size).is_ok_and(|max| bytes.len() > max);
         taken.push(TarEntry {
             path,
-            bytes: Some(bytes.into_boxed_slice()),
+            bytes: (!too_large).then(|| bytes.into_boxed_slice()),
         });
     }
     Ok(taken)

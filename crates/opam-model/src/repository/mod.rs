@@ -43,7 +43,9 @@ impl std::fmt::Display for Problem {
     /// `path: error`, without repeating the path when the error already names it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.error {
-            Error::OpamFile { path, .. } if *path == self.path => write!(f, "{}", self.error),
+            Error::OpamFile { path, .. } | Error::TooLarge { path, .. } if *path == self.path => {
+                write!(f, "{}", self.error)
+            }
             error => write!(f, "{}: {error}", self.path.display()),
         }
     }
@@ -150,7 +152,7 @@ impl Repository {
                 Some(bytes) => repository.add(&package_dir, relative, OpamSource::Bytes(bytes)),
                 None => {
                     let error = Error::TooLarge {
-                        path: location.join(&relative),
+                        path: relative.clone(),
                         limit: MAX_FILE_SIZE,
                     };
                     repository.problems.push(Problem {

@@ -295,3 +295,36 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// An opam file over the size limit in a tarball is reported, not read into memory,
+/// and the rest of the repository is indexed.
+#[test]
+fn a_tarball_entry_over_the_size_limit_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("packages/ok/ok.1");
+    std::fs::create_dir_all(&ok).unwrap();
+    std::fs::write(ok.join("opam"), "opam-version: \"2.0\"\n").unwrap();
+    let big = dir.path().join("packages/big/big.1");
+    std::fs::create_dir_all(&big).unwrap();
+    let size = opam_model::MAX_FILE_SIZE + 1;
+    std::fs::File::create(big.join("opam"))
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let tarball = tarball_of(dir.path());
+    let repository = Repository::open(tarball.path()).unwrap();
+    assert_eq!(
+        repository
+            .names()
+            .map(PackageName::as_str)
+            .collect::<Vec<_>>(),
+        ["ok"]
+    );
+    assert_eq!(
+        problem_lines(&repository),
+        [format!(
+            "cannot read packages/big/big.1/opam: it is larger than {} bytes, the limit for an opam file",
+            opam_model::MAX_FILE_SIZE
+        )]
+    );
+}
