@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::error::Error;
 use batch::BatchReader;
 pub(crate) use batch::read_file;
-pub(crate) use tarball::read_tarball;
+pub(crate) use tarball::{TarEntry, read_tarball};
 pub(crate) use walk::{Walk, walk};
 
 /// The largest opam file read, in bytes, unless the caller gives another limit:
@@ -161,9 +161,8 @@ impl OpamFiles {
                 std::io::BufReader::new(file),
                 self.max_file_size,
                 |entry| {
-                    entry
-                        .file_name()
-                        .is_some_and(|name| is_opam_file_name(&name.to_string_lossy()))
+                    let name = entry.file_name()?.to_string_lossy();
+                    is_opam_file_name(&name).then(|| entry.to_owned())
                 },
             )?;
             self.inputs

@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::formula::VersionFormula;
 use crate::name::PackageName;
 use crate::package::Package;
-use crate::read::{MAX_FILE_SIZE, Walk, read_file, read_tarball, walk};
+use crate::read::{MAX_FILE_SIZE, TarEntry, Walk, read_file, read_tarball, walk};
 use crate::version::Version;
 pub use released::ReleasedVersions;
 pub use spec::RepositorySpec;
@@ -121,20 +121,24 @@ impl Repository {
     /// ([`Repository::problems`]).
     pub fn from_tarball_reader(location: &Path, reader: impl Read) -> Result<Repository, Error> {
         let mut repository = Repository::empty(location);
-        let entries = read_tarball(location, reader, MAX_FILE_SIZE, |path| {
-            path.file_name().is_some_and(|name| name == "opam") && path_under_root(path).is_some()
+        let opam_files = read_tarball(location, reader, MAX_FILE_SIZE, |path| {
+            if path.file_name()? == "opam" {
+                path_under_root(path)
+            } else {
+                None
+            }
         })?;
-        let opam_files: Vec<(PathBuf, Option<Box<[u8]>>)> = entries
-            .into_iter()
-            .filter_map(|entry| Some((path_under_root(&entry.path)?, entry.bytes)))
-            .collect();
         // As in a directory, a package directory is not searched for more packages
         // (an `opam` under its `files/` is not one).
         let package_dirs: HashSet<PathBuf> = opam_files
             .iter()
-            .filter_map(|(path, _)| path.parent().map(Path::to_owned))
+            .filter_map(|file| file.path.parent().map(Path::to_owned))
             .collect();
-        for (relative, bytes) in opam_files {
+        for TarEntry {
+            path: relative,
+            bytes,
+        } in opam_files
+        {
             let Some(dir) = relative.parent() else {
                 continue;
             };
