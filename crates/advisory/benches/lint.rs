@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use advisory::format::format_advisory;
-use advisory::lint::{LintOptions, ReleasedVersions, lint_files};
+use advisory::lint::{LintOptions, lint_files};
 use criterion::{Criterion, criterion_group, criterion_main};
+use opam_model::{PackageName, ReleasedVersions, Version};
 
 fn real_advisories() -> Vec<(PathBuf, String)> {
     fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
@@ -64,7 +65,9 @@ fn versions(real: &[(PathBuf, String)]) -> ReleasedVersions {
             for v in [
                 "0.1", "1.0.0", "2.0.0", "4.02.3", "4.14.2", "4.14.3", "4.14.4", "5.4.1", "5.5.0",
             ] {
-                released.add(&affected.package.value, v);
+                if let Ok(name) = PackageName::parse(&affected.package.value) {
+                    released.add(&name, &Version::parse(v).unwrap());
+                }
             }
         }
     }

@@ -1,9 +1,8 @@
-//! The crate's error type: failures to find advisories or read repositories, with the
-//! path. Reading and writing advisory files fail with [`safe_fs::Error`].
+//! The crate's error type: failures to find advisories, with the path. Reading and writing advisory files fail with [`safe_fs::Error`].
 
 use std::path::PathBuf;
 
-/// A failure to find advisory files or to read a repository.
+/// A failure to find advisory files.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -14,14 +13,6 @@ pub enum Error {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
-    },
-    /// An opam repository could not be read.
-    #[error("cannot read the opam repository {}: {source}", path.display())]
-    Repository {
-        /// The repository directory or tarball.
-        path: PathBuf,
-        /// What opam-model reported.
-        source: Box<opam_model::Error>,
     },
     /// A path given on the command line does not exist.
     #[error("{} does not exist", safe_fs::display_path(path))]

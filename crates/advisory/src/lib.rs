@@ -10,16 +10,20 @@
 //! ([`to_osv()`], field by field as the published `generated-osv` records).
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
-//! `opam-model`, reached through [`lint::PackageVersions`]), the OSV data model
-//! (crate `osv`), reading and writing files safely (crate `safe-fs`: [`tree`] reads
-//! advisories through it, `osec fmt` rewrites them with it).
+//! `opam-model`: the repository rules and the conversion take its
+//! [`opam_model::ReleasedVersions`], read from `--repo` for the packages that
+//! [`lint::affected_packages`] names), the OSV data model (crate `osv`), reading and
+//! writing files safely (crate `safe-fs`: [`tree`] reads advisories through it,
+//! `osec fmt` rewrites them with it).
 //!
 //! Phases, in order: [`markdown::Parts::split`] finds the header, summary and details;
 //! `opam_file::parse` reads the header; [`parse()`] builds the [`Advisory`], with spans
-//! shifted into the `.md` file, and reports structural problems; [`lint::lint_files`]
-//! runs the rules ([`lint::lint_read`] on files as read from disk, where one that is
-//! unreadable or not UTF-8 gets an `ADV028` finding); [`format::format_advisory`]
-//! prints the header in canonical layout.
+//! shifted into the `.md` file, and reports structural problems as values
+//! ([`ParseProblem`]); [`lint::lint_files`] turns those into findings of their rules
+//! and runs the other rules (the parser does not depend on the linter;
+//! [`lint::lint_read`] works on files as read from disk, where one that is unreadable
+//! or not UTF-8 gets an `ADV028` finding); [`format::format_advisory`] prints the
+//! header in canonical layout.
 //!
 //! ```
 //! use advisory::lint::{lint_source, LintOptions, Rule};
@@ -39,10 +43,6 @@
 //! - `osec fmt` keeps a field's original text when a comment sits inside its value,
 //!   drops blank lines between header fields, and writes the header with `\n` line
 //!   ends (the rest of the file keeps its own).
-//! - [`lint::ReleasedVersions::for_packages`] finds a package in a repository directory
-//!   at `packages/NAME/NAME.VERSION`; only when a package is found nowhere there are the
-//!   directories indexed completely, so a package kept at both the usual place in one
-//!   repository and elsewhere in another misses the second one's versions.
 //! - Dates in the future are judged against [`lint::LintOptions::now`]; CVSS scores
 //!   are compared to one decimal, ratings by name (None, Low, Medium, High, Critical).
 
@@ -65,5 +65,5 @@ pub use model::{
     Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Cwe, Event,
     EventKind, EventRange, RangeKind, Reference, ReferenceKind,
 };
-pub use parse::{ParsedAdvisory, parse};
+pub use parse::{ParseProblem, ParsedAdvisory, parse};
 pub use to_osv::{Conversion, ConvertError, ConvertOptions, to_osv};

@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use opam_file::{RelOp, Span, Spanned};
+use opam_model::{PackageName, ReleasedVersions, Version};
 
 use crate::id::AdvisoryId;
 
@@ -94,6 +95,14 @@ pub struct Affected {
     pub package: Spanned<String>,
     /// The affected versions; `None` means every version.
     pub constraint: Option<Constraint>,
+}
+
+impl Affected {
+    /// The released versions of the package, in opam's order; `None` when no
+    /// repository has it (or its name is not a valid package name).
+    pub fn released_versions<'a>(&self, released: &'a ReleasedVersions) -> Option<&'a [Version]> {
+        released.versions(&PackageName::parse(&self.package.value).ok()?)
+    }
 }
 
 /// A version constraint formula, as in `{>= "1.0" & < "1.2" | = "2.0"}`.

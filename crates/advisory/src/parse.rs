@@ -5,17 +5,15 @@
 //! are shifted by the fence offset, so every span points into the `.md` file. A field
 //! that cannot be read is reported ([`Rule::InvalidFieldValue`]) and left out; reading
 //! goes on with the next field, so one run shows every problem.
+//!
+//! Problems are values ([`ParseProblem`]); the linter turns each into a finding of
+//! its rule (`lint/rules/`), so this module does not depend on the linter.
 
 use std::collections::BTreeMap;
 
 use opam_file::{ItemKind, LogOp, OpamFile, Span, Spanned, Value, ValueKind};
 
-use crate::lint::Finding;
-use crate::lint::rules::{
-    duplicate_field, header_syntax, invalid_field_value, missing_field, missing_header,
-    missing_summary, unknown_field,
-};
-use crate::markdown::Parts;
+use crate::markdown::{LayoutError, Parts};
 use crate::model::{
     Advisory, Affected, Alias, Constraint, ConstraintKind, Credit, CreditKind, Event, EventKind,
     EventRange, RangeKind, Reference, ReferenceKind,
@@ -54,59 +52,131 @@ pub struct ParsedAdvisory {
     /// The header as opam syntax, spans relative to the header text, when it parses.
     pub header: Option<OpamFile>,
     /// Structural problems: layout, syntax, unknown, duplicate, missing or malformed fields.
-    pub findings: Vec<Finding>,
+    pub problems: Vec<ParseProblem>,
+}
+
+/// A structural problem of an advisory file, found while reading it. Spans point
+/// into the `.md` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseProblem {
+    /// The header fence is missing or not closed.
+    MissingHeader(LayoutError),
+    /// The header is not valid opam syntax.
+    HeaderSyntax {
+        /// The parser's error, its span relative to the header text.
+        error: opam_file::ParseError,
+        /// Where the header text starts in the file.
+        header_offset: u32,
+    },
+    /// No `# summary` heading follows the header.
+    MissingSummary {
+        /// Where the heading should be.
+        span: Span,
+    },
+    /// A section (`name { … }`) in the header, which holds only fields.
+    UnexpectedSection {
+        /// The section's kind.
+        kind: String,
+        /// Where it is.
+        span: Span,
+    },
+    /// A field that advisories do not have.
+    UnknownField {
+        /// The field's name.
+        name: String,
+        /// Where the name is.
+        span: Span,
+    },
+    /// A field given a second time.
+    DuplicateField {
+        /// The field's name.
+        name: String,
+        /// Where the second one is.
+        span: Span,
+        /// Where the first one is.
+        first: Span,
+    },
+    /// A field whose value does not have the shape the field needs.
+    InvalidFieldValue {
+        /// The field's name.
+        name: String,
+        /// What the field takes.
+        expected: &'static str,
+        /// What the value that does not fit is ("a list", "a string"…).
+        found: &'static str,
+        /// Where that value is.
+        span: Span,
+    },
+    /// A required field is missing.
+    MissingField {
+        /// The field's name.
+        name: &'static str,
+        /// The header's opening fence, where the problem is reported.
+        open_fence: Span,
+    },
 }
 
 /// Reads an advisory from the text of its `.md` file.
 pub fn parse(text: &str) -> ParsedAdvisory {
-    let mut findings = Vec::new();
+    let mut problems = Vec::new();
     let mut advisory = Advisory::default();
     let parts = match Parts::split(text) {
         Ok(parts) => parts,
         Err(err) => {
-            findings.push(missing_header::finding(&err));
+            problems.push(ParseProblem::MissingHeader(err));
             return ParsedAdvisory {
                 advisory,
                 parts: None,
                 header: None,
-                findings,
+                problems,
             };
         }
     };
-    read_summary(text, &parts, &mut advisory, &mut findings);
+    read_summary(text, &parts, &mut advisory, &mut problems);
     let header_text = text.get(parts.header.range()).unwrap_or("");
     let header = match opam_file::parse(header_text.as_bytes()) {
         Ok(file) => file,
-        Err(err) => {
-            findings.push(header_syntax::finding(&err, parts.header_offset()));
+        Err(error) => {
+            problems.push(ParseProblem::HeaderSyntax {
+                error,
+                header_offset: parts.header_offset(),
+            });
             return ParsedAdvisory {
                 advisory,
                 parts: Some(parts),
                 header: None,
-                findings,
+                problems,
             };
         }
     };
     let mut reader = HeaderReader {
         offset: parts.header_offset(),
-        findings: &mut findings,
+        problems: &mut problems,
     };
     reader.read(&header, &mut advisory, parts.open_fence);
     ParsedAdvisory {
         advisory,
         parts: Some(parts),
         header: Some(header),
-        findings,
+        problems,
     }
 }
 
-fn read_summary(text: &str, parts: &Parts, advisory: &mut Advisory, findings: &mut Vec<Finding>) {
+fn read_summary(
+    text: &str,
+    parts: &Parts,
+    advisory: &mut Advisory,
+    problems: &mut Vec<ParseProblem>,
+) {
     match parts.summary {
         Some(span) if !span.range().is_empty() => {
             let summary = text.get(span.range()).unwrap_or("").to_owned();
             advisory.summary = Some(Spanned::new(summary, span));
         }
-        _ => findings.push(missing_summary::finding(parts)),
+        _ => problems.push(ParseProblem::MissingSummary {
+            span: parts.after_header.unwrap_or(parts.close_fence),
+        }),
     }
     advisory.details = text
         .get(parts.details.range())
@@ -115,10 +185,27 @@ fn read_summary(text: &str, parts: &Parts, advisory: &mut Advisory, findings: &m
         .to_owned();
 }
 
+/// What a value is, for the "invalid-field-value" message.
+fn describe(value: &Value) -> &'static str {
+    match value.kind {
+        ValueKind::Bool(_) => "a boolean",
+        ValueKind::Int(_) => "an integer",
+        ValueKind::String(_) => "a string",
+        ValueKind::Ident(_) => "an identifier",
+        ValueKind::Relop(..) | ValueKind::PrefixRelop(..) => "a comparison",
+        ValueKind::Logop(..) => "a logical formula",
+        ValueKind::Pfxop(..) => "a prefixed value",
+        ValueKind::List(_) => "a list",
+        ValueKind::Group(_) => "a parenthesised group",
+        ValueKind::Option(..) => "a value with options `{…}`",
+        ValueKind::EnvBinding(..) => "an environment binding",
+    }
+}
+
 /// Reads header items into the model; `offset` moves header spans into the file.
 struct HeaderReader<'a> {
     offset: u32,
-    findings: &'a mut Vec<Finding>,
+    problems: &'a mut Vec<ParseProblem>,
 }
 
 /// What a value should have been, for the "invalid-field-value" message.
@@ -139,38 +226,45 @@ impl HeaderReader<'_> {
             let (name, value) = match &item.kind {
                 ItemKind::Variable(name, value) => (name, value),
                 ItemKind::Section(section) => {
-                    let span = self.span(section.kind.span);
-                    self.findings
-                        .push(unknown_field::section(&section.kind.value, span));
+                    self.problems.push(ParseProblem::UnexpectedSection {
+                        kind: section.kind.value.to_string(),
+                        span: self.span(section.kind.span),
+                    });
                     continue;
                 }
             };
             let name_span = self.span(name.span);
             if !FIELDS.contains(&name.value.as_str()) {
-                self.findings
-                    .push(unknown_field::finding(&name.value, name_span));
+                self.problems.push(ParseProblem::UnknownField {
+                    name: name.value.to_string(),
+                    span: name_span,
+                });
                 continue;
             }
             if let Some(first) = seen.get(name.value.as_str()) {
-                self.findings
-                    .push(duplicate_field::finding(&name.value, name_span, *first));
+                self.problems.push(ParseProblem::DuplicateField {
+                    name: name.value.to_string(),
+                    span: name_span,
+                    first: *first,
+                });
                 continue;
             }
             seen.insert(&name.value, name_span);
             if let Err((expected, found)) = self.read_field(&name.value, value, advisory) {
-                let span = self.span(found.span);
-                self.findings.push(invalid_field_value::finding(
-                    &name.value,
+                self.problems.push(ParseProblem::InvalidFieldValue {
+                    name: name.value.to_string(),
                     expected,
-                    found,
-                    span,
-                ));
+                    found: describe(found),
+                    span: self.span(found.span),
+                });
             }
         }
         for required in REQUIRED_FIELDS {
             if !seen.contains_key(required) {
-                self.findings
-                    .push(missing_field::finding(required, open_fence));
+                self.problems.push(ParseProblem::MissingField {
+                    name: required,
+                    open_fence,
+                });
             }
         }
     }

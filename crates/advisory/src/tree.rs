@@ -75,6 +75,20 @@ pub fn read_advisory(path: &Path) -> safe_fs::Result<Vec<u8>> {
     safe_fs::read_bounded(path, ADVISORY_READ_LIMIT)
 }
 
+/// The advisory files named by `paths` ([`find_advisories`]), each with its bytes or
+/// why it could not be read ([`read_advisory`]), in path order: what
+/// [`crate::lint::lint_read`] and [`crate::lint::affected_packages`] take. Only
+/// finding the files can fail as a whole; one unreadable file never hides the others.
+pub fn read_advisories(paths: &[PathBuf]) -> Result<Vec<(PathBuf, safe_fs::Result<Vec<u8>>)>> {
+    Ok(find_advisories(paths)?
+        .into_iter()
+        .map(|path| {
+            let read = read_advisory(&path);
+            (path, read)
+        })
+        .collect())
+}
+
 /// The text of an advisory file: [`read_advisory`], then UTF-8; an error names the
 /// line and column of the first byte that is not.
 pub fn read_advisory_text(path: &Path) -> safe_fs::Result<String> {

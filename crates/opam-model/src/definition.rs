@@ -1,9 +1,11 @@
 //! The parsed opam file of one package version, with the fields this crate
 //! interprets: sources (`url`, `extra-source`), dependencies and availability.
 
+use std::path::Path;
+
 use opam_file::{Item, ItemKind, OpamFile, Span, Value, ValueKind};
 
-use crate::error::Error;
+use crate::error::{ChecksumError, DefinitionError, Error};
 use crate::filter::Filter;
 use crate::formula::{DependencyFormula, Formula, Junction};
 
@@ -30,13 +32,16 @@ pub struct Checksum {
 impl Checksum {
     /// Parses `md5=…`, `sha256=…`, `sha512=…`, or a bare md5, checking the length
     /// and digits of the hash.
-    pub fn parse(text: &str) -> Result<Checksum, String> {
+    pub fn parse(text: &str) -> Result<Checksum, ChecksumError> {
         let (kind, hex) = match text.split_once('=') {
             Some(("md5", hex)) => (ChecksumKind::Md5, hex),
             Some(("sha256", hex)) => (ChecksumKind::Sha256, hex),
             Some(("sha512", hex)) => (ChecksumKind::Sha512, hex),
             Some((other, _)) => {
-                return Err(format!("unknown checksum algorithm {other:?} in {text:?}"));
+                return Err(ChecksumError::UnknownAlgorithm {
+                    algorithm: other.to_owned(),
+                    text: text.to_owned(),
+                });
             }
             None => (ChecksumKind::Md5, text),
         };
@@ -46,9 +51,10 @@ impl Checksum {
             ChecksumKind::Sha512 => 128,
         };
         if hex.len() != expected || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!(
-                "invalid checksum {text:?}: expected {expected} hexadecimal digits"
-            ));
+            return Err(ChecksumError::InvalidHash {
+                text: text.to_owned(),
+                digits: expected,
+            });
         }
         Ok(Checksum {
             kind,
@@ -89,21 +95,31 @@ pub struct PackageDefinition {
 }
 
 impl PackageDefinition {
-    /// Parses an opam file and reads its sources; the message of an error gives
-    /// the line and column.
-    pub(crate) fn parse(bytes: &[u8]) -> Result<PackageDefinition, String> {
-        let file = opam_file::parse(bytes)
-            .map_err(|e| format!("{}: {e}", line_column(bytes, e.span())))?;
+    /// Parses the opam file `path` (relative to its repository, for messages) and
+    /// reads its sources.
+    pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<PackageDefinition, Error> {
+        let error = |span: Span, problem: DefinitionError| {
+            let (line, column) = line_column(bytes, span);
+            Error::OpamFile {
+                path: path.to_owned(),
+                span,
+                line,
+                column,
+                problem,
+            }
+        };
+        let file =
+            opam_file::parse(bytes).map_err(|e| error(e.span(), DefinitionError::Syntax(e)))?;
         let mut url = None;
         let mut extra_sources = Vec::new();
         for item in &file.items {
             if let ItemKind::Section(section) = &item.kind {
                 match section.kind.value.as_str() {
                     "url" => {
-                        url =
-                            Some(read_source(&section.items.value).map_err(|(span, m)| {
-                                format!("{}: {m}", line_column(bytes, span))
-                            })?);
+                        url = Some(
+                            read_source(&section.items.value)
+                                .map_err(|(span, problem)| error(span, problem))?,
+                        );
                     }
                     "extra-source" => {
                         let name = section
@@ -112,7 +128,7 @@ impl PackageDefinition {
                             .map(|n| String::from_utf8_lossy(&n.value).into_owned())
                             .unwrap_or_default();
                         let source = read_source(&section.items.value)
-                            .map_err(|(span, m)| format!("{}: {m}", line_column(bytes, span)))?;
+                            .map_err(|(span, problem)| error(span, problem))?;
                         extra_sources.push(ExtraSource { name, source });
                     }
                     _ => {}
@@ -169,14 +185,14 @@ fn field<'a>(items: &'a [Item], name: &str) -> Option<&'a Value> {
     })
 }
 
-fn read_source(items: &[Item]) -> Result<Source, (Span, String)> {
-    let string = |value: &Value| -> Result<String, (Span, String)> {
+fn read_source(items: &[Item]) -> Result<Source, (Span, DefinitionError)> {
+    let string = |value: &Value| -> Result<String, (Span, DefinitionError)> {
         match &value.kind {
             ValueKind::String(s) => Ok(String::from_utf8_lossy(s).into_owned()),
-            _ => Err((value.span, "expected a string".to_owned())),
+            _ => Err((value.span, DefinitionError::NotAString)),
         }
     };
-    let strings = |value: &Value| -> Result<Vec<String>, (Span, String)> {
+    let strings = |value: &Value| -> Result<Vec<String>, (Span, DefinitionError)> {
         match &value.kind {
             ValueKind::List(list) => list.value.iter().map(string).collect(),
             _ => Ok(vec![string(value)?]),
@@ -187,7 +203,7 @@ fn read_source(items: &[Item]) -> Result<Source, (Span, String)> {
         Some(value) => string(value)?,
         None => {
             let span = items.first().map(|i| i.span).unwrap_or_default();
-            return Err((span, "missing `src:` in a source section".to_owned()));
+            return Err((span, DefinitionError::MissingSrc));
         }
     };
     let checksums = match field(items, "checksum") {
@@ -195,7 +211,7 @@ fn read_source(items: &[Item]) -> Result<Source, (Span, String)> {
             let texts = strings(value)?;
             texts
                 .iter()
-                .map(|t| Checksum::parse(t).map_err(|m| (value.span, m)))
+                .map(|t| Checksum::parse(t).map_err(|e| (value.span, DefinitionError::Checksum(e))))
                 .collect::<Result<_, _>>()?
         }
         None => Vec::new(),
@@ -211,14 +227,16 @@ fn read_source(items: &[Item]) -> Result<Source, (Span, String)> {
     })
 }
 
-/// `line L, column C` (both from 1) of a byte offset, for messages.
-pub(crate) fn line_column(text: &[u8], span: Span) -> String {
-    let offset = (span.start as usize).min(text.len());
-    let before = &text[..offset];
+/// The line and column (both from 1, the column in bytes) of a span's start.
+fn line_column(text: &[u8], span: Span) -> (usize, usize) {
+    let offset = usize::try_from(span.start)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let before = text.get(..offset).unwrap_or_default();
     let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
     let line_start = before
         .iter()
         .rposition(|&c| c == b'\n')
         .map_or(0, |p| p + 1);
-    format!("line {line}, column {}", offset - line_start + 1)
+    (line, offset - line_start + 1)
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use opam_file::Span;
 
+use crate::read::FileKind;
+
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -24,6 +26,39 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// Reading an opam file, a list of files or a directory to walk failed.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An opam file to read is not a regular file: a FIFO, a device, a socket or a
+    /// directory. Refused rather than read, which could wait forever or never end.
+    #[error("cannot read {}: it is {kind}, not a regular file", path.display())]
+    NotRegularFile {
+        /// The file.
+        path: PathBuf,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// An opam file is larger than the limit ([`crate::MAX_FILE_SIZE`] by default).
+    #[error("cannot read {}: it is larger than {limit} bytes, the limit for an opam file", path.display())]
+    TooLarge {
+        /// The file (for an archive entry, the archive's path joined with the entry's).
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A list of files to read is not UTF-8 text.
+    #[error("the list of files {} is not UTF-8 (byte {offset})", path.display())]
+    ListNotText {
+        /// The list.
+        path: PathBuf,
+        /// The offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
     /// Reading a git repository or resolving a revision failed.
     #[error("{}: {message}", path.display())]
     Git {
@@ -39,13 +74,60 @@ pub enum Error {
         /// The opam file that is used.
         used: PathBuf,
     },
-    /// An opam file of a repository could not be parsed.
-    #[error("{}: {message}", path.display())]
+    /// An opam file of a repository could not be parsed, or a source section of it
+    /// could not be read.
+    #[error("{}: line {line}, column {column}: {problem}", path.display())]
     OpamFile {
         /// The file, relative to the repository root.
         path: PathBuf,
-        /// The parser's message, with its position.
-        message: String,
+        /// Where in the file.
+        span: Span,
+        /// The line of the span's start, from 1.
+        line: usize,
+        /// The column of the span's start, from 1, in bytes.
+        column: usize,
+        /// What is wrong there.
+        problem: DefinitionError,
+    },
+}
+
+/// What is wrong in an opam file of a repository ([`Error::OpamFile`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DefinitionError {
+    /// It is not valid opam syntax.
+    #[error("{0}")]
+    Syntax(opam_file::ParseError),
+    /// A field of a source section (`src`, `checksum`, `mirrors`) is not a string.
+    #[error("expected a string")]
+    NotAString,
+    /// A source section (`url`, `extra-source`) has no `src:`.
+    #[error("missing `src:` in a source section")]
+    MissingSrc,
+    /// A checksum is not valid.
+    #[error("{0}")]
+    Checksum(ChecksumError),
+}
+
+/// Why a checksum text is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChecksumError {
+    /// An algorithm other than md5, sha256 and sha512.
+    #[error("unknown checksum algorithm {algorithm:?} in {text:?}")]
+    UnknownAlgorithm {
+        /// The algorithm, as written.
+        algorithm: String,
+        /// The whole checksum text.
+        text: String,
+    },
+    /// The hash has the wrong length or a digit that is not hexadecimal.
+    #[error("invalid checksum {text:?}: expected {digits} hexadecimal digits")]
+    InvalidHash {
+        /// The whole checksum text.
+        text: String,
+        /// How many digits the algorithm's hashes have.
+        digits: usize,
     },
 }
 

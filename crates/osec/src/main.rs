@@ -2,15 +2,16 @@
 //! libraries (see DESIGN.md): `osec audit` builds an `audit::Request` and renders the
 //! `audit::Outcome`; `osec db` opens the database through `vulndb::source` (as audit
 //! does) and downloads it through `vulndb::fetch`, whose `Online` permit this crate
-//! makes in one place, from `--offline`. Exit codes: 0 success, 1 findings or failed
-//! checks, 2 error (3 for `audit` when nothing was scanned).
+//! makes in one place, from `--offline`; reading many opam files (the io_uring batch)
+//! and opening `--repo` arguments are opam-model's. The binary keeps the global
+//! allocator ([`allocator`]), which only a program may choose. Exit codes: 0 success,
+//! 1 findings or failed checks, 2 error (3 for `audit` when nothing was scanned).
 
 // The binary is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod allocator;
 mod commands;
-mod file_reader;
 
 use std::process::ExitCode;
 

@@ -14,8 +14,8 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use opam_model::{Repository, RepositoryStack};
-use publish::{ExportOptions, NoProgress, RepositoryVersions};
+use opam_model::{ReleasedVersions, Repository, RepositoryStack};
+use publish::{ExportOptions, NoProgress};
 
 fn data_dir() -> PathBuf {
     std::env::var_os("OSEC_DATA")
@@ -36,7 +36,7 @@ fn publish_all(repositories: &[PathBuf], advisories: &Path, out: &Path) -> usize
             .map(|p| Repository::open(p).unwrap())
             .collect(),
     );
-    let released = RepositoryVersions::new(&stack);
+    let released = ReleasedVersions::of_stack(&stack);
     let options = ExportOptions {
         released: Some(&released),
         with_versions: true,
@@ -88,7 +88,7 @@ fn bench(c: &mut Criterion) {
                 .map(|p| Repository::open(p).unwrap())
                 .collect(),
         );
-        let released = RepositoryVersions::new(&stack);
+        let released = ReleasedVersions::of_stack(&stack);
         let options = ExportOptions {
             released: Some(&released),
             with_versions: true,

@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use advisory::AdvisoryId;
-use advisory::lint::{FileReport, Level, LintOptions, PackageVersions, lint_read};
+use advisory::lint::{FileReport, Level, LintOptions, lint_read};
 use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
-use advisory::tree::{find_advisories, read_advisory};
+use advisory::tree::read_advisories;
+use opam_model::ReleasedVersions;
 use safe_fs::{FileChange, OutputRoot};
 
 use crate::archive::{IndexedRecord, modified_text};
@@ -15,8 +16,9 @@ use crate::error::{Error, Result};
 /// What an export needs besides the advisories and the output directory.
 #[derive(Clone, Copy)]
 pub struct ExportOptions<'a> {
-    /// Released versions from the repositories, if any were given.
-    pub released: Option<&'a dyn PackageVersions>,
+    /// Released versions of the advisories' packages, if repositories were given
+    /// (`ReleasedVersions::for_packages` with [`advisory::lint::affected_packages`]).
+    pub released: Option<&'a ReleasedVersions>,
     /// Whether records list their `versions` (`--no-versions` turns this off).
     pub with_versions: bool,
     /// The current time, for the lint rules about dates in the future.
@@ -137,13 +139,23 @@ fn record_relative_path(id: &AdvisoryId, id_text: &str) -> PathBuf {
 }
 
 /// Exports the advisories found under `paths` (files, or directories searched for
-/// `OSEC-*.md`) to `out`. Advisories with lint errors, or that cannot be read, are
-/// skipped and reported; the others are converted and written. Records are written
-/// atomically and never through a symbolic link under `out` (see
-/// [`safe_fs::OutputRoot`]): a year directory that is a link stops the export with an
-/// error naming it.
+/// `OSEC-*.md`) to `out`: `advisory::tree::read_advisories`, then [`export_sources`].
 pub fn export(
     paths: &[PathBuf],
+    out: &Path,
+    options: &ExportOptions<'_>,
+    progress: &dyn Progress,
+) -> Result<ExportReport> {
+    export_sources(read_advisories(paths)?, out, options, progress)
+}
+
+/// Exports advisories as read from disk (`advisory::tree::read_advisories`) to `out`.
+/// Advisories with lint errors, or that cannot be read, are skipped and reported; the
+/// others are converted and written. Records are written atomically and never through
+/// a symbolic link under `out` (see [`safe_fs::OutputRoot`]): a year directory that is
+/// a link stops the export with an error naming it.
+pub fn export_sources(
+    sources: Vec<(PathBuf, safe_fs::Result<Vec<u8>>)>,
     out: &Path,
     options: &ExportOptions<'_>,
     progress: &dyn Progress,
@@ -152,7 +164,7 @@ pub fn export(
         now: options.now,
         packages: options.released,
     };
-    let reports = lint_advisories(paths, &lint_options)?;
+    let reports = lint_read(sources, &lint_options);
     let root = OutputRoot::open(out)?;
     let convert_options = ConvertOptions {
         released: options.released,
@@ -176,22 +188,6 @@ pub fn export(
     progress.finish();
     let orphans = find_orphans(out, &known_ids)?;
     Ok(ExportReport { outcomes, orphans })
-}
-
-/// Reads and lints the advisories found under `paths` (files, or directories
-/// searched for `OSEC-*.md`), in path order: what the export and the site start from.
-pub(crate) fn lint_advisories(
-    paths: &[PathBuf],
-    options: &LintOptions<'_>,
-) -> Result<Vec<FileReport>> {
-    let files = find_advisories(paths)?
-        .into_iter()
-        .map(|path| {
-            let read = read_advisory(&path);
-            (path, read)
-        })
-        .collect();
-    Ok(lint_read(files, options))
 }
 
 fn export_one(

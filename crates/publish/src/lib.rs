@@ -15,21 +15,24 @@
 //! opam repositories (crate `opam-model`), progress bars and printing (the `osec`
 //! binary, through [`Progress`]).
 //!
-//! Phases, in order: [`export`] finds and lints the advisories, converts each with
-//! the released versions of the repositories ([`RepositoryVersions`]) and writes the
-//! tree; [`write_index`] writes `all.zip` and `modified_id.csv` for the records the
-//! export wrote; [`publish`] does both. [`build_site`] lints and converts the same way,
-//! then writes the pages, the records and `feed.xml` (see [`site`] for the layout).
+//! Phases, in order: `advisory::tree::read_advisories` finds and reads the
+//! advisories; [`export_sources`] lints them, converts each with the released
+//! versions of its packages (an [`opam_model::ReleasedVersions`], read from `--repo`
+//! by opam-model) and writes the tree ([`export`] does both); [`write_index`] writes
+//! `all.zip` and `modified_id.csv` for the records the export wrote; [`publish`] does
+//! all of it. [`build_site`] lints and converts the same way, then writes the pages,
+//! the records and `feed.xml` (see [`site`] for the layout).
 //!
 //! ```no_run
-//! use publish::{ExportOptions, NoProgress, RepositoryVersions};
-//! let stack = opam_model::RepositoryStack::new(vec![
-//!     opam_model::Repository::open("opam-repository.tar.gz".as_ref())?,
-//! ]);
-//! let released = RepositoryVersions::new(&stack);
+//! use opam_model::{ReleasedVersions, RepositorySpec};
+//! use publish::{ExportOptions, NoProgress};
+//! let sources = advisory::tree::read_advisories(&["advisories".into()])?;
+//! let repositories: Vec<RepositorySpec> = vec!["opam-repository.tar.gz".parse()?];
+//! let packages = advisory::lint::affected_packages(&sources);
+//! let released = ReleasedVersions::for_packages(&repositories, &packages)?;
 //! let options = ExportOptions { released: Some(&released), with_versions: true, now: jiff::Timestamp::now() };
-//! let report = publish::publish(&["advisories".into()], "osv".as_ref(), &options, &NoProgress)?;
-//! assert!(report.export.is_complete());
+//! let report = publish::export_sources(sources, "osv".as_ref(), &options, &NoProgress)?;
+//! assert!(report.is_complete());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -51,7 +54,6 @@ mod archive;
 mod error;
 mod export;
 pub mod site;
-mod versions;
 
 pub use archive::{
     ALL_ZIP, IndexReport, IndexedRecord, MODIFIED_ID_CSV, modified_id_csv, modified_text,
@@ -59,12 +61,11 @@ pub use archive::{
 };
 pub use error::{Error, Result};
 pub use export::{
-    ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export, record_files,
-    record_path,
+    ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export,
+    export_sources, record_files, record_path,
 };
 pub use safe_fs::FileChange;
 pub use site::{SiteOptions, SiteReport, build_site};
-pub use versions::RepositoryVersions;
 
 use std::path::{Path, PathBuf};
 

@@ -3,23 +3,24 @@
 //! [`lint_source`] checks one file; [`lint_files`] checks a set of files and adds the
 //! rules that look across files (duplicate IDs); [`lint_read`] does the same for files
 //! as read from disk, some of which may be unreadable or not UTF-8 (`ADV028`).
-//! Checks against package repositories run when [`LintOptions::packages`] is given.
+//! Checks against package repositories run when [`LintOptions::packages`] is given: the
+//! released versions of the packages that [`affected_packages`] names, as opam-model
+//! reads them from `--repo`.
 
 pub mod codes;
-mod released;
 mod render;
 pub(crate) mod rules;
 
-use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use opam_file::Span;
+use opam_model::{PackageName, ReleasedVersions};
 
 use crate::model::Advisory;
 use crate::parse::{ParsedAdvisory, parse};
 pub use codes::{Level, Rule, Status};
-pub use released::ReleasedVersions;
 pub use render::{OutputFormat, render};
 
 /// One problem found in one file.
@@ -67,22 +68,13 @@ impl Finding {
     }
 }
 
-/// The released versions of opam packages, for the checks that need a repository.
-pub trait PackageVersions {
-    /// Every released version of `package`, or `None` if no repository has it.
-    fn versions(&self, package: &str) -> Option<Vec<String>>;
-
-    /// opam's order of two versions.
-    fn compare(&self, a: &str, b: &str) -> Ordering;
-}
-
 /// What the lint run knows besides the files.
 #[derive(Clone, Copy)]
 pub struct LintOptions<'a> {
     /// The current time: dates after it are in the future.
     pub now: Timestamp,
-    /// The package repositories, if any were given.
-    pub packages: Option<&'a dyn PackageVersions>,
+    /// The released versions of the affected packages, if repositories were given.
+    pub packages: Option<&'a ReleasedVersions>,
 }
 
 impl std::fmt::Debug for LintOptions<'_> {
@@ -143,11 +135,24 @@ impl FileContext<'_> {
     }
 }
 
+/// The packages that the advisories of `files` (as [`crate::tree::read_advisories`]
+/// gives them) name as affected, leaving out names that are not valid (no repository
+/// can have them) and files that could not be read as text: the packages whose
+/// versions the repository checks and the OSV export need.
+pub fn affected_packages(files: &[(PathBuf, safe_fs::Result<Vec<u8>>)]) -> BTreeSet<PackageName> {
+    files
+        .iter()
+        .filter_map(|(_, read)| std::str::from_utf8(read.as_ref().ok()?).ok())
+        .flat_map(|text| parse(text).advisory.affected)
+        .filter_map(|affected| PackageName::parse(&affected.package.value).ok())
+        .collect()
+}
+
 /// Checks one advisory file. `path` is used for the rules that compare the ID with the
 /// file name and directory.
 pub fn lint_source(path: &Path, source: String, options: &LintOptions<'_>) -> FileReport {
     let parsed = parse(&source);
-    let mut findings = parsed.findings.clone();
+    let mut findings: Vec<Finding> = parsed.problems.iter().map(rules::parse_problem).collect();
     let context = FileContext {
         path,
         parsed: &parsed,

@@ -41,12 +41,9 @@
 
 pub mod intervals;
 
-use std::cmp::Ordering;
-
-use opam_model::compare_versions;
+use opam_model::ReleasedVersions;
 
 use crate::date::parse_date;
-use crate::lint::PackageVersions;
 use crate::model::{
     Advisory, Affected, Constraint, ConstraintKind, CreditKind, EventKind, RangeKind, ReferenceKind,
 };
@@ -65,7 +62,7 @@ pub struct ConvertOptions<'a> {
     /// The released versions of packages (from one or more repositories), used for
     /// `versions`, for ranges starting after a version (`> "v"`, `!= "v"`), and to
     /// check the ranges. `None` when no repository is given.
-    pub released: Option<&'a dyn PackageVersions>,
+    pub released: Option<&'a ReleasedVersions>,
     /// Whether each `affected` entry lists its `versions` (needs `released`).
     pub with_versions: bool,
 }
@@ -363,16 +360,19 @@ fn affected_entry(
         .constraint
         .as_ref()
         .map_or_else(VersionSet::all, VersionSet::of_constraint);
-    let mut released = match options.released {
-        Some(source) => source.versions(name).unwrap_or_else(|| {
-            notes.push(format!(
-                "package `{name}` is in none of the repositories: its `versions` list is empty"
-            ));
-            Vec::new()
-        }),
+    let released: Vec<String> = match options.released {
+        Some(source) => match entry.released_versions(source) {
+            // In opam's order already, each version once.
+            Some(versions) => versions.iter().map(|v| v.as_str().to_owned()).collect(),
+            None => {
+                notes.push(format!(
+                    "package `{name}` is in none of the repositories: its `versions` list is empty"
+                ));
+                Vec::new()
+            }
+        },
         None => Vec::new(),
     };
-    released.sort_by(|a, b| compare_listed(a, b));
 
     let mut ranges = Vec::new();
     for interval in set.intervals() {
@@ -552,15 +552,10 @@ fn credit_kind(kind: &CreditKind) -> Result<osv::CreditKind, ConvertError> {
     })
 }
 
-/// Orders versions as `versions` lists them: opam's order, ties by text.
-pub fn compare_listed(a: &str, b: &str) -> Ordering {
-    compare_versions(a, b).then_with(|| a.cmp(b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::ReleasedVersions;
+    use opam_model::{PackageName, Version};
 
     /// An advisory with `header` after the id and modified fields, and `body` after
     /// the fence.
@@ -569,16 +564,21 @@ mod tests {
             "```\nid: OSEC-2026-01\nmodified: \"2026-01-01T00:00:00Z\"\n{header}\n```\n{body}"
         );
         let parsed = crate::parse(&text);
-        assert!(parsed.findings.is_empty(), "{:?}", parsed.findings);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         parsed.advisory
     }
 
     fn released(package: &str, versions: &[&str]) -> ReleasedVersions {
         let mut released = ReleasedVersions::new();
-        for v in versions {
-            released.add(package, v);
-        }
+        add(&mut released, package, versions);
         released
+    }
+
+    fn add(released: &mut ReleasedVersions, package: &str, versions: &[&str]) {
+        let name = PackageName::parse(package).unwrap();
+        for v in versions {
+            released.add(&name, &Version::parse(v).unwrap());
+        }
     }
 
     const VERSIONS: &[&str] = &[
@@ -739,8 +739,7 @@ mod tests {
             "# Title\n",
         );
         let mut released = released("a", &["1.0", "1.1"]);
-        released.add("b", "1.0");
-        released.add("b", "2.0");
+        add(&mut released, "b", &["1.0", "2.0"]);
         let conversion = to_osv(
             &adv,
             &ConvertOptions {

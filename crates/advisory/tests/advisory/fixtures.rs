@@ -7,45 +7,29 @@
 //! Fixtures are read as bytes and linted with [`lint_read`], as `osec lint` does: a
 //! fixture need not be UTF-8 (`ADV028`).
 
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{LintOptions, OutputFormat, PackageVersions, Rule, lint_read, render};
+use advisory::lint::{LintOptions, OutputFormat, Rule, lint_read, render};
+use opam_model::{PackageName, ReleasedVersions, Version};
 
 use crate::support::{data_dir, options};
 
 const CLEAN_PATH: &str = "advisories/2026/OSEC-2026-01.md";
 const DEFAULT_PATH: &str = "advisories/2026/OSEC-2026-02.md";
 
-/// A tiny repository for the `--repo` rules: dotted numeric versions.
-struct FakeRepository(BTreeMap<&'static str, Vec<String>>);
-
-impl FakeRepository {
-    fn new() -> FakeRepository {
-        let mut packages = BTreeMap::new();
-        packages.insert(
-            "pkg",
-            ["0.9", "1.0", "1.1", "1.2"].map(String::from).to_vec(),
-        );
-        packages.insert("other", ["1.0", "2.0"].map(String::from).to_vec());
-        FakeRepository(packages)
+/// A tiny repository for the `--repo` rules.
+fn fake_repository() -> ReleasedVersions {
+    let mut released = ReleasedVersions::new();
+    for (name, versions) in [
+        ("pkg", &["0.9", "1.0", "1.1", "1.2"][..]),
+        ("other", &["1.0", "2.0"][..]),
+    ] {
+        let name = PackageName::parse(name).unwrap();
+        for version in versions {
+            released.add(&name, &Version::parse(version).unwrap());
+        }
     }
-}
-
-impl PackageVersions for FakeRepository {
-    fn versions(&self, package: &str) -> Option<Vec<String>> {
-        self.0.get(package).cloned()
-    }
-
-    fn compare(&self, a: &str, b: &str) -> Ordering {
-        let parts = |v: &str| {
-            v.split('.')
-                .map(|p| p.parse::<u64>().unwrap_or(0))
-                .collect::<Vec<_>>()
-        };
-        parts(a).cmp(&parts(b))
-    }
+    released
 }
 
 fn directives(text: &str, key: &str) -> Vec<String> {
@@ -58,7 +42,7 @@ fn directives(text: &str, key: &str) -> Vec<String> {
 
 #[test]
 fn lint_fixtures() {
-    let repository = FakeRepository::new();
+    let repository = fake_repository();
     let options = LintOptions {
         packages: Some(&repository),
         ..options()

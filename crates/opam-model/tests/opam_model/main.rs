@@ -5,6 +5,8 @@
 
 /// Filter and dependency-formula evaluation against opam's own.
 mod evaluation;
+/// `--repo` arguments and the released versions read from them.
+mod released;
 /// Reading repositories from directories, tarballs and git.
 mod repository;
 /// Version order against opam's own, on every package of both repositories.

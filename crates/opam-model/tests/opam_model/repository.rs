@@ -1,11 +1,11 @@
 use std::path::{Path, PathBuf};
 
 use opam_model::{
-    ChecksumKind, DependencyFlags, Error, GlobalEnvironment, Package, PackageName, Repository,
-    RepositoryStack, VersionFormula,
+    ChecksumError, ChecksumKind, DefinitionError, DependencyFlags, Error, GlobalEnvironment,
+    Package, PackageName, Repository, RepositoryStack, VersionFormula,
 };
 
-fn mini_repo() -> PathBuf {
+pub(crate) fn mini_repo() -> PathBuf {
     crate::test_data().join("mini-repo")
 }
 
@@ -75,23 +75,45 @@ fn check_mini_repo(repository: &Repository) {
 
     let broken = Package::parse("bar.0.1").unwrap();
     let error = repository.definition(&broken).unwrap().unwrap_err();
-    assert!(
-        matches!(&error, Error::OpamFile { path, .. } if path == Path::new("packages/bar/bar.0.1/opam")),
-        "{error}"
-    );
+    // The error is typed: the file, the span of the problem and its line and column.
+    let Error::OpamFile {
+        path,
+        span,
+        line,
+        column,
+        problem: DefinitionError::Syntax(_),
+    } = error
+    else {
+        panic!("not a syntax error of the opam file: {error:?}");
+    };
+    assert_eq!(path, Path::new("packages/bar/bar.0.1/opam"));
+    assert_eq!((*line, *column), (3, 1), "{error}");
+    assert!(span.start > 0, "{span:?}");
     let broken_files: Vec<String> = repository
         .broken_files()
         .iter()
-        .map(ToString::to_string)
+        .map(|(path, error)| format!("{} | {error}", path.display()))
         .collect();
     assert_eq!(broken_files.len(), 2, "{broken_files:#?}");
     assert!(
-        broken_files[0].starts_with("packages/bar/bar.0.1/opam: line 3"),
+        broken_files[0]
+            .starts_with("packages/bar/bar.0.1/opam | packages/bar/bar.0.1/opam: line 3"),
         "{broken_files:#?}"
     );
     assert!(
         broken_files[1].contains("unknown checksum algorithm \"sha1\""),
         "{broken_files:#?}"
+    );
+    let checksum = repository.broken_files()[1].1;
+    assert!(
+        matches!(
+            checksum,
+            Error::OpamFile {
+                problem: DefinitionError::Checksum(ChecksumError::UnknownAlgorithm { algorithm, .. }),
+                ..
+            } if algorithm == "sha1"
+        ),
+        "{checksum:?}"
     );
 }
 
@@ -212,7 +234,7 @@ fn indexes_both_real_repositories_in_opam_order() {
 }
 
 /// A `.tar.gz` of `dir`, its paths under one top directory as GitHub archives are.
-fn tarball_of(dir: &Path) -> tempfile::NamedTempFile {
+pub(crate) fn tarball_of(dir: &Path) -> tempfile::NamedTempFile {
     let file = tempfile::Builder::new()
         .suffix(".tar.gz")
         .tempfile()
@@ -226,7 +248,7 @@ fn tarball_of(dir: &Path) -> tempfile::NamedTempFile {
 }
 
 /// A git repository with two commits: foo.1.0 alone, then all of `dir`.
-fn git_repository_of(dir: &Path) -> Option<tempfile::TempDir> {
+pub(crate) fn git_repository_of(dir: &Path) -> Option<tempfile::TempDir> {
     let work = tempfile::tempdir().unwrap();
     let git = |args: &[&str]| {
         std::process::Command::new("git")
@@ -272,4 +294,37 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// An opam file over the size limit in a tarball is reported, not read into memory,
+/// and the rest of the repository is indexed.
+#[test]
+fn a_tarball_entry_over_the_size_limit_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("packages/ok/ok.1");
+    std::fs::create_dir_all(&ok).unwrap();
+    std::fs::write(ok.join("opam"), "opam-version: \"2.0\"\n").unwrap();
+    let big = dir.path().join("packages/big/big.1");
+    std::fs::create_dir_all(&big).unwrap();
+    let size = opam_model::MAX_FILE_SIZE + 1;
+    std::fs::File::create(big.join("opam"))
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let tarball = tarball_of(dir.path());
+    let repository = Repository::open(tarball.path()).unwrap();
+    assert_eq!(
+        repository
+            .names()
+            .map(PackageName::as_str)
+            .collect::<Vec<_>>(),
+        ["ok"]
+    );
+    assert_eq!(
+        problem_lines(&repository),
+        [format!(
+            "cannot read packages/big/big.1/opam: it is larger than {} bytes, the limit for an opam file",
+            opam_model::MAX_FILE_SIZE
+        )]
+    );
 }

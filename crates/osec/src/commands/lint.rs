@@ -2,22 +2,24 @@
 //! Exit 1 on errors; 2 when a file could not be read as UTF-8 text (`ADV028`, reported
 //! like any finding, the other files still checked).
 
-use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{LintOptions, OutputFormat, ReleasedVersions, lint_read, render, totals};
-use advisory::tree::{find_advisories, read_advisory};
+use advisory::lint::{LintOptions, OutputFormat, affected_packages, lint_read, render, totals};
+use advisory::tree::read_advisories;
+use anyhow::Context as _;
+use opam_model::{ReleasedVersions, RepositorySpec};
 
 /// Arguments of `osec lint`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct LintArgs {
     /// Advisory files, or directories searched for `OSEC-*.md` [default: .]
     paths: Vec<PathBuf>,
-    /// An opam repository (directory or .tar.gz) for the package checks; repeat for several.
+    /// An opam repository for the package checks: a directory, a .tar.gz, or DIR@REV
+    /// (a git revision); repeat for several.
     #[arg(long = "repo", value_name = "DIR")]
-    repos: Vec<PathBuf>,
+    repos: Vec<RepositorySpec>,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     format: LintFormat,
@@ -29,27 +31,11 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths
     };
-    let files: Vec<_> = find_advisories(&paths)?
-        .into_iter()
-        .map(|path| {
-            let read = read_advisory(&path);
-            (path, read)
-        })
-        .collect();
-    let packages: BTreeSet<String> = files
-        .iter()
-        .filter_map(|(_, read)| std::str::from_utf8(read.as_ref().ok()?).ok())
-        .flat_map(|text| advisory::parse(text).advisory.affected)
-        .map(|affected| affected.package.value)
-        .collect();
-    let released = ReleasedVersions::for_packages(&args.repos, &packages)?;
+    let files = read_advisories(&paths)?;
+    let released = released_versions(&args.repos, &files)?;
     let options = LintOptions {
         now: jiff::Timestamp::now(),
-        packages: if args.repos.is_empty() {
-            None
-        } else {
-            Some(&released)
-        },
+        packages: released.as_ref(),
     };
     let reports = lint_read(files, &options);
     let totals = totals(&reports);
@@ -64,6 +50,20 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The released versions of the packages the advisories name, from the `--repo`
+/// repositories; `None` without any. Shared by `lint` and `osv export`.
+pub(crate) fn released_versions(
+    repos: &[RepositorySpec],
+    advisories: &[(PathBuf, safe_fs::Result<Vec<u8>>)],
+) -> anyhow::Result<Option<ReleasedVersions>> {
+    if repos.is_empty() {
+        return Ok(None);
+    }
+    let released = ReleasedVersions::for_packages(repos, &affected_packages(advisories))
+        .context("cannot read the --repo repositories")?;
+    Ok(Some(released))
 }
 
 /// The values of `--format`.

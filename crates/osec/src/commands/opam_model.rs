@@ -2,12 +2,13 @@
 //! versions of a package in repositories (the work is in opam-model).
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use opam_model::{PackageName, Repository, RepositoryStack, Version, VersionFormula};
+use opam_model::{
+    PackageName, ReleasedVersions, RepositorySpec, RepositoryStack, Version, VersionFormula,
+};
 
 /// Arguments of `osec opam compare`.
 #[derive(Debug, Args)]
@@ -21,10 +22,11 @@ pub(crate) struct CompareArgs {
 /// Arguments of `osec opam versions`.
 #[derive(Debug, Args)]
 pub(crate) struct VersionsArgs {
-    /// An opam repository: a directory or a `.tar.gz`; repeat for several, the first
-    /// taking precedence (as opam-repository over opam-repository-archive).
+    /// An opam repository: a directory, a `.tar.gz`, or `DIR@REV` (a git revision);
+    /// repeat for several, the first taking precedence (as opam-repository over
+    /// opam-repository-archive).
     #[arg(long = "repo", value_name = "DIR", required = true)]
-    repos: Vec<PathBuf>,
+    repos: Vec<RepositorySpec>,
     /// The package name.
     name: String,
     /// A version constraint in opam syntax, with or without braces, such as
@@ -53,14 +55,8 @@ pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<ExitCode> {
         Some(text) => VersionFormula::parse_text(text)?,
         None => VersionFormula::Empty,
     };
-    let layers = args
-        .repos
-        .iter()
-        .map(|path| {
-            Repository::open(path).with_context(|| format!("reading repository {}", path.display()))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let stack = RepositoryStack::new(layers);
+    let stack =
+        RepositoryStack::open(&args.repos).context("cannot read the --repo repositories")?;
     for (location, problem) in stack.problems() {
         eprintln!(
             "warning: {}: {}",
@@ -68,11 +64,12 @@ pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<ExitCode> {
             problem.error
         );
     }
-    if stack.versions(&name).is_empty() {
+    let released = ReleasedVersions::of_stack(&stack);
+    if released.versions(&name).is_none() {
         eprintln!("error: no package {name} in the given repositories");
         return Ok(ExitCode::from(1));
     }
-    let matching = stack.matching_versions(&name, &constraint);
+    let matching: Vec<&Version> = released.matching_versions(&name, &constraint).collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for version in &matching {
         writeln!(out, "{version}")?;

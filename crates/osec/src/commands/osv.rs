@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use advisory::lint::{OutputFormat, render};
-use anyhow::Context as _;
 use clap::Subcommand;
-use opam_model::{Repository, RepositoryStack};
-use publish::{
-    ExportOptions, ExportReport, FileChange, Outcome, OutcomeKind, Progress, RepositoryVersions,
-};
+use opam_model::RepositorySpec;
+use publish::{ExportOptions, ExportReport, FileChange, Outcome, OutcomeKind, Progress};
 use safe_fs::{display_path, escape_control};
+
+use super::lint::released_versions;
 
 /// Subcommands of `osec osv`.
 #[derive(Debug, Subcommand)]
@@ -27,10 +26,11 @@ pub(crate) enum OsvCommand {
 /// Arguments of `osec osv export` and `osec osv publish`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExportArgs {
-    /// An opam repository (directory or .tar.gz) for the `versions` lists; repeat for
-    /// several (opam-repository and opam-repository-archive).
+    /// An opam repository for the `versions` lists: a directory, a .tar.gz, or DIR@REV
+    /// (a git revision); repeat for several (opam-repository and
+    /// opam-repository-archive).
     #[arg(long = "repo", value_name = "DIR")]
-    repos: Vec<PathBuf>,
+    repos: Vec<RepositorySpec>,
     /// Leave the `versions` lists out.
     #[arg(long)]
     no_versions: bool,
@@ -57,17 +57,15 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
              or .tar.gz), or --no-versions"
         );
     }
-    let stack = RepositoryStack::new(open_repositories(&args.repos)?);
-    let released = RepositoryVersions::new(&stack);
+    let sources = advisory::tree::read_advisories(std::slice::from_ref(&args.advisories))?;
+    let released = released_versions(&args.repos, &sources)?;
     let options = ExportOptions {
-        released: (!args.repos.is_empty())
-            .then_some(&released as &dyn advisory::lint::PackageVersions),
+        released: released.as_ref(),
         with_versions: !args.no_versions,
         now: jiff::Timestamp::now(),
     };
     let progress = Bar::new(args.quiet);
-    let paths = [args.advisories.clone()];
-    let report = publish::export(&paths, &args.out, &options, &progress)?;
+    let report = publish::export_sources(sources, &args.out, &options, &progress)?;
     let mut stderr = std::io::stderr().lock();
     print_report(&report, &mut stderr)?;
     if with_index {
@@ -87,17 +85,6 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// Opens the repositories, in priority order.
-pub(crate) fn open_repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<Repository>> {
-    paths
-        .iter()
-        .map(|path| {
-            Repository::open(path)
-                .with_context(|| format!("cannot open the repository {}", path.display()))
-        })
-        .collect()
 }
 
 fn print_report(report: &ExportReport, out: &mut impl std::io::Write) -> anyhow::Result<()> {

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use opam_model::RepositoryStack;
-use publish::{RepositoryVersions, SiteOptions};
+use opam_model::RepositorySpec;
+use publish::SiteOptions;
 
-use super::osv::{open_repositories, print_outcomes};
+use super::lint::released_versions;
+use super::osv::print_outcomes;
 
 /// Subcommands of `osec site`.
 #[derive(Debug, Subcommand)]
@@ -24,10 +25,11 @@ pub(crate) enum SiteCommand {
 /// Arguments of `osec site build`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct BuildArgs {
-    /// An opam repository (directory or .tar.gz): pages then list the affected
-    /// releases one by one. Repeat for several. Without, pages show the constraint.
+    /// An opam repository (a directory, a .tar.gz, or DIR@REV for a git revision):
+    /// pages then list the affected releases one by one. Repeat for several. Without,
+    /// pages show the constraint.
     #[arg(long = "repo", value_name = "DIR")]
-    repos: Vec<PathBuf>,
+    repos: Vec<RepositorySpec>,
     /// Where the site will be served, e.g. https://example.org/advisories/. The Atom
     /// feed's links and entry IDs are absolute under it; without it, its links are
     /// relative to the feed and entry IDs are the advisories' links in
@@ -58,11 +60,14 @@ pub(crate) fn run(command: SiteCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
-    let stack = RepositoryStack::new(open_repositories(&args.repos)?);
-    let released = RepositoryVersions::new(&stack);
+    let released = if args.repos.is_empty() {
+        None
+    } else {
+        let advisories = advisory::tree::read_advisories(std::slice::from_ref(&args.advisories))?;
+        released_versions(&args.repos, &advisories)?
+    };
     let options = SiteOptions {
-        released: (!args.repos.is_empty())
-            .then_some(&released as &dyn advisory::lint::PackageVersions),
+        released: released.as_ref(),
         now: jiff::Timestamp::now(),
         base_url: args.base_url,
         source_url: args.source_url,

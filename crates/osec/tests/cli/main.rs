@@ -1,6 +1,9 @@
 //! Tests of the `osec` binary: each runs the built command in its own temporary
 //! directory and checks stdout, stderr and the exit code. One module per command.
 
+// Tests tell plainly when they are skipped.
+#![allow(clippy::print_stderr)]
+
 /// A canned-answer HTTP server on 127.0.0.1, for `osec db fetch`.
 mod server;
 /// The test harness: a temporary directory and a way to run `osec` in it.
@@ -22,5 +25,7 @@ mod osv;
 mod purl;
 /// `osec repo check-immutable`.
 mod repo;
+/// `--repo` in `opam versions`, `lint` and `osv export`.
+mod repositories;
 /// `osec site build`.
 mod site;

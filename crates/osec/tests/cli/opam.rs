@@ -160,3 +160,111 @@ fn check_escapes_control_characters_of_tar_entry_names() {
         out.stdout
     );
 }
+
+/// A FIFO among the files (nobody writes to it: reading it would wait forever) is
+/// refused with an error naming it, and the other files are still checked (issue 14).
+#[cfg(unix)]
+#[test]
+fn check_refuses_a_fifo_naming_it_and_checks_the_rest() {
+    let dir = TestDir::new();
+    repository(&dir);
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("repo/packages/b/b.1/fifo.opam"))
+        .status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("skipped check_refuses_a_fifo_naming_it_and_checks_the_rest: no mkfifo");
+        return;
+    }
+    dir.write(
+        "files.txt",
+        "repo/packages/a/a.1/opam\nrepo/packages/b/b.1/fifo.opam\nrepo/packages/b/b.1/opam\n",
+    );
+    for args in [
+        &["opam", "check", "--files-from", "files.txt"][..],
+        &[
+            "opam",
+            "check",
+            "repo/packages/b/b.1/fifo.opam",
+            "repo/packages/a",
+        ][..],
+    ] {
+        let out = dir.osec(args);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert_eq!(
+            out.stderr,
+            "error: cannot read repo/packages/b/b.1/fifo.opam: it is a FIFO, not a regular file\n"
+        );
+        assert!(
+            out.stdout.contains("repo/packages/a/a.1/opam:2:12"),
+            "{out:?}"
+        );
+        assert!(
+            out.stdout.ends_with(", 1 failed, 1 could not be read\n"),
+            "{}",
+            out.stdout
+        );
+    }
+    // A directory walk takes regular files only: the FIFO is not among them.
+    let walked = dir.osec(&["opam", "check", "repo"]);
+    assert_eq!(walked.code, 1, "{walked:?}");
+    assert!(
+        walked.stdout.ends_with("checked 3 files, 1 failed\n"),
+        "{walked:?}"
+    );
+}
+
+/// Files over `--max-file-size` are refused, on disk or in an archive, each named
+/// with what to do; files at the limit are read.
+#[test]
+fn check_refuses_files_over_the_size_limit() {
+    let dir = TestDir::new();
+    repository(&dir);
+    let big = format!("opam-version: \"2.0\"\n# {}\n", "x".repeat(100));
+    dir.write("repo/packages/c/c.1/opam", &big);
+    let limit = big.len().to_string();
+    let smaller = (big.len() - 1).to_string();
+
+    let at_limit = dir.osec(&["opam", "check", "--max-file-size", &limit, "repo"]);
+    assert_eq!(at_limit.code, 1, "{at_limit:?}");
+    assert!(
+        at_limit.stdout.ends_with("checked 4 files, 1 failed\n"),
+        "{at_limit:?}"
+    );
+
+    let over = dir.osec(&["opam", "check", "--max-file-size", &smaller, "repo"]);
+    assert_eq!(over.code, 2, "{over:?}");
+    assert_eq!(
+        over.stderr,
+        format!(
+            "error: cannot read repo/packages/c/c.1/opam: it is larger than {smaller} bytes, the limit for an opam file\n\
+             help: raise the limit with --max-file-size BYTES\n"
+        )
+    );
+    assert!(
+        over.stdout
+            .ends_with("checked 3 files, 1 failed, 1 could not be read\n"),
+        "{}",
+        over.stdout
+    );
+
+    // The same in a tarball: the entry is skipped unread, by the size in its header.
+    let tarball = dir.path().join("repo.tar.gz");
+    let encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&tarball).unwrap(),
+        flate2::Compression::fast(),
+    );
+    let mut builder = tar::Builder::new(encoder);
+    builder
+        .append_dir_all("repo", dir.path().join("repo"))
+        .unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+    let out = dir.osec(&["opam", "check", "--max-file-size", &smaller, "repo.tar.gz"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: cannot read repo.tar.gz/repo/packages/c/c.1/opam: it is larger than {smaller} bytes"
+        )),
+        "{}",
+        out.stderr
+    );
+}

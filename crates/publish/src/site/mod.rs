@@ -31,13 +31,14 @@ mod pages;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{FileReport, Level, LintOptions, PackageVersions};
+use advisory::lint::{FileReport, Level, LintOptions, lint_read};
 use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
 use advisory::{Advisory, AdvisoryId};
+use opam_model::ReleasedVersions;
 
 use crate::archive::{IndexedRecord, modified_text};
 use crate::error::{Error, Result};
-use crate::export::{Outcome, OutcomeKind, lint_advisories};
+use crate::export::{Outcome, OutcomeKind};
 use safe_fs::{FileChange, OutputRoot};
 
 /// The title of the site and its feed when none is given.
@@ -51,7 +52,7 @@ pub const DEFAULT_FEED_ENTRIES: usize = 20;
 pub struct SiteOptions<'a> {
     /// Released versions from the repositories: with them, pages list the affected
     /// versions one by one; without, they show the constraint and its ranges.
-    pub released: Option<&'a dyn PackageVersions>,
+    pub released: Option<&'a ReleasedVersions>,
     /// The current time, for the lint rules about dates in the future (it is not
     /// written anywhere).
     pub now: jiff::Timestamp,
@@ -231,7 +232,7 @@ pub fn build_site(paths: &[PathBuf], out: &Path, options: &SiteOptions<'_>) -> R
         now: options.now,
         packages: options.released,
     };
-    let reports = lint_advisories(paths, &lint_options)?;
+    let reports = lint_read(advisory::tree::read_advisories(paths)?, &lint_options);
     let convert_options = ConvertOptions {
         released: options.released,
         with_versions: options.released.is_some(),

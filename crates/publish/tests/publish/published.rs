@@ -1,8 +1,8 @@
 use std::cmp::Ordering;
 use std::path::Path;
 
-use opam_model::{Repository, RepositoryStack, compare_versions};
-use publish::{ExportOptions, NoProgress, OutcomeKind, RepositoryVersions};
+use opam_model::{ReleasedVersions, Repository, RepositoryStack, compare_versions};
+use publish::{ExportOptions, NoProgress, OutcomeKind};
 use serde_json::Value;
 
 use crate::support::{data_dir, published_dir, schema_errors};
@@ -122,7 +122,7 @@ fn real_advisories_equal_the_published_records_except_the_listed_improvements() 
         return;
     };
     let stack = open_both(&data);
-    let released = RepositoryVersions::new(&stack);
+    let released = ReleasedVersions::of_stack(&stack);
     let out = tempfile::tempdir().unwrap();
     let options = ExportOptions {
         released: Some(&released),

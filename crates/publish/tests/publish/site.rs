@@ -1,11 +1,9 @@
 //! `publish::build_site` on the 26 real advisories (snapshots of the pages, the feed
 //! read back as XML) and on synthetic ones (updates, removals, hostile text).
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use advisory::lint::PackageVersions;
 use publish::{FileChange, NoProgress, OutcomeKind, SiteOptions, SiteReport, build_site};
 
 use crate::support::{advisory_text, real_advisories, write_advisory};
@@ -251,20 +249,13 @@ fn pages_of_real_advisories() {
 }
 
 /// The versions a test repository has: `pkg` 0.9 to 2.0.
-struct Versions;
-
-impl PackageVersions for Versions {
-    fn versions(&self, package: &str) -> Option<Vec<String>> {
-        (package == "pkg").then(|| {
-            ["0.9", "1.0", "1.0.1", "1.1", "2.0"]
-                .map(str::to_owned)
-                .to_vec()
-        })
+fn versions() -> opam_model::ReleasedVersions {
+    let mut released = opam_model::ReleasedVersions::new();
+    let name = opam_model::PackageName::parse("pkg").unwrap();
+    for version in ["0.9", "1.0", "1.0.1", "1.1", "2.0"] {
+        released.add(&name, &opam_model::Version::parse(version).unwrap());
     }
-
-    fn compare(&self, a: &str, b: &str) -> Ordering {
-        opam_model::compare_versions(a, b)
-    }
+    released
 }
 
 #[test]
@@ -278,7 +269,7 @@ fn with_a_repository_pages_list_the_affected_releases() {
             .replace("{< \"1.0\"}", "{>= \"1.0\" & < \"1.1\"}"),
     );
     let out = dir.path().join("site");
-    let versions = Versions;
+    let versions = versions();
     let with_repo = SiteOptions {
         released: Some(&versions),
         ..options()

@@ -461,7 +461,7 @@ fn every_operator_nesting_and_several_packages_give_schema_valid_records() {
     write_advisory(&advisories, "OSEC-2026-03", &text);
     let stack =
         opam_model::RepositoryStack::new(vec![opam_model::Repository::open(&repo).unwrap()]);
-    let released = publish::RepositoryVersions::new(&stack);
+    let released = opam_model::ReleasedVersions::of_stack(&stack);
     let options = ExportOptions {
         released: Some(&released),
         ..options()

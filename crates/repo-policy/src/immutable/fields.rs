@@ -236,7 +236,7 @@ fn read_source(
             match &element.kind {
                 ValueKind::String(text) => match Checksum::parse(&String::from_utf8_lossy(text)) {
                     Ok(sum) => checksums.push((sum, element.span)),
-                    Err(message) => report(element.span, message),
+                    Err(message) => report(element.span, message.to_string()),
                 },
                 _ => report(element.span, "a checksum is not a string".to_owned()),
             }

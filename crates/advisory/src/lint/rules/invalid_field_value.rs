@@ -1,6 +1,6 @@
 //! `ADV008 invalid-field-value`: a field's value has the wrong shape.
 
-use opam_file::{Span, Value, ValueKind};
+use opam_file::Span;
 
 use crate::lint::{Finding, Rule};
 
@@ -22,30 +22,11 @@ Write the value in the shape the message names, e.g.
 `references: [ [fix \"https://github.com/o/r/pull/1\"] ]`.
 ";
 
-pub(crate) fn finding(name: &str, expected: &str, value: &Value, span: Span) -> Finding {
+pub(crate) fn finding(name: &str, expected: &str, found: &str, span: Span) -> Finding {
     Finding::new(
         Rule::InvalidFieldValue,
         span,
-        format!(
-            "invalid `{name}`: expected {expected}, found {}",
-            describe(value)
-        ),
+        format!("invalid `{name}`: expected {expected}, found {found}"),
     )
     .with_help(format!("`{name}` takes {expected}"))
-}
-
-fn describe(value: &Value) -> &'static str {
-    match value.kind {
-        ValueKind::Bool(_) => "a boolean",
-        ValueKind::Int(_) => "an integer",
-        ValueKind::String(_) => "a string",
-        ValueKind::Ident(_) => "an identifier",
-        ValueKind::Relop(..) | ValueKind::PrefixRelop(..) => "a comparison",
-        ValueKind::Logop(..) => "a logical formula",
-        ValueKind::Pfxop(..) => "a prefixed value",
-        ValueKind::List(_) => "a list",
-        ValueKind::Group(_) => "a parenthesised group",
-        ValueKind::Option(..) => "a value with options `{…}`",
-        ValueKind::EnvBinding(..) => "an environment binding",
-    }
 }

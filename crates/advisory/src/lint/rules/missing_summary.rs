@@ -1,7 +1,8 @@
 //! `ADV003 missing-summary`: no `# Summary` heading after the header.
 
+use opam_file::Span;
+
 use crate::lint::{Finding, Rule};
-use crate::markdown::Parts;
 
 pub(crate) const DOC: &str = "\
 ## What it checks
@@ -23,8 +24,7 @@ Details without a title.
 Add a line `# <one-line summary>` right after the header.
 ";
 
-pub(crate) fn finding(parts: &Parts) -> Finding {
-    let span = parts.after_header.unwrap_or(parts.close_fence);
+pub(crate) fn finding(span: Span) -> Finding {
     Finding::new(
         Rule::MissingSummary,
         span,

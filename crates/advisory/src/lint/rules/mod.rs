@@ -32,6 +32,33 @@ pub(crate) mod unreadable_file;
 pub(crate) mod unreleased_upper_bound;
 
 use super::{FileContext, Finding};
+use crate::parse::ParseProblem;
+
+/// The finding of a problem found while reading the file, by the rule it breaks.
+pub(crate) fn parse_problem(problem: &ParseProblem) -> Finding {
+    match problem {
+        ParseProblem::MissingHeader(error) => missing_header::finding(error),
+        ParseProblem::HeaderSyntax {
+            error,
+            header_offset,
+        } => header_syntax::finding(error, *header_offset),
+        ParseProblem::MissingSummary { span } => missing_summary::finding(*span),
+        ParseProblem::UnexpectedSection { kind, span } => unknown_field::section(kind, *span),
+        ParseProblem::UnknownField { name, span } => unknown_field::finding(name, *span),
+        ParseProblem::DuplicateField { name, span, first } => {
+            duplicate_field::finding(name, *span, *first)
+        }
+        ParseProblem::InvalidFieldValue {
+            name,
+            expected,
+            found,
+            span,
+        } => invalid_field_value::finding(name, expected, found, *span),
+        ParseProblem::MissingField { name, open_fence } => {
+            missing_field::finding(name, *open_fence)
+        }
+    }
+}
 
 /// Runs every per-file check that works on the model.
 pub(crate) fn check_file(cx: &FileContext<'_>, out: &mut Vec<Finding>) {

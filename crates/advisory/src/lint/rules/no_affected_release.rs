@@ -1,6 +1,8 @@
 //! `ADV026 no-affected-release`: the constraint matches no released version.
 
-use crate::lint::{FileContext, Finding, PackageVersions, Rule};
+use opam_model::{ReleasedVersions, compare_versions};
+
+use crate::lint::{FileContext, Finding, Rule};
 
 pub(crate) const DOC: &str = "\
 ## What it checks
@@ -20,16 +22,18 @@ affected: \"ocaml\" {>= \"5.0\" & < \"4.14\"}
 Correct the bounds so that they cover the vulnerable releases.
 ";
 
-pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &mut Vec<Finding>) {
+pub(crate) fn check(cx: &FileContext<'_>, packages: &ReleasedVersions, out: &mut Vec<Finding>) {
     for affected in &cx.advisory().affected {
         let Some(constraint) = &affected.constraint else {
             continue;
         };
-        let Some(versions) = packages.versions(&affected.package.value) else {
+        let Some(versions) = affected.released_versions(packages) else {
             continue;
         };
-        let compare = |a: &str, b: &str| packages.compare(a, b);
-        if !versions.iter().any(|v| constraint.matches(v, &compare)) {
+        if !versions
+            .iter()
+            .any(|v| constraint.matches(v.as_str(), &compare_versions))
+        {
             out.push(
                 Finding::new(
                     Rule::NoAffectedRelease,

@@ -1,6 +1,8 @@
 //! `ADV025 unknown-package`: an affected package is in no repository.
 
-use crate::lint::{FileContext, Finding, PackageVersions, Rule};
+use opam_model::ReleasedVersions;
+
+use crate::lint::{FileContext, Finding, Rule};
 
 pub(crate) const DOC: &str = "\
 ## What it checks
@@ -18,9 +20,9 @@ affected: \"ocmal\" {< \"4.03.0\"}
 Use the package's name as in opam-repository (or opam-repository-archive).
 ";
 
-pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &mut Vec<Finding>) {
+pub(crate) fn check(cx: &FileContext<'_>, packages: &ReleasedVersions, out: &mut Vec<Finding>) {
     for affected in &cx.advisory().affected {
-        if packages.versions(&affected.package.value).is_none() {
+        if affected.released_versions(packages).is_none() {
             out.push(
                 Finding::new(
                     Rule::UnknownPackage,

@@ -1,8 +1,9 @@
 //! `ADV027 unreleased-upper-bound`: an upper bound names an unreleased version.
 
 use opam_file::RelOp;
+use opam_model::{ReleasedVersions, compare_versions};
 
-use crate::lint::{FileContext, Finding, PackageVersions, Rule};
+use crate::lint::{FileContext, Finding, Rule};
 
 pub(crate) const DOC: &str = "\
 ## What it checks
@@ -23,12 +24,12 @@ affected: \"tls\" {< \"2.10\"}
 Correct the version, or publish the fixed release before the advisory.
 ";
 
-pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &mut Vec<Finding>) {
+pub(crate) fn check(cx: &FileContext<'_>, packages: &ReleasedVersions, out: &mut Vec<Finding>) {
     for affected in &cx.advisory().affected {
         let Some(constraint) = &affected.constraint else {
             continue;
         };
-        let Some(versions) = packages.versions(&affected.package.value) else {
+        let Some(versions) = affected.released_versions(packages) else {
             continue;
         };
         for (op, version) in constraint.atoms() {
@@ -37,7 +38,7 @@ pub(crate) fn check(cx: &FileContext<'_>, packages: &dyn PackageVersions, out: &
             }
             let released = versions
                 .iter()
-                .any(|v| packages.compare(v, &version.value).is_eq());
+                .any(|v| compare_versions(v.as_str(), &version.value).is_eq());
             if !released {
                 out.push(
                     Finding::new(

@@ -2,24 +2,33 @@
 //! a `.tar.gz`, or a git revision, with each version's opam file parsed on demand.
 //!
 //! The layout is opam's: `packages/…/NAME.VERSION/opam`, at any depth under
-//! `packages/` (usually `packages/NAME/NAME.VERSION/opam`). Several repositories are
-//! layered with [`RepositoryStack`]: for a package present in more than one, the
-//! first repository wins, as opam does with its repository priority list.
+//! `packages/` (usually `packages/NAME/NAME.VERSION/opam`). A `--repo` argument is a
+//! [`RepositorySpec`]. Several repositories are layered with [`RepositoryStack`]: for
+//! a package present in more than one, the first repository wins, as opam does with
+//! its repository priority list. [`ReleasedVersions`] is what lint and the OSV export
+//! ask of them: the versions of a few packages, with opam's equality.
 
+mod released;
+mod spec;
+mod stack;
+
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
-
 use crate::definition::PackageDefinition;
 use crate::error::Error;
 use crate::formula::VersionFormula;
 use crate::name::PackageName;
 use crate::package::Package;
+use crate::read::{MAX_FILE_SIZE, TarEntry, Walk, read_file, read_tarball, walk};
 use crate::version::Version;
+pub use released::ReleasedVersions;
+pub use spec::RepositorySpec;
+pub use stack::RepositoryStack;
 
 /// A file of a repository that could not be used, and why.
 #[derive(Debug)]
@@ -34,7 +43,9 @@ impl std::fmt::Display for Problem {
     /// `path: error`, without repeating the path when the error already names it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.error {
-            Error::OpamFile { path, .. } if *path == self.path => write!(f, "{}", self.error),
+            Error::OpamFile { path, .. } | Error::TooLarge { path, .. } if *path == self.path => {
+                write!(f, "{}", self.error)
+            }
             error => write!(f, "{}: {error}", self.path.display()),
         }
     }
@@ -57,7 +68,7 @@ struct Entry {
     /// The opam file, relative to the repository root.
     path: PathBuf,
     source: OpamSource,
-    definition: OnceLock<Result<PackageDefinition, String>>,
+    definition: OnceLock<Result<PackageDefinition, Error>>,
 }
 
 /// One opam repository.
@@ -85,17 +96,14 @@ impl Repository {
         let mut repository = Repository::empty(root);
         let packages = root.join("packages");
         fs::metadata(&packages).map_err(|source| io_error(&packages, source))?;
-        let top = subdirectories(&packages)?;
-        let found: Vec<Vec<(PathBuf, PathBuf)>> = top
-            .par_iter()
-            .map(|dir| find_package_dirs(dir))
-            .collect::<Result<_, _>>()?;
-        for (dir, opam) in found.into_iter().flatten() {
-            let relative_dir = dir.strip_prefix(root).unwrap_or(&dir);
-            if let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str()) {
-                let package_dir = package_dir.to_owned();
-                let path = relative_dir.join("opam");
-                repository.add(&package_dir, path, OpamSource::File(opam));
+        let package_dirs = Walk {
+            package_file: Some("opam"),
+            take: |_| false,
+        };
+        for opam in walk(&packages, &package_dirs)? {
+            let relative = opam.strip_prefix(root).unwrap_or(&opam).to_owned();
+            if let Some(package_dir) = package_dir_name(&relative) {
+                repository.add(&package_dir, relative, OpamSource::File(opam));
             }
         }
         Ok(repository)
@@ -109,42 +117,28 @@ impl Repository {
     }
 
     /// Reads a repository from gzip-compressed tar data; `location` names it in
-    /// messages.
+    /// messages. An opam file larger than [`MAX_FILE_SIZE`] is left out and reported
+    /// ([`Repository::problems`]).
     pub fn from_tarball_reader(location: &Path, reader: impl Read) -> Result<Repository, Error> {
         let mut repository = Repository::empty(location);
-        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
-        let entries = archive
-            .entries()
-            .map_err(|source| io_error(location, source))?;
-        let mut opam_files = Vec::new();
-        for entry in entries {
-            let mut entry = entry.map_err(|source| io_error(location, source))?;
-            if !entry.header().entry_type().is_file() {
-                continue;
+        let opam_files = read_tarball(location, reader, MAX_FILE_SIZE, |path| {
+            if path.file_name()? == "opam" {
+                path_under_root(path)
+            } else {
+                None
             }
-            let path = entry
-                .path()
-                .map_err(|source| io_error(location, source))?
-                .into_owned();
-            let Some(relative) = path_under_root(&path) else {
-                continue;
-            };
-            if relative.file_name().is_none_or(|n| n != "opam") {
-                continue;
-            }
-            let mut bytes = Vec::with_capacity(entry.size().try_into().unwrap_or(0));
-            entry
-                .read_to_end(&mut bytes)
-                .map_err(|source| io_error(&location.join(&path), source))?;
-            opam_files.push((relative, bytes));
-        }
+        })?;
         // As in a directory, a package directory is not searched for more packages
         // (an `opam` under its `files/` is not one).
         let package_dirs: HashSet<PathBuf> = opam_files
             .iter()
-            .filter_map(|(path, _)| path.parent().map(Path::to_owned))
+            .filter_map(|file| file.path.parent().map(Path::to_owned))
             .collect();
-        for (relative, bytes) in opam_files {
+        for TarEntry {
+            path: relative,
+            bytes,
+        } in opam_files
+        {
             let Some(dir) = relative.parent() else {
                 continue;
             };
@@ -155,16 +149,24 @@ impl Repository {
             {
                 continue;
             }
-            let Some(package_dir) = dir.file_name().and_then(|n| n.to_str()) else {
+            let Some(package_dir) = package_dir_name(&relative) else {
                 continue;
             };
-            let package_dir = package_dir.to_owned();
-            repository.add(
-                &package_dir,
-                relative,
-                OpamSource::Bytes(bytes.into_boxed_slice()),
-            );
+            match bytes {
+                Some(bytes) => repository.add(&package_dir, relative, OpamSource::Bytes(bytes)),
+                None => {
+                    let error = Error::TooLarge {
+                        path: relative.clone(),
+                        limit: MAX_FILE_SIZE,
+                    };
+                    repository.problems.push(Problem {
+                        path: relative,
+                        error,
+                    });
+                }
+            }
         }
+        repository.problems.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(repository)
     }
 
@@ -225,12 +227,11 @@ impl Repository {
                 opam_blob = Some(entry.oid.to_owned());
             }
         }
-        if let Some(blob) = opam_blob
-            && let Some(package_dir) = relative_dir.file_name().and_then(|n| n.to_str())
-        {
-            let package_dir = package_dir.to_owned();
+        if let Some(blob) = opam_blob {
             let path = relative_dir.join("opam");
-            self.add(&package_dir, path, OpamSource::GitBlob(blob));
+            if let Some(package_dir) = package_dir_name(&path) {
+                self.add(&package_dir, path, OpamSource::GitBlob(blob));
+            }
             return Ok(());
         }
         for (name, oid) in subtrees {
@@ -342,30 +343,18 @@ impl Repository {
 
     /// The parsed opam file of a package, parsed on first use and then kept;
     /// `None` if the repository doesn't have the package.
-    pub fn definition(&self, package: &Package) -> Option<Result<&PackageDefinition, Error>> {
-        let entry = self.entry(package)?;
-        let parsed = entry.definition.get_or_init(|| {
-            self.read(&entry.source)
-                .and_then(|bytes| PackageDefinition::parse(&bytes))
-        });
-        Some(parsed.as_ref().map_err(|message| Error::OpamFile {
-            path: entry.path.clone(),
-            message: message.clone(),
-        }))
+    pub fn definition(&self, package: &Package) -> Option<Result<&PackageDefinition, &Error>> {
+        Some(self.definition_of(self.entry(package)?))
     }
 
-    /// Parses every opam file and returns those that fail, with their errors.
-    pub fn broken_files(&self) -> Vec<Problem> {
+    /// Parses every opam file and returns those that fail: the path of each,
+    /// relative to the repository root, with its error.
+    pub fn broken_files(&self) -> Vec<(&Path, &Error)> {
         let mut broken = Vec::new();
-        for (name, versions) in &self.packages {
-            for version in versions.keys() {
-                let package = Package::new(name.clone(), version.clone());
-                if let Some(Err(error)) = self.definition(&package) {
-                    let path = self
-                        .opam_path(&package)
-                        .map(Path::to_owned)
-                        .unwrap_or_default();
-                    broken.push(Problem { path, error });
+        for versions in self.packages.values() {
+            for entry in versions.values() {
+                if let Err(error) = self.definition_of(entry) {
+                    broken.push((entry.path.as_path(), error));
                 }
             }
         }
@@ -376,52 +365,50 @@ impl Repository {
         self.packages.get(&package.name)?.get(&package.version)
     }
 
-    fn read(&self, source: &OpamSource) -> Result<Vec<u8>, String> {
+    fn definition_of<'a>(&self, entry: &'a Entry) -> Result<&'a PackageDefinition, &'a Error> {
+        entry
+            .definition
+            .get_or_init(|| {
+                self.read(&entry.source)
+                    .and_then(|bytes| PackageDefinition::parse(&bytes, &entry.path))
+            })
+            .as_ref()
+    }
+
+    fn read<'a>(&self, source: &'a OpamSource) -> Result<Cow<'a, [u8]>, Error> {
         match source {
-            OpamSource::File(path) => fs::read(path).map_err(|e| e.to_string()),
-            OpamSource::Bytes(bytes) => Ok(bytes.to_vec()),
+            OpamSource::File(path) => read_file(path, MAX_FILE_SIZE).map(Cow::Owned),
+            OpamSource::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
             OpamSource::GitBlob(id) => {
+                let git_error = |message: String| Error::Git {
+                    path: self.location.clone(),
+                    message,
+                };
                 let git = self
                     .git
                     .as_ref()
-                    .ok_or("no git repository to read from")?
+                    .ok_or_else(|| git_error("no git repository to read from".to_owned()))?
                     .to_thread_local();
-                let blob = git.find_blob(*id).map_err(|e| e.to_string())?;
-                Ok(blob.data.clone())
+                let blob = git.find_blob(*id).map_err(|e| git_error(e.to_string()))?;
+                Ok(Cow::Owned(blob.data.clone()))
             }
         }
     }
 }
 
-/// The subdirectories of `dir`, sorted.
-fn subdirectories(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir(dir).map_err(|source| io_error(dir, source))? {
-        let entry = entry.map_err(|source| io_error(dir, source))?;
-        let file_type = entry
-            .file_type()
-            .map_err(|source| io_error(&entry.path(), source))?;
-        if file_type.is_dir() {
-            found.push(entry.path());
-        }
+/// Inserts `version` into `versions`, which are in opam's order, unless a version
+/// equal to it in that order (`1.0`, `1.00`) is there already: the first one added
+/// is kept. Every list of versions taken from several repositories is merged so.
+fn insert_version<V: std::borrow::Borrow<Version>>(versions: &mut Vec<V>, version: V) {
+    if let Err(at) = versions.binary_search_by(|v| v.borrow().cmp(version.borrow())) {
+        versions.insert(at, version);
     }
-    found.sort();
-    Ok(found)
 }
 
-/// The package directories at or under `dir`, with their opam files: a directory
-/// holding a file `opam` is a package directory and is not searched further (its
-/// `files/` are not packages); other directories are searched.
-fn find_package_dirs(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
-    let opam = dir.join("opam");
-    if fs::metadata(&opam).is_ok_and(|m| m.is_file()) {
-        return Ok(vec![(dir.to_owned(), opam)]);
-    }
-    let mut found = Vec::new();
-    for sub in subdirectories(dir)? {
-        found.extend(find_package_dirs(&sub)?);
-    }
-    Ok(found)
+/// The name of the directory that holds the opam file at `path`: `NAME.VERSION`.
+fn package_dir_name(path: &Path) -> Option<String> {
+    let dir = path.parent()?.file_name()?.to_str()?;
+    Some(dir.to_owned())
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> Error {
@@ -441,80 +428,4 @@ fn path_under_root(path: &Path) -> Option<PathBuf> {
         _ => return None,
     };
     Some(components.get(start..)?.iter().collect())
-}
-
-/// Several repositories, the first taking precedence, as opam layers its
-/// repositories (for example opam-repository over opam-repository-archive).
-#[derive(Debug, Default)]
-pub struct RepositoryStack {
-    layers: Vec<Repository>,
-}
-
-impl RepositoryStack {
-    /// Layers `repositories`, highest priority first.
-    pub fn new(repositories: Vec<Repository>) -> RepositoryStack {
-        RepositoryStack {
-            layers: repositories,
-        }
-    }
-
-    /// The repositories, highest priority first.
-    pub fn layers(&self) -> &[Repository] {
-        &self.layers
-    }
-
-    /// Every package name of any layer, in opam's order.
-    pub fn names(&self) -> Vec<&PackageName> {
-        let mut names: Vec<&PackageName> = self.layers.iter().flat_map(Repository::names).collect();
-        names.sort();
-        names.dedup();
-        names
-    }
-
-    /// The versions of `name` in any layer, in opam's order, each once.
-    pub fn versions(&self, name: &PackageName) -> Vec<&Version> {
-        let mut layers_with_name = 0;
-        let mut versions: Vec<&Version> = Vec::new();
-        for layer in &self.layers {
-            if let Some(of_layer) = layer.packages.get(name) {
-                layers_with_name += 1;
-                versions.extend(of_layer.keys());
-            }
-        }
-        // Each layer's versions are already in order; merging is only needed when
-        // several layers have the package.
-        if layers_with_name > 1 {
-            versions.sort();
-            versions.dedup();
-        }
-        versions
-    }
-
-    /// The versions of `name` satisfying `constraint`, in opam's order.
-    pub fn matching_versions(
-        &self,
-        name: &PackageName,
-        constraint: &VersionFormula,
-    ) -> Vec<&Version> {
-        let mut versions = self.versions(name);
-        versions.retain(|version| constraint.matches(version));
-        versions
-    }
-
-    /// The repository that provides `package`: the first one that has it.
-    pub fn provider(&self, package: &Package) -> Option<&Repository> {
-        self.layers.iter().find(|r| r.contains(package))
-    }
-
-    /// The parsed opam file of `package` from the repository that provides it.
-    pub fn definition(&self, package: &Package) -> Option<Result<&PackageDefinition, Error>> {
-        self.provider(package)?.definition(package)
-    }
-
-    /// The indexing problems of every layer, with the layer's location.
-    pub fn problems(&self) -> impl Iterator<Item = (&Path, &Problem)> {
-        self.layers
-            .iter()
-            .flat_map(|r| r.problems().iter().map(move |p| (r.location(), p)))
-    }
 }

@@ -1,9 +1,11 @@
-//! The io_uring batch of [`super::FileReader`] (Linux 5.19 or later).
+//! The io_uring batch of [`super::batch::BatchReader`] (Linux 5.19 or later).
 //!
 //! Each file of a batch is four linked requests on a direct descriptor, a slot of
 //! the ring's own file table, so no file descriptor is ever installed in the process:
 //!
-//! 1. `openat` the path into slot *i* (linked: if it fails, the rest is cancelled);
+//! 1. `openat` the path into slot *i*, without waiting (`O_NONBLOCK`: a FIFO with no
+//!    writer would otherwise hold the batch forever), linked: if it fails, the rest
+//!    is cancelled;
 //! 2. `read` up to [`BUFFER`] bytes into buffer *i*, from the file position;
 //! 3. `read` one more byte, which must find the end of the file (as the last `read`
 //!    of a plain loop does; a short first read is not taken to mean the end);
@@ -11,9 +13,14 @@
 //!
 //! Steps 2 to 4 are hard links: a short read (the usual case) does not cancel what
 //! follows. The whole batch is submitted and awaited with one system call. A file
-//! counts as read only when the first read returned fewer than [`BUFFER`] bytes and
-//! the second returned none; anything else (an error, a larger file, a path with a
-//! NUL byte) is left to the plain reader, which reports errors as usual.
+//! counts as read only when the first read returned between 1 and [`BUFFER`] - 1 bytes
+//! and the second returned none; anything else (an error, an empty file, a larger
+//! file, a path with a NUL byte) is left to the plain reader, which reports errors as
+//! usual. The batch cannot tell a regular file from a FIFO or a device, which the
+//! plain reader refuses; those read nothing without waiting (a FIFO without a
+//! writer, `/dev/null`) or fill the buffer (`/dev/zero`), so they go to the plain
+//! reader too. Only a FIFO whose writer already wrote less than [`BUFFER`] bytes and
+//! closed it would be read by the batch, as a file of those bytes.
 //!
 //! The reads ask not to wait (`RWF_NOWAIT`). A read the kernel cannot serve at once
 //! (a file not in the page cache, or a filesystem such as tmpfs that cannot read
@@ -104,7 +111,7 @@ impl Ring {
     /// Reads `paths` (at most `slots` of them) as one batch. `false` when the ring
     /// failed as a whole: requests may then still be in flight, writing into the
     /// buffers and reading the paths, so the ring must be given up without being
-    /// dropped (see [`super::FileReader::read_batch`]).
+    /// dropped (see [`super::batch::BatchReader::read_batch`]).
     pub(super) fn read(&mut self, paths: &[&Path]) -> bool {
         self.statuses.clear();
         self.statuses.resize(paths.len(), Status::NotRead);
@@ -126,7 +133,7 @@ impl Ring {
         for (slot, status) in self.statuses.iter_mut().enumerate() {
             let result = |request: u64| self.results[slot * REQUESTS + request as usize];
             *status = match usize::try_from(result(READ)) {
-                Ok(len) if len < BUFFER && result(PROBE) == 0 => Status::Read(len),
+                Ok(len) if len > 0 && len < BUFFER && result(PROBE) == 0 => Status::Read(len),
                 Err(_) if result(READ) == -libc::EOPNOTSUPP => Status::NeverWithoutWaiting,
                 _ => Status::NotRead,
             };
@@ -178,7 +185,7 @@ impl Ring {
             // the kernel refuses the flag for one.
             let requests = [
                 opcode::OpenAt::new(types::Fd(libc::AT_FDCWD), path.as_ptr())
-                    .flags(libc::O_RDONLY)
+                    .flags(libc::O_RDONLY | libc::O_NONBLOCK)
                     .file_index(Some(target))
                     .build()
                     .flags(Flags::IO_LINK)
