@@ -1,0 +1,1109 @@
+//! The scan: advisory bindings and source trees in, one verdict per binding and per
+//! request out.
+//!
+//! # How calls through libraries are found
+//!
+//! Installed packages that depend on the affected one are read first, in rounds. When
+//! a definition of such a package refers to a binding — `Server.resolve_file` of
+//! cohttp-lwt-unix calls `Cohttp.Path.resolve_local_file` — that definition becomes a
+//! binding of its own (`Cohttp_lwt_unix.Server.resolve_file`), remembered with the
+//! place that made it one. The next round looks for the new bindings, in the same
+//! package (a function calling it in the same file) and in the others, until a round
+//! finds nothing new. A structure-level `module A = M` or `include M` makes the
+//! bindings under `M` reachable under the new path too. Then the project's files are
+//! read for all of them, and a reference to a derived binding is reported with the
+//! chain of definitions that leads to the advisory's binding.
+//!
+//! A reference inside a definition that has no name of its own (`let () = …`, an
+//! anonymous structure passed to a functor) makes the whole enclosing module the
+//! binding: any use of it counts.
+//!
+//! # Never a silent "not referenced"
+//!
+//! A file that cannot be read, is over the size limit and may mention a binding, or
+//! holds an unterminated comment or string that may hide one; a module passed where
+//! its uses cannot be followed; a C symbol; a package whose compiled units are
+//! installed without their sources; chains longer than the round limit: each makes the
+//! verdict "unknown" with the reason, unless a reference was found.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Read;
+use std::path::PathBuf;
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::lexer::{TokenKind, tokenize};
+use crate::path::{Target, display, strip_stdlib};
+use crate::resolve::{self, BindingId, FileContext, FileReport, HitKind, Matcher, Untraceable};
+use crate::walk::{self, SourceFile};
+
+/// Limits of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Files larger than this are not read whole: they are searched for the bindings'
+    /// names in a stream, and any match makes the verdict "unknown" (16 MiB).
+    pub max_file_size: u64,
+    /// References kept per binding; the rest are counted (100).
+    pub max_references: usize,
+    /// Rounds of following calls through libraries (32).
+    pub max_rounds: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_file_size: 16 * 1024 * 1024,
+            max_references: 100,
+            max_rounds: 32,
+        }
+    }
+}
+
+/// Which packages' sources may carry a call from the project to the affected package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Through {
+    /// Any package given to the scan (no dependency graph known).
+    AnyPackage,
+    /// These packages only: the affected package and those depending on it.
+    Packages(BTreeSet<String>),
+}
+
+impl Through {
+    fn admits(&self, package: &str) -> bool {
+        match self {
+            Through::AnyPackage => true,
+            Through::Packages(names) => names.contains(package),
+        }
+    }
+}
+
+/// One finding to check: the affected package and its advisory's bindings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The affected package (`cohttp`).
+    pub package: String,
+    /// The advisory's `affected_bindings`, as written.
+    pub bindings: Vec<String>,
+    /// The packages through which a call may come.
+    pub through: Through,
+}
+
+/// Where a reference was found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based byte column.
+    pub column: u32,
+}
+
+/// One step of a chain: a definition in a library that refers to the next step.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Link {
+    /// The package the definition is in.
+    pub package: String,
+    /// The definition, as a path (`cohttp_lwt_unix.server.resolve_file`; modules
+    /// are shown in lower case).
+    pub definition: String,
+    /// Where it refers to the next step.
+    pub at: Location,
+    /// The reference as written there.
+    pub text: String,
+}
+
+/// A reference to an affected binding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Reference {
+    /// Where.
+    pub at: Location,
+    /// The package whose sources hold it, when it is not the project (a root package
+    /// scanned as an entry point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// As written (`P.resolve_local_file`).
+    pub text: String,
+    /// The advisory binding it leads to.
+    pub binding: String,
+    /// The definitions in libraries between this reference and the binding, outermost
+    /// first; empty for a direct reference.
+    pub chain: Vec<Link>,
+}
+
+impl Reference {
+    /// The packages from the caller to the affected package:
+    /// `project → cohttp-lwt-unix → cohttp`.
+    pub fn packages(&self, affected: &str) -> Vec<String> {
+        let mut out = vec![self.package.clone().unwrap_or_else(|| "project".to_owned())];
+        for link in &self.chain {
+            if out.last() != Some(&link.package) {
+                out.push(link.package.clone());
+            }
+        }
+        if out.last().map(String::as_str) != Some(affected) {
+            out.push(affected.to_owned());
+        }
+        out
+    }
+}
+
+/// Why a verdict is "unknown".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Why {
+    /// The advisory lists no bindings.
+    NoBindings,
+    /// A binding is not a path.
+    BadBinding {
+        /// The entry as written.
+        binding: String,
+    },
+    /// No OCaml source was found to scan.
+    NoSources,
+    /// A C symbol: only `external` declarations are read, not C code.
+    CSymbol {
+        /// The symbol.
+        symbol: String,
+    },
+    /// A file or directory could not be read.
+    Unreadable {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        error: String,
+    },
+    /// A file over the size limit mentions a binding's name.
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A comment or string runs to the end of the file, and the file mentions a
+    /// binding's name: what follows may hide a call.
+    Unterminated {
+        /// Where it starts.
+        at: Location,
+        /// `comment` or `string`.
+        what: &'static str,
+    },
+    /// A module on the way to a binding is used where its uses cannot be followed.
+    Untraced {
+        /// Where.
+        at: Location,
+        /// The module as written.
+        module: String,
+        /// How it is used.
+        how: Untraceable,
+        /// The binding it leads to.
+        binding: String,
+    },
+    /// A package through which calls may come has compiled units but no sources.
+    NoPackageSources {
+        /// The package.
+        package: String,
+    },
+    /// Calls were followed through this many rounds of libraries, and more remained.
+    ChainsTooLong {
+        /// The round limit.
+        rounds: usize,
+    },
+}
+
+/// The answer for one binding or one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Referenced: each place, sorted.
+    Called {
+        /// The references kept (see [`Options::max_references`]).
+        references: Vec<Reference>,
+        /// References found beyond those.
+        more: usize,
+    },
+    /// No reference in the files scanned.
+    NotReferenced {
+        /// How many files were scanned.
+        files_scanned: usize,
+    },
+    /// Not known: each reason, sorted.
+    Unknown {
+        /// Why.
+        why: Vec<Why>,
+    },
+}
+
+impl Verdict {
+    /// `called`, `not-referenced` or `unknown`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Called { .. } => "called",
+            Verdict::NotReferenced { .. } => "not-referenced",
+            Verdict::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// The verdict for one advisory binding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BindingVerdict {
+    /// The binding as the advisory writes it.
+    pub binding: String,
+    /// Its verdict.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+/// Something that did not change a verdict but is worth saying.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Note {
+    /// A file over the size limit was searched for the bindings' names, without a match.
+    LargeFileSkipped {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// A byte OCaml does not accept: the file is not valid OCaml (read anyway).
+    NotOcaml {
+        /// Where the first one is.
+        at: Location,
+    },
+}
+
+/// The result for one [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The affected package.
+    pub package: String,
+    /// The verdict of the request: called when any binding is, else unknown when any
+    /// is, else not referenced.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// One verdict per advisory binding, in the advisory's order.
+    pub bindings: Vec<BindingVerdict>,
+    /// Files scanned for this request (the project's and those of the packages it
+    /// may come through).
+    pub files_scanned: usize,
+    /// Remarks that did not change the verdict.
+    pub notes: Vec<Note>,
+}
+
+/// A scan being set up: sources and requests, then [`Scan::run`].
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    options: Options,
+    project: Vec<PathBuf>,
+    packages: Vec<PackageSpec>,
+    requests: Vec<Request>,
+}
+
+#[derive(Debug, Clone)]
+struct PackageSpec {
+    name: String,
+    dirs: Vec<PathBuf>,
+    entry: bool,
+}
+
+impl Scan {
+    /// A scan with default [`Options`].
+    pub fn new() -> Scan {
+        Scan::default()
+    }
+
+    /// Sets the limits.
+    pub fn options(mut self, options: Options) -> Scan {
+        self.options = options;
+        self
+    }
+
+    /// Adds a project source tree (`--src`): a reference here is the project's.
+    pub fn project_dir(mut self, dir: impl Into<PathBuf>) -> Scan {
+        self.project.push(dir.into());
+        self
+    }
+
+    /// Adds an installed package's sources (`lib/NAME/` of a switch), read for calls
+    /// made through it.
+    pub fn package(mut self, name: impl Into<String>, dir: impl Into<PathBuf>) -> Scan {
+        self.add_package(name.into(), dir.into(), false);
+        self
+    }
+
+    /// Adds an installed package that is itself an entry point (a root of the switch,
+    /// when no project tree is given): a reference in it counts as a call, with this
+    /// package at the head of the chain.
+    pub fn entry_package(mut self, name: impl Into<String>, dir: impl Into<PathBuf>) -> Scan {
+        self.add_package(name.into(), dir.into(), true);
+        self
+    }
+
+    fn add_package(&mut self, name: String, dir: PathBuf, entry: bool) {
+        match self.packages.iter_mut().find(|p| p.name == name) {
+            Some(spec) => {
+                spec.dirs.push(dir);
+                spec.entry |= entry;
+            }
+            None => self.packages.push(PackageSpec {
+                name,
+                dirs: vec![dir],
+                entry,
+            }),
+        }
+    }
+
+    /// Adds a finding to check.
+    pub fn request(mut self, request: Request) -> Scan {
+        self.requests.push(request);
+        self
+    }
+
+    /// Runs the scan: one [`Outcome`] per request, in order.
+    pub fn run(&self) -> Vec<Outcome> {
+        Runner::new(self).run()
+    }
+}
+
+/// Where a file belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Project,
+    Package(usize),
+}
+
+struct File {
+    source: SourceFile,
+    owner: Owner,
+}
+
+#[derive(Debug, Clone)]
+enum Origin {
+    Advisory,
+    Derived { parent: BindingId, link: Link },
+}
+
+#[derive(Debug, Clone)]
+struct Binding {
+    request: usize,
+    /// Index of the advisory binding this one leads to.
+    root: usize,
+    target: Target,
+    origin: Origin,
+}
+
+/// A problem with one file, for the requests it concerns.
+#[derive(Debug, Clone)]
+struct Problem {
+    owner: Owner,
+    why: Why,
+    /// The requests whose names the file mentions; `None` for all.
+    requests: Option<BTreeSet<usize>>,
+}
+
+struct Runner<'a> {
+    scan: &'a Scan,
+    /// Name, entry point, vendored (admitted for every request: no graph known).
+    packages: Vec<(String, bool, bool)>,
+    files: Vec<File>,
+    bindings: Vec<Binding>,
+    seen: HashSet<(usize, Target)>,
+    problems: Vec<Problem>,
+    notes: Vec<(Owner, Note)>,
+    untraced: Vec<(Owner, BindingId, Why)>,
+    references: Vec<(BindingId, Reference)>,
+    chains_too_long: BTreeSet<usize>,
+    compiled_only: BTreeSet<usize>,
+}
+
+/// What processing one file gave.
+struct FileResult {
+    index: usize,
+    report: FileReport,
+    lines: Option<LineIndex>,
+    problem: Option<(Why, Option<BTreeSet<usize>>)>,
+    note: Option<Note>,
+}
+
+impl<'a> Runner<'a> {
+    fn new(scan: &'a Scan) -> Runner<'a> {
+        Runner {
+            scan,
+            packages: Vec::new(),
+            files: Vec::new(),
+            bindings: Vec::new(),
+            seen: HashSet::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            untraced: Vec::new(),
+            references: Vec::new(),
+            chains_too_long: BTreeSet::new(),
+            compiled_only: BTreeSet::new(),
+        }
+    }
+
+    fn run(mut self) -> Vec<Outcome> {
+        self.collect_files();
+        self.advisory_bindings();
+        self.follow_libraries();
+        self.read_project();
+        self.outcomes()
+    }
+
+    fn collect_files(&mut self) {
+        for spec in &self.scan.packages {
+            self.packages.push((spec.name.clone(), spec.entry, false));
+        }
+        for (index, spec) in self.scan.packages.iter().enumerate() {
+            let mut any_source = false;
+            let mut compiled_only = false;
+            for dir in &spec.dirs {
+                let found = walk::package(dir);
+                any_source |= !found.files.is_empty();
+                compiled_only |= found.compiled_only;
+                self.take_walk(found, Owner::Package(index));
+            }
+            if compiled_only && !any_source {
+                self.compiled_only.insert(index);
+            }
+        }
+        for dir in &self.scan.project {
+            let found = walk::project(dir);
+            let vendored = found.vendored.clone();
+            self.take_walk(found, Owner::Project);
+            for (name, path) in vendored {
+                let index = self.packages.len();
+                self.packages.push((name, false, true));
+                let found = walk::package(&path);
+                self.take_walk(found, Owner::Package(index));
+            }
+        }
+    }
+
+    fn take_walk(&mut self, found: walk::Walk, owner: Owner) {
+        for (path, error) in found.unreadable {
+            self.problems.push(Problem {
+                owner,
+                why: Why::Unreadable { path, error },
+                requests: None,
+            });
+        }
+        self.files
+            .extend(found.files.into_iter().map(|source| File { source, owner }));
+    }
+
+    fn advisory_bindings(&mut self) {
+        for (request, r) in self.scan.requests.iter().enumerate() {
+            for (root, text) in r.bindings.iter().enumerate() {
+                if let Ok(target) = Target::parse(text)
+                    && self.seen.insert((request, target.clone()))
+                {
+                    self.bindings.push(Binding {
+                        request,
+                        root,
+                        target,
+                        origin: Origin::Advisory,
+                    });
+                }
+            }
+        }
+    }
+
+    fn package_name(&self, owner: Owner) -> Option<&str> {
+        match owner {
+            Owner::Project => None,
+            Owner::Package(i) => self.packages.get(i).map(|(n, _, _)| n.as_str()),
+        }
+    }
+
+    fn is_entry(&self, owner: Owner) -> bool {
+        match owner {
+            Owner::Project => true,
+            Owner::Package(i) => self.packages.get(i).is_some_and(|(_, entry, _)| *entry),
+        }
+    }
+
+    /// True when files of `owner` may carry a call for `request`: the project's
+    /// always, a vendored package's always, an installed package's when the request's
+    /// [`Through`] names it.
+    fn owner_admitted(&self, owner: Owner, request: usize) -> bool {
+        let Some(r) = self.scan.requests.get(request) else {
+            return false;
+        };
+        match owner {
+            Owner::Project => true,
+            Owner::Package(i) => self
+                .packages
+                .get(i)
+                .is_some_and(|(name, _, vendored)| *vendored || r.through.admits(name)),
+        }
+    }
+
+    /// True when a hit on `binding` in a file of `owner` concerns its request.
+    fn admits(&self, owner: Owner, binding: BindingId) -> bool {
+        self.bindings
+            .get(binding as usize)
+            .is_some_and(|b| self.owner_admitted(owner, b.request))
+    }
+
+    fn follow_libraries(&mut self) {
+        let mut active: Vec<BindingId> = (0..self.bindings.len() as BindingId).collect();
+        let package_files: Vec<usize> = (0..self.files.len())
+            .filter(|&i| matches!(self.files.get(i).map(|f| f.owner), Some(Owner::Package(_))))
+            .collect();
+        let mut round = 0;
+        while !active.is_empty() {
+            if round == self.scan.options.max_rounds {
+                for id in &active {
+                    if let Some(b) = self.bindings.get(*id as usize) {
+                        self.chains_too_long.insert(b.request);
+                    }
+                }
+                break;
+            }
+            round += 1;
+            let results = self.read_files(&package_files, &active);
+            let before = self.bindings.len();
+            for result in results {
+                self.absorb(result, true);
+            }
+            active = (before as BindingId..self.bindings.len() as BindingId).collect();
+        }
+    }
+
+    fn read_project(&mut self) {
+        let project_files: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files.get(i).is_some_and(|f| f.owner == Owner::Project))
+            .collect();
+        let all: Vec<BindingId> = (0..self.bindings.len() as BindingId).collect();
+        let results = self.read_files(&project_files, &all);
+        for result in results {
+            self.absorb(result, false);
+        }
+    }
+
+    /// Reads `files` in parallel for the bindings `active`.
+    fn read_files(&self, files: &[usize], active: &[BindingId]) -> Vec<FileResult> {
+        let mut matcher = Matcher::default();
+        let mut words: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for &id in active {
+            let Some(b) = self.bindings.get(id as usize) else {
+                continue;
+            };
+            match &b.target {
+                Target::Value(p) => matcher.add_value(p.clone(), id),
+                Target::Module(p) => matcher.add_module(p.clone(), id),
+                Target::CSymbol(s) => matcher.add_c_symbol(s, id),
+            }
+            for word in b.target.words() {
+                words.entry(word).or_default().insert(b.request);
+            }
+        }
+        if matcher.is_empty() {
+            return Vec::new();
+        }
+        let needles: Vec<&String> = words.keys().collect();
+        let requests_of: Vec<&BTreeSet<usize>> = words.values().collect();
+        let Ok(prefilter) = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&needles)
+        else {
+            return Vec::new();
+        };
+        let limit = self.scan.options.max_file_size;
+        files
+            .par_iter()
+            .filter_map(|&index| {
+                let file = self.files.get(index)?;
+                Some(read_one(
+                    index,
+                    &file.source,
+                    &matcher,
+                    &prefilter,
+                    &requests_of,
+                    limit,
+                ))
+            })
+            .collect()
+    }
+
+    /// Takes one file's result: problems, untraced modules, references (for the
+    /// project and entry packages) and, when `derive`, new bindings.
+    fn absorb(&mut self, result: FileResult, derive: bool) {
+        let Some(file) = self.files.get(result.index) else {
+            return;
+        };
+        let owner = file.owner;
+        let source = file.source.clone();
+        if let Some((why, requests)) = result.problem {
+            self.problems.push(Problem {
+                owner,
+                why,
+                requests,
+            });
+        }
+        if let Some(note) = result.note {
+            self.notes.push((owner, note));
+        }
+        let location = |offset: u32| {
+            let (line, column) = result
+                .lines
+                .as_ref()
+                .map(|l| l.position(offset))
+                .unwrap_or((1, 1));
+            Location {
+                file: source.path.clone(),
+                line,
+                column,
+            }
+        };
+        for untraced in &result.report.untraced {
+            if !self.admits(owner, untraced.binding) {
+                continue;
+            }
+            let binding = self.root_text(untraced.binding);
+            self.untraced.push((
+                owner,
+                untraced.binding,
+                Why::Untraced {
+                    at: location(untraced.offset),
+                    module: untraced.text.clone(),
+                    how: untraced.how,
+                    binding,
+                },
+            ));
+        }
+        for hit in &result.report.hits {
+            if !self.admits(owner, hit.binding) {
+                continue;
+            }
+            if hit.kind == HitKind::Reference && self.is_entry(owner) {
+                let reference = Reference {
+                    at: location(hit.offset),
+                    package: self.package_name(owner).map(str::to_owned),
+                    text: hit.text.clone(),
+                    binding: self.root_text(hit.binding),
+                    chain: self.chain(hit.binding),
+                };
+                self.references.push((hit.binding, reference));
+            }
+            if !derive {
+                continue;
+            }
+            let Some(package) = self.package_name(owner).map(str::to_owned) else {
+                continue;
+            };
+            let Some(parent) = self.bindings.get(hit.binding as usize).cloned() else {
+                continue;
+            };
+            for (definition, is_module) in &hit.definitions {
+                for module in &source.modules {
+                    let mut path = module.clone();
+                    path.extend(definition.iter().cloned());
+                    strip_stdlib(&mut path);
+                    let target = if *is_module {
+                        Target::Module(path.clone())
+                    } else {
+                        Target::Value(path.clone())
+                    };
+                    if !self.seen.insert((parent.request, target.clone())) {
+                        continue;
+                    }
+                    self.bindings.push(Binding {
+                        request: parent.request,
+                        root: parent.root,
+                        target,
+                        origin: Origin::Derived {
+                            parent: hit.binding,
+                            link: Link {
+                                package: package.clone(),
+                                definition: display(&path),
+                                at: location(hit.offset),
+                                text: hit.text.clone(),
+                            },
+                        },
+                    });
+                }
+            }
+        }
+    }
+
+    fn root_text(&self, binding: BindingId) -> String {
+        self.bindings
+            .get(binding as usize)
+            .and_then(|b| {
+                self.scan
+                    .requests
+                    .get(b.request)
+                    .and_then(|r| r.bindings.get(b.root))
+            })
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The links from a derived binding down to its advisory binding.
+    fn chain(&self, mut binding: BindingId) -> Vec<Link> {
+        let mut links = Vec::new();
+        while let Some(Origin::Derived { parent, link }) =
+            self.bindings.get(binding as usize).map(|b| &b.origin)
+        {
+            links.push(link.clone());
+            binding = *parent;
+        }
+        links
+    }
+
+    fn problem_applies(&self, problem: &Problem, request: usize) -> bool {
+        let by_name = problem
+            .requests
+            .as_ref()
+            .is_none_or(|r| r.contains(&request));
+        let by_owner = self.owner_admitted(problem.owner, request);
+        by_name && by_owner
+    }
+
+    fn outcomes(&self) -> Vec<Outcome> {
+        let project_files = self
+            .files
+            .iter()
+            .filter(|f| f.owner == Owner::Project)
+            .count();
+        self.scan
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(index, request)| {
+                let files_scanned = project_files
+                    + self
+                        .files
+                        .iter()
+                        .filter(|f| {
+                            matches!(f.owner, Owner::Package(_))
+                                && self.owner_admitted(f.owner, index)
+                        })
+                        .count();
+                self.outcome(index, request, files_scanned)
+            })
+            .collect()
+    }
+
+    fn outcome(&self, index: usize, request: &Request, files_scanned: usize) -> Outcome {
+        // Reasons that concern every binding of the request.
+        let mut common: Vec<Why> = Vec::new();
+        if request.bindings.is_empty() {
+            common.push(Why::NoBindings);
+        }
+        if files_scanned == 0 {
+            common.push(Why::NoSources);
+        }
+        for problem in &self.problems {
+            if self.problem_applies(problem, index) {
+                common.push(problem.why.clone());
+            }
+        }
+        for &package in &self.compiled_only {
+            if let Some((name, _, _)) = self.packages.get(package)
+                && self.owner_admitted(Owner::Package(package), index)
+            {
+                common.push(Why::NoPackageSources {
+                    package: name.clone(),
+                });
+            }
+        }
+        if self.chains_too_long.contains(&index) {
+            common.push(Why::ChainsTooLong {
+                rounds: self.scan.options.max_rounds,
+            });
+        }
+        let mut bindings = Vec::new();
+        for (root, text) in request.bindings.iter().enumerate() {
+            let mut references: Vec<Reference> = self
+                .references
+                .iter()
+                .filter(|(id, _)| {
+                    self.bindings
+                        .get(*id as usize)
+                        .is_some_and(|b| b.request == index && b.root == root)
+                })
+                .map(|(_, r)| r.clone())
+                .collect();
+            references.sort();
+            references.dedup();
+            let verdict = if !references.is_empty() {
+                let more = references
+                    .len()
+                    .saturating_sub(self.scan.options.max_references);
+                references.truncate(self.scan.options.max_references);
+                Verdict::Called { references, more }
+            } else {
+                let mut why = common.clone();
+                match Target::parse(text) {
+                    Err(_) => why.push(Why::BadBinding {
+                        binding: text.clone(),
+                    }),
+                    Ok(Target::CSymbol(symbol)) => why.push(Why::CSymbol { symbol }),
+                    Ok(_) => {}
+                }
+                for (_, id, untraced) in &self.untraced {
+                    if self
+                        .bindings
+                        .get(*id as usize)
+                        .is_some_and(|b| b.request == index && b.root == root)
+                    {
+                        why.push(untraced.clone());
+                    }
+                }
+                why.sort();
+                why.dedup();
+                if why.is_empty() {
+                    Verdict::NotReferenced { files_scanned }
+                } else {
+                    Verdict::Unknown { why }
+                }
+            };
+            bindings.push(BindingVerdict {
+                binding: text.clone(),
+                verdict,
+            });
+        }
+        let verdict = combine(&bindings, &common, files_scanned, &self.scan.options);
+        let mut notes: Vec<Note> = self
+            .notes
+            .iter()
+            .filter(|(owner, _)| self.owner_admitted(*owner, index))
+            .map(|(_, n)| n.clone())
+            .collect();
+        notes.sort();
+        notes.dedup();
+        Outcome {
+            package: request.package.clone(),
+            verdict,
+            bindings,
+            files_scanned,
+            notes,
+        }
+    }
+}
+
+/// The request's verdict from its bindings'.
+fn combine(
+    bindings: &[BindingVerdict],
+    common: &[Why],
+    files_scanned: usize,
+    options: &Options,
+) -> Verdict {
+    let mut references: Vec<Reference> = Vec::new();
+    let mut more = 0;
+    let mut why: Vec<Why> = common.to_vec();
+    for b in bindings {
+        match &b.verdict {
+            Verdict::Called {
+                references: r,
+                more: m,
+            } => {
+                references.extend(r.iter().cloned());
+                more += m;
+            }
+            Verdict::Unknown { why: w } => why.extend(w.iter().cloned()),
+            Verdict::NotReferenced { .. } => {}
+        }
+    }
+    if !references.is_empty() {
+        references.sort();
+        references.dedup();
+        more += references.len().saturating_sub(options.max_references);
+        references.truncate(options.max_references);
+        return Verdict::Called { references, more };
+    }
+    why.sort();
+    why.dedup();
+    if why.is_empty() {
+        Verdict::NotReferenced { files_scanned }
+    } else {
+        Verdict::Unknown { why }
+    }
+}
+
+/// Line starts of a file, for positions.
+struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    fn new(src: &[u8]) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            src.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line and byte column.
+    fn position(&self, offset: u32) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or_default();
+        (line as u32, offset - start + 1)
+    }
+}
+
+/// Requests whose names occur in `text`.
+fn requests_in(
+    text: &[u8],
+    prefilter: &AhoCorasick,
+    requests_of: &[&BTreeSet<usize>],
+) -> BTreeSet<usize> {
+    let mut found = BTreeSet::new();
+    for m in prefilter.find_overlapping_iter(text) {
+        if let Some(requests) = requests_of.get(m.pattern().as_usize()) {
+            found.extend(requests.iter().copied());
+        }
+    }
+    found
+}
+
+fn read_one(
+    index: usize,
+    source: &SourceFile,
+    matcher: &Matcher,
+    prefilter: &AhoCorasick,
+    requests_of: &[&BTreeSet<usize>],
+    limit: u64,
+) -> FileResult {
+    let mut result = FileResult {
+        index,
+        report: FileReport::default(),
+        lines: None,
+        problem: None,
+        note: None,
+    };
+    let path = &source.path;
+    let unreadable = |e: std::io::Error| Why::Unreadable {
+        path: path.clone(),
+        error: e.to_string(),
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => {
+            result.problem = Some((unreadable(e), None));
+            return result;
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limit {
+        // Searched in a stream (bounded memory): only a mention makes it a problem.
+        let mut mentions = BTreeSet::new();
+        for found in prefilter.stream_find_iter(std::io::BufReader::new(file)) {
+            match found {
+                Ok(m) => {
+                    if let Some(r) = requests_of.get(m.pattern().as_usize()) {
+                        mentions.extend(r.iter().copied());
+                    }
+                }
+                Err(e) => {
+                    result.problem = Some((unreadable(e), None));
+                    return result;
+                }
+            }
+        }
+        if mentions.is_empty() {
+            result.note = Some(Note::LargeFileSkipped {
+                path: path.clone(),
+                size,
+            });
+        } else {
+            result.problem = Some((
+                Why::TooLarge {
+                    path: path.clone(),
+                    size,
+                    limit,
+                },
+                Some(mentions),
+            ));
+        }
+        return result;
+    }
+    let mut src = Vec::with_capacity(size as usize);
+    if let Err(e) = file.take(limit + 1).read_to_end(&mut src) {
+        result.problem = Some((unreadable(e), None));
+        return result;
+    }
+    if src.len() as u64 > limit {
+        result.problem = Some((
+            Why::TooLarge {
+                path: path.clone(),
+                size: src.len() as u64,
+                limit,
+            },
+            None,
+        ));
+        return result;
+    }
+    if !prefilter.is_match(&src) {
+        return result;
+    }
+    let tokens = tokenize(&src);
+    let lines = LineIndex::new(&src);
+    let location = |offset: u32| {
+        let (line, column) = lines.position(offset);
+        Location {
+            file: path.clone(),
+            line,
+            column,
+        }
+    };
+    if let Some(bad) = tokens.iter().find(|t| {
+        matches!(
+            t.kind,
+            TokenKind::UnterminatedComment | TokenKind::UnterminatedString
+        )
+    }) {
+        let what = if bad.kind == TokenKind::UnterminatedComment {
+            "comment"
+        } else {
+            "string"
+        };
+        result.problem = Some((
+            Why::Unterminated {
+                at: location(bad.span.start),
+                what,
+            },
+            Some(requests_in(&src, prefilter, requests_of)),
+        ));
+    }
+    if let Some(illegal) = tokens.iter().find(|t| t.kind == TokenKind::Illegal) {
+        result.note = Some(Note::NotOcaml {
+            at: location(illegal.span.start),
+        });
+    }
+    let context = FileContext {
+        interface: source.interface,
+        modules: source.modules.clone(),
+        implicit_opens: source.implicit_opens.clone(),
+    };
+    result.report = resolve::read(&src, &tokens, matcher, &context);
+    result.lines = Some(lines);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_gives_one_based_positions() {
+        let lines = LineIndex::new(b"ab\ncd\n\nx");
+        assert_eq!(lines.position(0), (1, 1));
+        assert_eq!(lines.position(1), (1, 2));
+        assert_eq!(lines.position(3), (2, 1));
+        assert_eq!(lines.position(6), (3, 1));
+        assert_eq!(lines.position(7), (4, 1));
+    }
+}
