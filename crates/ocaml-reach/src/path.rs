@@ -9,10 +9,12 @@
 //!   but advisories are written by people: OSEC-2026-13 names
 //!   `Mirage_crypto_ec.P256.DSA.pub_of_octets` for the module `Dsa`, and a mis-cased
 //!   name must not make a call disappear. Value names compare exactly.
-//! - A functor application is a component of its own: the advisory's
+//! - A functor application is not told from the functor: the advisory's
 //!   `Cohttp_lwt.Make().resolve_local_file` is the `resolve_local_file` of any
-//!   application of `Cohttp_lwt.Make`, and `module S = Cohttp_lwt.Make (Io)` gives `S`
-//!   that path.
+//!   application of `Cohttp_lwt.Make`, `module S = Cohttp_lwt.Make (Io)` gives `S`
+//!   that path, and `Mirage_crypto_pk.Rsa.PSS.sign` (as OSEC-2026-14 writes the
+//!   functor `PSS` without `()`) is found through `let module PSS = Rsa.PSS (H) in`.
+//!   Code cannot name a functor's member without applying it, so nothing is confused.
 
 use std::fmt;
 
@@ -21,8 +23,6 @@ use std::fmt;
 pub enum Component {
     /// A module, its name folded to lower case (`cohttp`).
     Module(Box<str>),
-    /// An application of the functor of that name (`Make()`), folded likewise.
-    Applied(Box<str>),
     /// A value, class or external, as written (`resolve_local_file`).
     Value(Box<str>),
 }
@@ -31,7 +31,7 @@ impl Component {
     /// The name as compared: lower case for modules.
     pub fn name(&self) -> &str {
         match self {
-            Component::Module(n) | Component::Applied(n) | Component::Value(n) => n,
+            Component::Module(n) | Component::Value(n) => n,
         }
     }
 
@@ -40,7 +40,7 @@ impl Component {
         Component::Module(name.to_ascii_lowercase().into())
     }
 
-    /// True for modules and functor applications.
+    /// True for modules.
     pub fn is_module(&self) -> bool {
         !matches!(self, Component::Value(_))
     }
@@ -69,19 +69,10 @@ pub fn strip_stdlib(path: &mut Path) {
 }
 
 /// Renders a path for people: `Cohttp.Path.resolve_local_file` is shown as
-/// `cohttp.path.resolve_local_file` (modules folded), functor applications as `Make()`.
+/// `cohttp.path.resolve_local_file` (modules folded).
 pub fn display(path: &[Component]) -> String {
-    let mut text = String::new();
-    for (i, c) in path.iter().enumerate() {
-        if i > 0 {
-            text.push('.');
-        }
-        text.push_str(c.name());
-        if matches!(c, Component::Applied(_)) {
-            text.push_str("()");
-        }
-    }
-    text
+    let names: Vec<&str> = path.iter().map(Component::name).collect();
+    names.join(".")
 }
 
 /// What an entry of an advisory's `affected_bindings` names.
@@ -140,7 +131,7 @@ impl Target {
                 if !ident(functor) || !upper(functor) || i == last {
                     return Err(bad());
                 }
-                path.push(Component::Applied(functor.to_ascii_lowercase().into()));
+                path.push(Component::module(functor));
             } else if !ident(part) {
                 return Err(bad());
             } else if upper(part) {
@@ -200,7 +191,7 @@ mod tests {
             Target::parse("Cohttp_lwt.Make().resolve_local_file"),
             Ok(Target::Value(vec![
                 m("Cohttp_lwt"),
-                Component::Applied("make".into()),
+                m("Make"),
                 Component::Value("resolve_local_file".into())
             ]))
         );

@@ -14,7 +14,7 @@
 //!   call that is not one, never hide one.
 //! - `M.( … )`, `M.[ … ]`, `M.[| … |]`, `M.{ … }`: `M` is open inside the brackets.
 //! - `module A = M`, `module A = M.N`: `A` stands for that path until shadowed;
-//!   `module A = F (X)` stands for the application `F()` (so the advisory form
+//!   `module A = F (X)` stands for `F` (so the advisory form
 //!   `Cohttp_lwt.Make().resolve_local_file` is found through `A.resolve_local_file`).
 //!   Functor parameters and `(val …)` unpackings are modules of unknown contents.
 //! - `module X = struct … end` and functors `module F (X : S) = struct … end`: nested
@@ -49,6 +49,8 @@ pub(crate) struct Matcher {
     all: Vec<(Path, BindingId, bool)>,
     /// Every component name (folded): a path none of whose names is here cannot match.
     words: HashSet<String>,
+    /// Every module prefix of every binding path (`cohttp`, `cohttp.path`).
+    prefixes: HashSet<Path>,
 }
 
 impl Matcher {
@@ -75,6 +77,26 @@ impl Matcher {
         for c in path {
             self.words.insert(c.name().to_ascii_lowercase());
         }
+        for len in 1..=path.len() {
+            if let Some(prefix) = path.get(..len)
+                && prefix.iter().all(Component::is_module)
+            {
+                self.prefixes.insert(prefix.to_vec());
+            }
+        }
+    }
+
+    /// True when a module path written here can lead to a binding: it is on the way
+    /// to one (a prefix of a binding's path) or inside a module binding. Any other
+    /// candidate can be dropped, which keeps the candidates of nested opens few.
+    fn relevant(&self, path: &[Component]) -> bool {
+        if self.prefixes.contains(path) {
+            return true;
+        }
+        (1..=path.len()).any(|len| {
+            path.get(..len)
+                .is_some_and(|p| self.modules.contains_key(p))
+        })
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -554,7 +576,10 @@ impl<'a> Reader<'a> {
                     for p in paths.iter() {
                         let mut c = p.clone();
                         c.extend(written.iter().cloned());
-                        out.push(c);
+                        strip_stdlib(&mut c);
+                        if self.matcher.relevant(&c) {
+                            out.push(c);
+                        }
                     }
                 }
                 Entry::Alias { name, target } if **name == *head_folded => {
@@ -577,7 +602,7 @@ impl<'a> Reader<'a> {
         if !shadowed {
             out.push(written);
         }
-        Self::finish(out)
+        self.finish(out)
     }
 
     fn resolve_value(&self, name: &str) -> Vec<Path> {
@@ -591,20 +616,18 @@ impl<'a> Reader<'a> {
                     out.push(c);
                 }
             }
-            if out.len() >= CANDIDATE_CAP {
-                break;
-            }
         }
         out.push(vec![value]);
-        Self::finish(out)
+        out
     }
 
-    fn finish(mut out: Vec<Path>) -> Vec<Path> {
+    /// Normalises candidates and keeps those that can lead to a binding.
+    fn finish(&self, mut out: Vec<Path>) -> Vec<Path> {
         for p in &mut out {
             strip_stdlib(p);
         }
         let mut seen = HashSet::new();
-        out.retain(|p| seen.insert(p.clone()));
+        out.retain(|p| self.matcher.relevant(p) && seen.insert(p.clone()));
         out.truncate(CANDIDATE_CAP);
         out
     }
@@ -745,12 +768,10 @@ impl<'a> Reader<'a> {
             return None;
         }
         let offset = self.offset(start);
-        let mut targets = self.resolve_module(&parts);
+        let targets = self.resolve_module(&parts);
         let mut text = parts.join(".");
         self.i = next;
-        let mut applied = false;
         while self.is(self.i, TokenKind::Open, "(") {
-            applied = true;
             let (arg, after) = self.module_path_at(self.i + 1);
             if arg.is_empty() || !self.is(after, TokenKind::Close, ")") {
                 break;
@@ -763,13 +784,6 @@ impl<'a> Reader<'a> {
             self.record_untraced(&arg_expr, Untraceable::FunctorArgument);
             text.push_str(&format!("({})", arg.join(".")));
             self.i = after + 1;
-        }
-        if applied {
-            for t in &mut targets {
-                if let Some(Component::Module(name)) = t.pop() {
-                    t.push(Component::Applied(name));
-                }
-            }
         }
         Some(ModuleExpr {
             targets,
@@ -1133,9 +1147,7 @@ impl<'a> Reader<'a> {
         let name = self.text(start).to_owned();
         let mut j = start + 1;
         let mut params = Vec::new();
-        let mut functor = false;
         while self.is(j, TokenKind::Open, "(") {
-            functor = true;
             if self.is(j + 1, TokenKind::Close, ")") {
                 j += 2;
                 continue;
@@ -1145,11 +1157,7 @@ impl<'a> Reader<'a> {
             }
             j = self.matching_close(j) + 1;
         }
-        let component = if functor {
-            Component::Applied(name.to_ascii_lowercase().into())
-        } else {
-            Component::module(&name)
-        };
+        let component = Component::module(&name);
         if let Some(frame) = self.top_mut() {
             frame.names = vec![component.clone()];
         }
@@ -1397,7 +1405,7 @@ impl<'a> Reader<'a> {
             return;
         }
         let candidates = self.resolve_value(name);
-        self.record_value(&candidates, self.offset(i), &name.to_owned());
+        self.record_value(&candidates, self.offset(i), name);
     }
 
     /// A string in an `external` declaration: the C symbol it binds.

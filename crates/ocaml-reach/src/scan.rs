@@ -412,7 +412,9 @@ struct Runner<'a> {
     packages: Vec<(String, bool, bool)>,
     files: Vec<File>,
     bindings: Vec<Binding>,
-    seen: HashSet<(usize, Target)>,
+    /// (request, advisory binding, target): one derived binding per advisory binding
+    /// it leads to, so that each advisory binding gets its own verdict.
+    seen: HashSet<(usize, usize, Target)>,
     problems: Vec<Problem>,
     notes: Vec<(Owner, Note)>,
     untraced: Vec<(Owner, BindingId, Why)>,
@@ -501,7 +503,7 @@ impl<'a> Runner<'a> {
         for (request, r) in self.scan.requests.iter().enumerate() {
             for (root, text) in r.bindings.iter().enumerate() {
                 if let Ok(target) = Target::parse(text)
-                    && self.seen.insert((request, target.clone()))
+                    && self.seen.insert((request, root, target.clone()))
                 {
                     self.bindings.push(Binding {
                         request,
@@ -711,7 +713,10 @@ impl<'a> Runner<'a> {
                     } else {
                         Target::Value(path.clone())
                     };
-                    if !self.seen.insert((parent.request, target.clone())) {
+                    if !self
+                        .seen
+                        .insert((parent.request, parent.root, target.clone()))
+                    {
                         continue;
                     }
                     self.bindings.push(Binding {

@@ -251,7 +251,7 @@ fn module_paths_of(
         match library {
             Some(lib) if lib.wrapped => {
                 let mut path = vec![Component::module(&lib.name)];
-                if lib.name.to_ascii_lowercase() != stem.to_ascii_lowercase() {
+                if !lib.name.eq_ignore_ascii_case(stem) {
                     path.extend(own);
                 }
                 found.push(path);
