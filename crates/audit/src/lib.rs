@@ -4,7 +4,8 @@
 //! there (`myapp → cohttp-lwt-unix → cohttp`) and whether only test, doc or dev
 //! dependencies lead to it.
 //!
-//! It does not own the vulnerability database or version matching (crate `vulndb`), the
+//! It does not own the reading of OCaml sources for reachability (crate `ocaml-reach`),
+//! the vulnerability database or version matching (crate `vulndb`), the
 //! opam syntax (crate `opam-file`, whose parser reads every opam-syntax input here), opam
 //! version order, formulas and filters (crate `opam-model`, which evaluates the
 //! dependency filters), fetching databases, or the command line (crate `osec`).
@@ -33,6 +34,10 @@
 //!    about expired and unused ignores.
 //! 6. Report: [`report::Report`] collects the inputs and renders them
 //!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6.
+//! 7. Reachability (`--reachability`): [`reach::analyse`] gives each finding the
+//!    verdict of crate `ocaml-reach` (called, not referenced, unknown) from the
+//!    advisory's `affected_bindings`, the project's sources and the switch's installed
+//!    ones; [`report::openvex`] renders an OpenVEX v0.2.0 document from it.
 //!
 //! # The JSON report (`osec audit --format json`, schema `osec-audit/1`)
 //!
@@ -121,5 +126,6 @@
 
 pub mod input;
 pub mod policy;
+pub mod reach;
 pub mod report;
 pub mod scan;

@@ -154,7 +154,12 @@ fn corpus() -> Corpus {
 fn scan(corpus: &Corpus) -> Scan {
     let mut scan = Scan::new().project_dir(&corpus.project);
     let mut packages: Vec<PathBuf> = std::fs::read_dir(&corpus.lib)
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     packages.sort();
     for dir in packages {

@@ -4,8 +4,9 @@
 //!
 //! It is a crate of its own, under `audit`, because the job is big and has nothing
 //! of audit's in it: an OCaml lexer, a resolver of module paths, a file walker and a
-//! parallel scan, with their own tests and benchmark. `audit` turns an
-//! [`audit::input::Inventory`-like](Through) view of a switch into a [`Scan`] and
+//! parallel scan, with their own tests and benchmark. `audit` (its `reach` module)
+//! turns what an audit knows — the findings, their advisories' bindings, the switch's
+//! dependency graph and `lib/` directory, the project's sources — into a [`Scan`], and
 //! puts the [`Outcome`]s in its reports.
 //!
 //! It does not own advisories or OSV records (`advisory`, `osv`), which packages are

@@ -143,6 +143,7 @@ pub(crate) struct Hit {
 }
 
 /// Why a module's uses cannot be followed.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Untraceable {

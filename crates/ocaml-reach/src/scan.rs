@@ -151,6 +151,7 @@ impl Reference {
 }
 
 /// Why a verdict is "unknown".
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Why {
@@ -260,6 +261,7 @@ pub struct BindingVerdict {
 }
 
 /// Something that did not change a verdict but is worth saying.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Note {
@@ -274,6 +276,12 @@ pub enum Note {
     NotOcaml {
         /// Where the first one is.
         at: Location,
+    },
+    /// A package through which calls may come installed no sources where they were
+    /// looked for (no `lib/<name>/`): it is taken to install no library.
+    NoLibraryDirectory {
+        /// The package.
+        package: String,
     },
 }
 
@@ -301,6 +309,7 @@ pub struct Scan {
     options: Options,
     project: Vec<PathBuf>,
     packages: Vec<PackageSpec>,
+    without_library: Vec<String>,
     requests: Vec<Request>,
 }
 
@@ -356,6 +365,13 @@ impl Scan {
                 entry,
             }),
         }
+    }
+
+    /// Records an installed package that has no library directory to read: noted in
+    /// the outcomes of the requests it could carry a call for.
+    pub fn package_without_library(mut self, name: impl Into<String>) -> Scan {
+        self.without_library.push(name.into());
+        self
     }
 
     /// Adds a finding to check.
@@ -883,6 +899,15 @@ impl<'a> Runner<'a> {
             .filter(|(owner, _)| self.owner_admitted(*owner, index))
             .map(|(_, n)| n.clone())
             .collect();
+        notes.extend(
+            self.scan
+                .without_library
+                .iter()
+                .filter(|name| request.through.admits(name))
+                .map(|name| Note::NoLibraryDirectory {
+                    package: name.clone(),
+                }),
+        );
         notes.sort();
         notes.dedup();
         Outcome {
