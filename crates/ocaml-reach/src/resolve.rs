@@ -174,7 +174,7 @@ pub(crate) struct FileReport {
 pub(crate) struct FileContext {
     /// `.mli`: a signature, where only `external` declarations count.
     pub(crate) interface: bool,
-    /// The module paths of the file (`x509.public_key`), empty for project files.
+    /// The module paths of the file (`x509.public_key`).
     pub(crate) modules: Vec<Path>,
     /// Modules open in the whole file: the library's wrapper (dune opens its alias
     /// module, so siblings are in scope unqualified).

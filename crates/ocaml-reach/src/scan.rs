@@ -39,6 +39,24 @@ use crate::path::{Target, display, strip_stdlib};
 use crate::resolve::{self, BindingId, FileContext, FileReport, HitKind, Matcher, Untraceable};
 use crate::walk::{self, SourceFile};
 
+/// How the project is named in chains of packages.
+const PROJECT: &str = "project";
+
+/// Which names of a binding `a.b.c.f` a file must contain to be lexed.
+///
+/// A reference from outside the library that defines the binding names its root
+/// module `a` (a qualified path, an `open` and an alias all do). A file of the same
+/// library may start from `b`, dune's wrapper `a` being open. Only the file that made a
+/// derived binding can reach it by a shorter name (`c.f`, `f`), through its own
+/// structure: that file also looks for the other names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needles {
+    /// `a` and `b`, and every name in the binding's own file.
+    Libraries,
+    /// `a` only: the project's first read, where every binding comes from a library.
+    Roots,
+}
+
 /// Limits of a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -137,7 +155,7 @@ impl Reference {
     /// The packages from the caller to the affected package:
     /// `project → cohttp-lwt-unix → cohttp`.
     pub fn packages(&self, affected: &str) -> Vec<String> {
-        let mut out = vec![self.package.clone().unwrap_or_else(|| "project".to_owned())];
+        let mut out = vec![self.package.clone().unwrap_or_else(|| PROJECT.to_owned())];
         for link in &self.chain {
             if out.last() != Some(&link.package) {
                 out.push(link.package.clone());
@@ -411,6 +429,8 @@ struct Binding {
     root: usize,
     target: Target,
     origin: Origin,
+    /// The file whose definition made it (for derived bindings).
+    home: Option<usize>,
 }
 
 /// A problem with one file, for the requests it concerns.
@@ -427,6 +447,9 @@ struct Runner<'a> {
     /// Name, entry point, vendored (admitted for every request: no graph known).
     packages: Vec<(String, bool, bool)>,
     files: Vec<File>,
+    /// The identifiers of each file read so far (see [`Words`]).
+    words: Vec<Option<Words>>,
+    remembered_words: usize,
     bindings: Vec<Binding>,
     /// (request, advisory binding, target): one derived binding per advisory binding
     /// it leads to, so that each advisory binding gets its own verdict.
@@ -446,7 +469,18 @@ struct FileResult {
     lines: Option<LineIndex>,
     problem: Option<(Why, Option<BTreeSet<usize>>)>,
     note: Option<Note>,
+    /// The identifiers of the file, when it was read whole and they were asked for.
+    words: Option<Words>,
 }
+
+/// The identifiers of a file, folded to lower case (`Cohttp__Path` also as `cohttp`
+/// and `path`): later rounds decide from them, without reading the file again,
+/// whether it can mention a new binding.
+type Words = HashSet<Box<str>>;
+
+/// How many identifiers the scan remembers across files (about 100 MiB at most);
+/// files beyond are read again in each round instead.
+const MAX_REMEMBERED_WORDS: usize = 4_000_000;
 
 impl<'a> Runner<'a> {
     fn new(scan: &'a Scan) -> Runner<'a> {
@@ -454,6 +488,8 @@ impl<'a> Runner<'a> {
             scan,
             packages: Vec::new(),
             files: Vec::new(),
+            words: Vec::new(),
+            remembered_words: 0,
             bindings: Vec::new(),
             seen: HashSet::new(),
             problems: Vec::new(),
@@ -526,6 +562,7 @@ impl<'a> Runner<'a> {
                         root,
                         target,
                         origin: Origin::Advisory,
+                        home: None,
                     });
                 }
             }
@@ -569,11 +606,38 @@ impl<'a> Runner<'a> {
             .is_some_and(|b| self.owner_admitted(owner, b.request))
     }
 
+    /// Follows calls through the installed (and vendored) packages, round after round.
     fn follow_libraries(&mut self) {
-        let mut active: Vec<BindingId> = (0..self.bindings.len() as BindingId).collect();
         let package_files: Vec<usize> = (0..self.files.len())
             .filter(|&i| matches!(self.files.get(i).map(|f| f.owner), Some(Owner::Package(_))))
             .collect();
+        let active: Vec<BindingId> = (0..self.bindings.len() as BindingId).collect();
+        self.rounds(&package_files, active, Needles::Libraries);
+    }
+
+    /// Reads the project for every binding, then again for the bindings its own
+    /// structure-level aliases and definitions make (`module Server =
+    /// Cohttp_lwt_unix.Server` in one file, `Web.Server.resolve_file` in another).
+    ///
+    /// The first read lexes only files that name the root module of some binding (see
+    /// [`Needles`]); the project's own bindings are then looked for as a library's are.
+    fn read_project(&mut self) {
+        let project_files: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files.get(i).is_some_and(|f| f.owner == Owner::Project))
+            .collect();
+        let all: Vec<BindingId> = (0..self.bindings.len() as BindingId).collect();
+        let before = self.bindings.len();
+        let results = self.read_files(&project_files, &all, Needles::Roots);
+        for result in results {
+            self.absorb(result);
+        }
+        let active = (before as BindingId..self.bindings.len() as BindingId).collect();
+        self.rounds(&project_files, active, Needles::Libraries);
+    }
+
+    /// Reads `files` for `active`, then for the bindings that made, until none is new
+    /// or the round limit is reached.
+    fn rounds(&mut self, files: &[usize], mut active: Vec<BindingId>, needles: Needles) {
         let mut round = 0;
         while !active.is_empty() {
             if round == self.scan.options.max_rounds {
@@ -585,30 +649,26 @@ impl<'a> Runner<'a> {
                 break;
             }
             round += 1;
-            let results = self.read_files(&package_files, &active);
+            let results = self.read_files(files, &active, needles);
             let before = self.bindings.len();
             for result in results {
-                self.absorb(result, true);
+                self.absorb(result);
             }
             active = (before as BindingId..self.bindings.len() as BindingId).collect();
         }
     }
 
-    fn read_project(&mut self) {
-        let project_files: Vec<usize> = (0..self.files.len())
-            .filter(|&i| self.files.get(i).is_some_and(|f| f.owner == Owner::Project))
-            .collect();
-        let all: Vec<BindingId> = (0..self.bindings.len() as BindingId).collect();
-        let results = self.read_files(&project_files, &all);
-        for result in results {
-            self.absorb(result, false);
-        }
-    }
-
-    /// Reads `files` in parallel for the bindings `active`.
-    fn read_files(&self, files: &[usize], active: &[BindingId]) -> Vec<FileResult> {
+    /// Reads `files` in parallel for the bindings `active`; `needles` says which
+    /// names a file must contain to be lexed.
+    fn read_files(
+        &self,
+        files: &[usize],
+        active: &[BindingId],
+        needles: Needles,
+    ) -> Vec<FileResult> {
         let mut matcher = Matcher::default();
         let mut words: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        let mut home_words: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for &id in active {
             let Some(b) = self.bindings.get(id as usize) else {
                 continue;
@@ -618,10 +678,53 @@ impl<'a> Runner<'a> {
                 Target::Module(p) => matcher.add_module(p.clone(), id),
                 Target::CSymbol(s) => matcher.add_c_symbol(s, id),
             }
-            for word in b.target.words() {
+            let mut names = b.target.words();
+            let keep = match needles {
+                Needles::Libraries => 2,
+                Needles::Roots => 1,
+            };
+            if let Some(home) = b.home {
+                home_words
+                    .entry(home)
+                    .or_default()
+                    .extend(names.iter().skip(keep).cloned());
+            }
+            names.truncate(keep);
+            for word in names {
                 words.entry(word).or_default().insert(b.request);
             }
         }
+        let folded: Vec<String> = words.keys().map(|w| w.to_ascii_lowercase()).collect();
+        let home_folded: BTreeMap<usize, Vec<String>> = home_words
+            .iter()
+            .map(|(file, names)| {
+                (
+                    *file,
+                    names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+                )
+            })
+            .collect();
+        // A file whose identifiers are known is read again only when it has one of
+        // the names looked for.
+        let may_mention = |index: usize| match self.words.get(index) {
+            Some(Some(known)) => {
+                folded.iter().any(|w| known.contains(w.as_str()))
+                    || home_folded
+                        .get(&index)
+                        .is_some_and(|names| names.iter().any(|w| known.contains(w.as_str())))
+            }
+            _ => true,
+        };
+        let home_filters: BTreeMap<usize, AhoCorasick> = home_words
+            .into_iter()
+            .filter_map(|(file, names)| {
+                let filter = AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&names)
+                    .ok()?;
+                Some((file, filter))
+            })
+            .collect();
         if matcher.is_empty() {
             return Vec::new();
         }
@@ -636,28 +739,48 @@ impl<'a> Runner<'a> {
         let limit = self.scan.options.max_file_size;
         files
             .par_iter()
+            .filter(|&&index| may_mention(index))
             .filter_map(|&index| {
                 let file = self.files.get(index)?;
+                // Libraries are read in many rounds, the project in one or two.
+                let remember = matches!(file.owner, Owner::Package(_))
+                    && !matches!(self.words.get(index), Some(Some(_)))
+                    && self.remembered_words < MAX_REMEMBERED_WORDS;
                 Some(read_one(
                     index,
                     &file.source,
                     &matcher,
-                    &prefilter,
-                    &requests_of,
+                    Prefilter {
+                        names: &prefilter,
+                        requests_of: &requests_of,
+                        home: home_filters.get(&index),
+                    },
                     limit,
+                    remember,
                 ))
             })
             .collect()
     }
 
     /// Takes one file's result: problems, untraced modules, references (for the
-    /// project and entry packages) and, when `derive`, new bindings.
-    fn absorb(&mut self, result: FileResult, derive: bool) {
+    /// project and entry packages) and new bindings.
+    fn absorb(&mut self, result: FileResult) {
         let Some(file) = self.files.get(result.index) else {
             return;
         };
         let owner = file.owner;
         let source = file.source.clone();
+        if let Some(words) = result.words
+            && self.remembered_words + words.len() <= MAX_REMEMBERED_WORDS
+        {
+            self.remembered_words += words.len();
+            if self.words.len() < self.files.len() {
+                self.words.resize(self.files.len(), None);
+            }
+            if let Some(slot) = self.words.get_mut(result.index) {
+                *slot = Some(words);
+            }
+        }
         if let Some((why, requests)) = result.problem {
             self.problems.push(Problem {
                 owner,
@@ -710,12 +833,12 @@ impl<'a> Runner<'a> {
                 };
                 self.references.push((hit.binding, reference));
             }
-            if !derive {
+            // In the project a reference already counts: only what its structure
+            // re-exports under another path is followed further.
+            if owner == Owner::Project && hit.kind == HitKind::Reference {
                 continue;
             }
-            let Some(package) = self.package_name(owner).map(str::to_owned) else {
-                continue;
-            };
+            let package = self.package_name(owner).unwrap_or(PROJECT).to_owned();
             let Some(parent) = self.bindings.get(hit.binding as usize).cloned() else {
                 continue;
             };
@@ -748,6 +871,7 @@ impl<'a> Runner<'a> {
                                 text: hit.text.clone(),
                             },
                         },
+                        home: Some(result.index),
                     });
                 }
             }
@@ -853,8 +977,7 @@ impl<'a> Runner<'a> {
                 })
                 .map(|(_, r)| r.clone())
                 .collect();
-            references.sort();
-            references.dedup();
+            dedup_places(&mut references);
             let verdict = if !references.is_empty() {
                 let more = references
                     .len()
@@ -944,8 +1067,7 @@ fn combine(
         }
     }
     if !references.is_empty() {
-        references.sort();
-        references.dedup();
+        dedup_places(&mut references);
         more += references.len().saturating_sub(options.max_references);
         references.truncate(options.max_references);
         return Verdict::Called { references, more };
@@ -957,6 +1079,49 @@ fn combine(
     } else {
         Verdict::Unknown { why }
     }
+}
+
+/// Sorts references and keeps one per place and binding: the one with the shortest
+/// chain (`include Cohttp` then `Path.f` is one reference, not one direct and one
+/// through the re-export).
+fn dedup_places(references: &mut Vec<Reference>) {
+    references.sort_by(|a, b| {
+        (&a.at, &a.binding, a.chain.len(), a).cmp(&(&b.at, &b.binding, b.chain.len(), b))
+    });
+    references.dedup_by(|later, first| later.at == first.at && later.binding == first.binding);
+}
+
+/// The identifiers of `src`, folded, with dune's mangled names also split.
+fn identifiers(src: &[u8]) -> Words {
+    let mut words = Words::new();
+    let mut folded = String::new();
+    let mut start = None;
+    for (i, &b) in src.iter().chain(std::iter::once(&b' ')).enumerate() {
+        let ident = b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b >= 0x80;
+        match (ident, start) {
+            (true, None) => start = Some(i),
+            (false, Some(from)) => {
+                start = None;
+                let Some(word) = src.get(from..i) else {
+                    continue;
+                };
+                folded.clear();
+                folded.push_str(&String::from_utf8_lossy(word));
+                folded.make_ascii_lowercase();
+                if words.contains(folded.as_str()) {
+                    continue;
+                }
+                if folded.contains("__") {
+                    for part in folded.split("__").filter(|p| !p.is_empty()) {
+                        words.insert(part.into());
+                    }
+                }
+                words.insert(folded.as_str().into());
+            }
+            _ => {}
+        }
+    }
+    words
 }
 
 /// Line starts of a file, for positions.
@@ -999,20 +1164,32 @@ fn requests_in(
     found
 }
 
+/// What a file must contain to be lexed: one of `names` (each tied to the requests
+/// whose bindings carry it), or, in a file that made derived bindings, one of `home`.
+#[derive(Clone, Copy)]
+struct Prefilter<'a> {
+    names: &'a AhoCorasick,
+    requests_of: &'a [&'a BTreeSet<usize>],
+    home: Option<&'a AhoCorasick>,
+}
+
 fn read_one(
     index: usize,
     source: &SourceFile,
     matcher: &Matcher,
-    prefilter: &AhoCorasick,
-    requests_of: &[&BTreeSet<usize>],
+    filter: Prefilter<'_>,
     limit: u64,
+    remember: bool,
 ) -> FileResult {
+    let prefilter = filter.names;
+    let requests_of = filter.requests_of;
     let mut result = FileResult {
         index,
         report: FileReport::default(),
         lines: None,
         problem: None,
         note: None,
+        words: None,
     };
     let path = &source.path;
     let unreadable = |e: std::io::Error| Why::Unreadable {
@@ -1076,7 +1253,10 @@ fn read_one(
         ));
         return result;
     }
-    if !prefilter.is_match(&src) {
+    if remember {
+        result.words = Some(identifiers(&src));
+    }
+    if !prefilter.is_match(&src) && !filter.home.is_some_and(|home| home.is_match(&src)) {
         return result;
     }
     let tokens = tokenize(&src);

@@ -46,7 +46,7 @@ pub(crate) struct SourceFile {
     pub(crate) path: PathBuf,
     /// `.mli`.
     pub(crate) interface: bool,
-    /// Module paths it compiles to (empty for the project's files).
+    /// Module paths it compiles to.
     pub(crate) modules: Vec<Path>,
     /// Modules open in the whole file (the library's wrapper).
     pub(crate) implicit_opens: Vec<Path>,
@@ -64,11 +64,11 @@ pub(crate) struct Walk {
     pub(crate) compiled_only: bool,
 }
 
-/// Walks a project tree: its own files (without module paths) and its vendored
-/// package directories.
+/// Walks a project tree: its own files, with their module paths (for aliases made in
+/// one file and used in another), and its vendored package directories.
 pub(crate) fn project(root: &FsPath) -> Walk {
     let mut walk = Walk::default();
-    walk_tree(root, true, false, &mut walk);
+    walk_tree(root, true, &mut walk);
     walk
 }
 
@@ -76,11 +76,11 @@ pub(crate) fn project(root: &FsPath) -> Walk {
 /// module path.
 pub(crate) fn package(root: &FsPath) -> Walk {
     let mut walk = Walk::default();
-    walk_tree(root, false, true, &mut walk);
+    walk_tree(root, false, &mut walk);
     walk
 }
 
-fn walk_tree(root: &FsPath, vendor_split: bool, module_paths: bool, walk: &mut Walk) {
+fn walk_tree(root: &FsPath, vendor_split: bool, walk: &mut Walk) {
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut stack = vec![root.to_path_buf()];
     let mut units_seen = false;
@@ -146,17 +146,13 @@ fn walk_tree(root: &FsPath, vendor_split: bool, module_paths: bool, walk: &mut W
             }
         }
         units_seen |= !units.is_empty();
-        let library = if module_paths && units.is_empty() {
+        let library = if units.is_empty() {
             dune_file.and_then(|f| dune_library(&f))
         } else {
             None
         };
         for (stem, interface, path) in sources {
-            let modules = if module_paths {
-                module_paths_of(&stem, &units, library.as_ref())
-            } else {
-                Vec::new()
-            };
+            let modules = module_paths_of(&stem, &units, library.as_ref());
             let mut implicit_opens: Vec<Path> = modules
                 .iter()
                 .filter(|m| m.len() > 1)

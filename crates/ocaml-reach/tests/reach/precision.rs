@@ -117,6 +117,7 @@ fn check(project: &Path, entry: &Entry, verdict: &Verdict) -> Vec<String> {
             let mut through: Vec<String> = references
                 .iter()
                 .flat_map(|r| r.chain.iter().map(|l| l.package.clone()))
+                .filter(|p| p != "project")
                 .collect();
             through.sort();
             through.dedup();

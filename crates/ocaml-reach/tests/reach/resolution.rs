@@ -291,3 +291,38 @@ fn the_same_input_gives_the_same_outcome() {
     assert_eq!(first, second);
     assert_eq!(summary(&first), "called 3:9, 4:9");
 }
+
+#[test]
+fn an_alias_made_in_one_project_file_is_followed_in_another() {
+    let dir = crate::support::tree(&[
+        ("src/web.ml", b"module Server = Cohttp_lwt_unix.Server\n"),
+        ("src/main.ml", b"let f = Web.Server.resolve_file\n"),
+        ("lib/dune", b"(library\n (name mylib))\n"),
+        ("lib/http.ml", b"module S = Cohttp_lwt_unix.Server\n"),
+        ("lib/handler.ml", b"let g = Http.S.resolve_file\n"),
+        ("bin/main.ml", b"let h = Mylib.Http.S.resolve_file\n"),
+    ]);
+    let outcome = crate::support::scan_dir(dir.path(), "Cohttp_lwt_unix.Server.resolve_file");
+    let ocaml_reach::Verdict::Called { references, .. } = &outcome.verdict else {
+        panic!("{:?}", outcome.verdict)
+    };
+    let places: Vec<(String, u32, usize)> = references
+        .iter()
+        .map(|r| {
+            let file = r.at.file.strip_prefix(dir.path()).unwrap_or(&r.at.file);
+            (file.display().to_string(), r.at.line, r.chain.len())
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("bin/main.ml".to_owned(), 1, 1),
+            ("lib/handler.ml".to_owned(), 1, 1),
+            ("src/main.ml".to_owned(), 1, 1),
+        ]
+    );
+    assert_eq!(
+        references[0].packages("cohttp-lwt-unix"),
+        ["project", "cohttp-lwt-unix"]
+    );
+}
