@@ -352,12 +352,20 @@ impl<'a> Reader<'a> {
             .unwrap_or("")
     }
 
+    /// The bytes of token `i`: comparisons need no UTF-8 check.
+    fn bytes(&self, i: usize) -> &'a [u8] {
+        let src: &'a [u8] = self.src;
+        self.tok(i)
+            .and_then(|t| src.get(t.span.range()))
+            .unwrap_or_default()
+    }
+
     fn kind(&self, i: usize) -> Option<TokenKind> {
         self.tok(i).map(|t| t.kind)
     }
 
     fn is(&self, i: usize, kind: TokenKind, text: &str) -> bool {
-        self.kind(i) == Some(kind) && self.text(i) == text
+        self.kind(i) == Some(kind) && self.bytes(i) == text.as_bytes()
     }
 
     fn is_kw(&self, i: usize, kw: &str) -> bool {
@@ -804,9 +812,9 @@ impl<'a> Reader<'a> {
             TokenKind::Uident => self.path_expression(),
             TokenKind::Lident => self.value_name(),
             TokenKind::Open => {
-                let closer = match self.text(self.i) {
-                    "(" => Closer::Paren,
-                    "{" | "{<" => Closer::Brace,
+                let closer = match self.bytes(self.i) {
+                    b"(" => Closer::Paren,
+                    b"{" | b"{<" => Closer::Brace,
                     _ => Closer::Bracket,
                 };
                 self.push_frame(FrameKind::Group, closer);
@@ -821,9 +829,9 @@ impl<'a> Reader<'a> {
                 self.i += 1;
             }
             TokenKind::Close => {
-                let closer = match self.text(self.i) {
-                    ")" => Closer::Paren,
-                    "}" | ">}" => Closer::Brace,
+                let closer = match self.bytes(self.i) {
+                    b")" => Closer::Paren,
+                    b"}" | b">}" => Closer::Brace,
                     _ => Closer::Bracket,
                 };
                 self.close(closer);
@@ -845,9 +853,9 @@ impl<'a> Reader<'a> {
 
     fn keyword(&mut self) {
         let i = self.i;
-        match self.text(i) {
-            "let" => self.let_keyword(),
-            "and" => {
+        match self.bytes(i) {
+            b"let" => self.let_keyword(),
+            b"and" => {
                 self.i += 1;
                 let item = self.top().map(|f| (f.item, f.pending_lets, f.kind));
                 match item {
@@ -858,13 +866,13 @@ impl<'a> Reader<'a> {
                     _ => {}
                 }
             }
-            "in" => {
+            b"in" => {
                 if let Some(frame) = self.top_mut() {
                     frame.pending_lets = frame.pending_lets.saturating_sub(1);
                 }
                 self.i += 1;
             }
-            "module" => {
+            b"module" => {
                 self.i += 1;
                 if self
                     .prev(i)
@@ -885,21 +893,21 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            "open" => {
+            b"open" => {
                 self.i += 1;
                 if self.in_structure_or_sig() {
                     self.start_item(ItemKind::Other);
                 }
                 self.open_or_include(false);
             }
-            "include" => {
+            b"include" => {
                 self.i += 1;
                 if self.in_structure_or_sig() {
                     self.start_item(ItemKind::Other);
                 }
                 self.open_or_include(true);
             }
-            "external" => {
+            b"external" => {
                 self.i += 1;
                 if self.in_structure_or_sig() {
                     self.start_item(ItemKind::External);
@@ -909,7 +917,7 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            "class" => {
+            b"class" => {
                 self.i += 1;
                 if self.in_structure_or_sig() {
                     self.start_item(ItemKind::Class);
@@ -934,7 +942,7 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            "type" | "exception" | "val" => {
+            b"type" | b"exception" | b"val" => {
                 let after_pattern = self.prev(i).is_some_and(|p| {
                     self.is_kw(p, "with")
                         || self.is_kw(p, "let")
@@ -946,27 +954,27 @@ impl<'a> Reader<'a> {
                 }
                 self.i += 1;
             }
-            "struct" => {
+            b"struct" => {
                 self.push_struct(None, false, &[]);
                 self.i += 1;
             }
-            "sig" => {
+            b"sig" => {
                 self.push_frame(FrameKind::Sig, Closer::End);
                 self.i += 1;
             }
-            "object" | "begin" => {
+            b"object" | b"begin" => {
                 self.push_frame(FrameKind::Group, Closer::End);
                 self.i += 1;
             }
-            "do" => {
+            b"do" => {
                 self.push_frame(FrameKind::Group, Closer::Done);
                 self.i += 1;
             }
-            "end" => {
+            b"end" => {
                 self.close(Closer::End);
                 self.i += 1;
             }
-            "done" => {
+            b"done" => {
                 self.close(Closer::Done);
                 self.i += 1;
             }
@@ -1320,9 +1328,9 @@ impl<'a> Reader<'a> {
                     if self.suppress == 0 {
                         self.record_module_use(&targets, offset, &parts.join("."));
                     }
-                    let closer = match self.text(next + 1) {
-                        "(" => Closer::Paren,
-                        "{" | "{<" => Closer::Brace,
+                    let closer = match self.bytes(next + 1) {
+                        b"(" => Closer::Paren,
+                        b"{" | b"{<" => Closer::Brace,
                         _ => Closer::Bracket,
                     };
                     self.push_frame(FrameKind::Group, closer);

@@ -29,12 +29,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::lexer::{TokenKind, tokenize};
+use crate::lexer::{Token, TokenKind, tokenize};
 use crate::path::{Target, display, strip_stdlib};
 use crate::resolve::{self, BindingId, FileContext, FileReport, HitKind, Matcher, Untraceable};
 use crate::walk::{self, SourceFile};
@@ -450,6 +451,9 @@ struct Runner<'a> {
     /// The identifiers of each file read so far (see [`Words`]).
     words: Vec<Option<Words>>,
     remembered_words: usize,
+    /// The text and tokens of library files lexed so far (see [`Lexed`]).
+    lexed: Vec<Option<Arc<Lexed>>>,
+    kept_bytes: usize,
     bindings: Vec<Binding>,
     /// (request, advisory binding, target): one derived binding per advisory binding
     /// it leads to, so that each advisory binding gets its own verdict.
@@ -471,6 +475,43 @@ struct FileResult {
     note: Option<Note>,
     /// The identifiers of the file, when it was read whole and they were asked for.
     words: Option<Words>,
+    /// The file's text and tokens, when it was lexed and is to be kept.
+    lexed: Option<Arc<Lexed>>,
+}
+
+/// A library file's text and tokens, kept across rounds: a library file mentioning a
+/// binding is likely to be read again for the bindings its definitions make.
+struct Lexed {
+    src: Vec<u8>,
+    tokens: Vec<Token>,
+}
+
+impl Lexed {
+    fn size(&self) -> usize {
+        self.src.len() + self.tokens.len() * std::mem::size_of::<Token>()
+    }
+}
+
+/// How much text and tokens the scan keeps (256 MiB); files beyond are read and lexed
+/// again when a round needs them.
+const MAX_KEPT_BYTES: usize = 256 * 1024 * 1024;
+
+/// What the scan remembers of a file it reads.
+#[derive(Clone, Copy)]
+struct Memory<'a> {
+    /// Collect its identifiers: all of them, or (for the project, read in fewer
+    /// rounds) only the capitalised ones, which is what later rounds look for there.
+    words: Option<WordKind>,
+    /// Its text and tokens from an earlier round.
+    kept: Option<&'a Arc<Lexed>>,
+    /// Keep its text and tokens if it is lexed.
+    keep: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    All,
+    Modules,
 }
 
 /// The identifiers of a file, folded to lower case (`Cohttp__Path` also as `cohttp`
@@ -490,6 +531,8 @@ impl<'a> Runner<'a> {
             files: Vec::new(),
             words: Vec::new(),
             remembered_words: 0,
+            lexed: Vec::new(),
+            kept_bytes: 0,
             bindings: Vec::new(),
             seen: HashSet::new(),
             problems: Vec::new(),
@@ -705,15 +748,23 @@ impl<'a> Runner<'a> {
             })
             .collect();
         // A file whose identifiers are known is read again only when it has one of
-        // the names looked for.
-        let may_mention = |index: usize| match self.words.get(index) {
-            Some(Some(known)) => {
-                folded.iter().any(|w| known.contains(w.as_str()))
-                    || home_folded
-                        .get(&index)
-                        .is_some_and(|names| names.iter().any(|w| known.contains(w.as_str())))
+        // the names looked for. The project's files know their capitalised names only:
+        // enough for references from other files (see [`Needles`]); the file that made
+        // a binding is read again anyway.
+        let may_mention = |index: usize| {
+            let project = self
+                .files
+                .get(index)
+                .is_some_and(|f| f.owner == Owner::Project);
+            match self.words.get(index) {
+                Some(Some(known)) => {
+                    folded.iter().any(|w| known.contains(w.as_str()))
+                        || home_folded.get(&index).is_some_and(|names| {
+                            project || names.iter().any(|w| known.contains(w.as_str()))
+                        })
+                }
+                _ => true,
             }
-            _ => true,
         };
         let home_filters: BTreeMap<usize, AhoCorasick> = home_words
             .into_iter()
@@ -742,10 +793,20 @@ impl<'a> Runner<'a> {
             .filter(|&&index| may_mention(index))
             .filter_map(|&index| {
                 let file = self.files.get(index)?;
-                // Libraries are read in many rounds, the project in one or two.
-                let remember = matches!(file.owner, Owner::Package(_))
-                    && !matches!(self.words.get(index), Some(Some(_)))
-                    && self.remembered_words < MAX_REMEMBERED_WORDS;
+                let library = matches!(file.owner, Owner::Package(_));
+                let words = (!matches!(self.words.get(index), Some(Some(_)))
+                    && self.remembered_words < MAX_REMEMBERED_WORDS)
+                    .then_some(if library {
+                        WordKind::All
+                    } else {
+                        WordKind::Modules
+                    });
+                let kept = self.lexed.get(index).and_then(Option::as_ref);
+                let memory = Memory {
+                    words,
+                    kept,
+                    keep: library && kept.is_none() && self.kept_bytes < MAX_KEPT_BYTES,
+                };
                 Some(read_one(
                     index,
                     &file.source,
@@ -756,7 +817,7 @@ impl<'a> Runner<'a> {
                         home: home_filters.get(&index),
                     },
                     limit,
-                    remember,
+                    memory,
                 ))
             })
             .collect()
@@ -779,6 +840,17 @@ impl<'a> Runner<'a> {
             }
             if let Some(slot) = self.words.get_mut(result.index) {
                 *slot = Some(words);
+            }
+        }
+        if let Some(lexed) = result.lexed
+            && self.kept_bytes + lexed.size() <= MAX_KEPT_BYTES
+        {
+            self.kept_bytes += lexed.size();
+            if self.lexed.len() < self.files.len() {
+                self.lexed.resize(self.files.len(), None);
+            }
+            if let Some(slot) = self.lexed.get_mut(result.index) {
+                *slot = Some(lexed);
             }
         }
         if let Some((why, requests)) = result.problem {
@@ -1091,8 +1163,83 @@ fn dedup_places(references: &mut Vec<Reference>) {
     references.dedup_by(|later, first| later.at == first.at && later.binding == first.binding);
 }
 
+/// Reads a file within the size limit; on a problem (unreadable, too large) records it
+/// in `result` (or a note) and returns `None`.
+fn read_source(
+    source: &SourceFile,
+    filter: Prefilter<'_>,
+    limit: u64,
+    result: &mut FileResult,
+) -> Option<Vec<u8>> {
+    let prefilter = filter.names;
+    let requests_of = filter.requests_of;
+    let path = &source.path;
+    let unreadable = |e: std::io::Error| Why::Unreadable {
+        path: path.clone(),
+        error: e.to_string(),
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => {
+            result.problem = Some((unreadable(e), None));
+            return None;
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limit {
+        // Searched in a stream (bounded memory): only a mention makes it a problem.
+        let mut mentions = BTreeSet::new();
+        for found in prefilter.stream_find_iter(std::io::BufReader::new(file)) {
+            match found {
+                Ok(m) => {
+                    if let Some(r) = requests_of.get(m.pattern().as_usize()) {
+                        mentions.extend(r.iter().copied());
+                    }
+                }
+                Err(e) => {
+                    result.problem = Some((unreadable(e), None));
+                    return None;
+                }
+            }
+        }
+        if mentions.is_empty() {
+            result.note = Some(Note::LargeFileSkipped {
+                path: path.clone(),
+                size,
+            });
+        } else {
+            result.problem = Some((
+                Why::TooLarge {
+                    path: path.clone(),
+                    size,
+                    limit,
+                },
+                Some(mentions),
+            ));
+        }
+        return None;
+    }
+    let mut src = Vec::with_capacity(size as usize);
+    if let Err(e) = file.take(limit + 1).read_to_end(&mut src) {
+        result.problem = Some((unreadable(e), None));
+        return None;
+    }
+    if src.len() as u64 > limit {
+        result.problem = Some((
+            Why::TooLarge {
+                path: path.clone(),
+                size: src.len() as u64,
+                limit,
+            },
+            None,
+        ));
+        return None;
+    }
+    Some(src)
+}
+
 /// The identifiers of `src`, folded, with dune's mangled names also split.
-fn identifiers(src: &[u8]) -> Words {
+fn identifiers(src: &[u8], kind: WordKind) -> Words {
     let mut words = Words::new();
     let mut folded = String::new();
     let mut start = None;
@@ -1105,6 +1252,9 @@ fn identifiers(src: &[u8]) -> Words {
                 let Some(word) = src.get(from..i) else {
                     continue;
                 };
+                if kind == WordKind::Modules && !word.first().is_some_and(u8::is_ascii_uppercase) {
+                    continue;
+                }
                 folded.clear();
                 folded.push_str(&String::from_utf8_lossy(word));
                 folded.make_ascii_lowercase();
@@ -1179,7 +1329,7 @@ fn read_one(
     matcher: &Matcher,
     filter: Prefilter<'_>,
     limit: u64,
-    remember: bool,
+    memory: Memory<'_>,
 ) -> FileResult {
     let prefilter = filter.names;
     let requests_of = filter.requests_of;
@@ -1190,77 +1340,40 @@ fn read_one(
         problem: None,
         note: None,
         words: None,
+        lexed: None,
     };
     let path = &source.path;
-    let unreadable = |e: std::io::Error| Why::Unreadable {
-        path: path.clone(),
-        error: e.to_string(),
-    };
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) => {
-            result.problem = Some((unreadable(e), None));
-            return result;
-        }
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > limit {
-        // Searched in a stream (bounded memory): only a mention makes it a problem.
-        let mut mentions = BTreeSet::new();
-        for found in prefilter.stream_find_iter(std::io::BufReader::new(file)) {
-            match found {
-                Ok(m) => {
-                    if let Some(r) = requests_of.get(m.pattern().as_usize()) {
-                        mentions.extend(r.iter().copied());
-                    }
-                }
-                Err(e) => {
-                    result.problem = Some((unreadable(e), None));
-                    return result;
-                }
+    let mentions =
+        |src: &[u8]| prefilter.is_match(src) || filter.home.is_some_and(|home| home.is_match(src));
+    let lexed = match memory.kept {
+        Some(kept) => {
+            if !mentions(&kept.src) {
+                return result;
             }
+            Arc::clone(kept)
         }
-        if mentions.is_empty() {
-            result.note = Some(Note::LargeFileSkipped {
-                path: path.clone(),
-                size,
-            });
-        } else {
-            result.problem = Some((
-                Why::TooLarge {
-                    path: path.clone(),
-                    size,
-                    limit,
-                },
-                Some(mentions),
-            ));
+        None => {
+            let src = match read_source(source, filter, limit, &mut result) {
+                Some(src) => src,
+                None => return result,
+            };
+            if let Some(kind) = memory.words {
+                result.words = Some(identifiers(&src, kind));
+            }
+            if !mentions(&src) {
+                return result;
+            }
+            let tokens = tokenize(&src);
+            let lexed = Arc::new(Lexed { src, tokens });
+            if memory.keep {
+                result.lexed = Some(Arc::clone(&lexed));
+            }
+            lexed
         }
-        return result;
-    }
-    let mut src = Vec::with_capacity(size as usize);
-    if let Err(e) = file.take(limit + 1).read_to_end(&mut src) {
-        result.problem = Some((unreadable(e), None));
-        return result;
-    }
-    if src.len() as u64 > limit {
-        result.problem = Some((
-            Why::TooLarge {
-                path: path.clone(),
-                size: src.len() as u64,
-                limit,
-            },
-            None,
-        ));
-        return result;
-    }
-    if remember {
-        result.words = Some(identifiers(&src));
-    }
-    if !prefilter.is_match(&src) && !filter.home.is_some_and(|home| home.is_match(&src)) {
-        return result;
-    }
-    let tokens = tokenize(&src);
-    let lines = LineIndex::new(&src);
+    };
+    let src = &lexed.src;
+    let tokens = &lexed.tokens;
+    let lines = LineIndex::new(src);
     let location = |offset: u32| {
         let (line, column) = lines.position(offset);
         Location {
@@ -1285,7 +1398,7 @@ fn read_one(
                 at: location(bad.span.start),
                 what,
             },
-            Some(requests_in(&src, prefilter, requests_of)),
+            Some(requests_in(src, prefilter, requests_of)),
         ));
     }
     if let Some(illegal) = tokens.iter().find(|t| t.kind == TokenKind::Illegal) {
@@ -1298,7 +1411,7 @@ fn read_one(
         modules: source.modules.clone(),
         implicit_opens: source.implicit_opens.clone(),
     };
-    result.report = resolve::read(&src, &tokens, matcher, &context);
+    result.report = resolve::read(src, tokens, matcher, &context);
     result.lines = Some(lines);
     result
 }

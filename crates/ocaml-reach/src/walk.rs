@@ -109,11 +109,17 @@ fn walk_tree(root: &FsPath, vendor_split: bool, walk: &mut Walk) {
             let Ok(name) = entry.file_name().into_string() else {
                 continue;
             };
-            // `metadata` follows symbolic links; a dangling one is skipped.
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
+            // The entry's own type needs no `stat`; a symbolic link is followed
+            // (`metadata`), and a dangling one skipped.
+            let is_dir = match entry.file_type() {
+                Ok(kind) if kind.is_symlink() => match std::fs::metadata(&path) {
+                    Ok(meta) => meta.is_dir(),
+                    Err(_) => continue,
+                },
+                Ok(kind) => kind.is_dir(),
+                Err(_) => continue,
             };
-            names.push((name, path, meta.is_dir()));
+            names.push((name, path, is_dir));
         }
         names.sort();
         let mut sources = Vec::new();
