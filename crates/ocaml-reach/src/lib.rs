@@ -71,6 +71,23 @@
 //! - Line directives are kept as tokens; positions are those of the file read.
 //! - C code is not read: a binding that is a C symbol is found only in `external`
 //!   declarations and is otherwise unknown.
+//! - Inside the affected package itself, calls are followed by the module names its
+//!   files compile to: a function reached through an internal name that the main
+//!   module re-exports under the advisory's name (mirage-crypto's `Cipher_block.AES`
+//!   as `Mirage_crypto.AES`) is not connected to the advisory's path. Advisories list
+//!   the public wrappers that call a flawed function (OSEC-2026-16 lists
+//!   `Cohttp_lwt_unix.Server.resolve_file`), which is what is looked for.
+//! - A file is lexed only when it names what a reference needs (see `scan`): outside
+//!   the library that defines a binding, its root module; inside, the name after the
+//!   wrapper; in the defining file, any of its names.
+//!
+//! # Memory
+//!
+//! Files are read one per thread, each at most [`Options::max_file_size`] (a larger one
+//! is searched in a stream for the bindings' names). Across rounds the scan keeps the
+//! identifiers of library files (at most 4 million) and the text and tokens of those it
+//! lexed (at most 256 MiB), and reads the rest again when needed. References are kept
+//! up to [`Options::max_references`] per binding, the others counted.
 
 #![forbid(unsafe_code)]
 

@@ -155,3 +155,22 @@ fn arbitrary_bytes_never_panic_the_scan() {
         })
         .expect("no failure");
 }
+
+#[test]
+fn arbitrary_bytes_never_panic_the_scan_either() {
+    use proptest::prelude::*;
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 64,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&prop::collection::vec(any::<u8>(), 0..2048), |mut bytes| {
+            // Make the prefilter pass, so that every file is lexed and resolved.
+            bytes.extend_from_slice(b" Cohttp.Path.resolve_local_file");
+            let dir = tree(&[("a.ml", &bytes)]);
+            let outcome = scan_dir(dir.path(), BINDING);
+            prop_assert_eq!(outcome.files_scanned, 1);
+            Ok(())
+        })
+        .expect("no failure");
+}
