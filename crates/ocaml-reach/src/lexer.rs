@@ -13,21 +13,8 @@
 //! only when they cannot be part of any token. The lexer never fails: an unterminated
 //! comment or string becomes one token to the end of the input, of a kind that says so.
 
-/// A byte range of the input, `start..end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Span {
-    /// First byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
-}
-
-impl Span {
-    /// The range as `usize` offsets, for slicing.
-    pub fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
+/// A byte range of the input (shared with the opam-file lexer).
+pub use opam_file::source::Span;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

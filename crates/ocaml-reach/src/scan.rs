@@ -831,27 +831,18 @@ impl<'a> Runner<'a> {
         };
         let owner = file.owner;
         let source = file.source.clone();
+        let files = self.files.len();
         if let Some(words) = result.words
             && self.remembered_words + words.len() <= MAX_REMEMBERED_WORDS
         {
             self.remembered_words += words.len();
-            if self.words.len() < self.files.len() {
-                self.words.resize(self.files.len(), None);
-            }
-            if let Some(slot) = self.words.get_mut(result.index) {
-                *slot = Some(words);
-            }
+            remember(&mut self.words, files, result.index, words);
         }
         if let Some(lexed) = result.lexed
             && self.kept_bytes + lexed.size() <= MAX_KEPT_BYTES
         {
             self.kept_bytes += lexed.size();
-            if self.lexed.len() < self.files.len() {
-                self.lexed.resize(self.files.len(), None);
-            }
-            if let Some(slot) = self.lexed.get_mut(result.index) {
-                *slot = Some(lexed);
-            }
+            remember(&mut self.lexed, files, result.index, lexed);
         }
         if let Some((why, requests)) = result.problem {
             self.problems.push(Problem {
@@ -1112,6 +1103,16 @@ impl<'a> Runner<'a> {
             files_scanned,
             notes,
         }
+    }
+}
+
+/// Puts `value` in the slot of file `index` of `slots` (one per file).
+fn remember<T: Clone>(slots: &mut Vec<Option<T>>, files: usize, index: usize, value: T) {
+    if slots.len() < files {
+        slots.resize(files, None);
+    }
+    if let Some(slot) = slots.get_mut(index) {
+        *slot = Some(value);
     }
 }
 
