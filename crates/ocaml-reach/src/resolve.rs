@@ -181,18 +181,14 @@ pub(crate) struct FileContext {
     pub(crate) implicit_opens: Vec<Path>,
 }
 
-/// Reads `tokens` of `src` and returns the hits on `matcher`'s bindings.
+/// Reads the significant tokens of `src` (trivia left out) and returns the hits on
+/// `matcher`'s bindings.
 pub(crate) fn read(
     src: &[u8],
-    tokens: &[Token],
+    significant: &[Token],
     matcher: &Matcher,
     context: &FileContext,
 ) -> FileReport {
-    let significant: Vec<Token> = tokens
-        .iter()
-        .copied()
-        .filter(|t| !t.kind.is_trivia())
-        .collect();
     let mut reader = Reader {
         src,
         toks: significant,
@@ -292,7 +288,7 @@ impl Frame {
 
 struct Reader<'a> {
     src: &'a [u8],
-    toks: Vec<Token>,
+    toks: &'a [Token],
     i: usize,
     matcher: &'a Matcher,
     context: &'a FileContext,

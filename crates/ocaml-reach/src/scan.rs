@@ -470,25 +470,56 @@ struct Runner<'a> {
 struct FileResult {
     index: usize,
     report: FileReport,
-    lines: Option<LineIndex>,
+    /// The file's text, tokens and lines, when it was lexed.
+    lexed: Option<Arc<Lexed>>,
+    /// Keep `lexed` for the next rounds.
+    keep: bool,
     problem: Option<(Why, Option<BTreeSet<usize>>)>,
     note: Option<Note>,
     /// The identifiers of the file, when it was read whole and they were asked for.
     words: Option<Words>,
-    /// The file's text and tokens, when it was lexed and is to be kept.
-    lexed: Option<Arc<Lexed>>,
 }
 
-/// A library file's text and tokens, kept across rounds: a library file mentioning a
-/// binding is likely to be read again for the bindings its definitions make.
+/// A lexed file: its text, significant tokens and lines, and the first unterminated
+/// and illegal tokens. A library file's is kept across rounds: one mentioning a binding
+/// is likely to be read again for the bindings its definitions make.
 struct Lexed {
     src: Vec<u8>,
-    tokens: Vec<Token>,
+    significant: Vec<Token>,
+    lines: LineIndex,
+    unterminated: Option<Token>,
+    illegal: Option<Token>,
 }
 
 impl Lexed {
+    fn new(src: Vec<u8>) -> Lexed {
+        let tokens = tokenize(&src);
+        let unterminated = tokens.iter().copied().find(|t| {
+            matches!(
+                t.kind,
+                TokenKind::UnterminatedComment | TokenKind::UnterminatedString
+            )
+        });
+        let illegal = tokens
+            .iter()
+            .copied()
+            .find(|t| t.kind == TokenKind::Illegal);
+        let significant = tokens.into_iter().filter(|t| !t.kind.is_trivia()).collect();
+        let lines = LineIndex::new(&src);
+        Lexed {
+            src,
+            significant,
+            lines,
+            unterminated,
+            illegal,
+        }
+    }
+
+    /// Bytes held.
     fn size(&self) -> usize {
-        self.src.len() + self.tokens.len() * std::mem::size_of::<Token>()
+        self.src.len()
+            + self.significant.len() * std::mem::size_of::<Token>()
+            + self.lines.starts.len() * 4
     }
 }
 
@@ -838,11 +869,12 @@ impl<'a> Runner<'a> {
             self.remembered_words += words.len();
             remember(&mut self.words, files, result.index, words);
         }
-        if let Some(lexed) = result.lexed
+        if result.keep
+            && let Some(lexed) = &result.lexed
             && self.kept_bytes + lexed.size() <= MAX_KEPT_BYTES
         {
             self.kept_bytes += lexed.size();
-            remember(&mut self.lexed, files, result.index, lexed);
+            remember(&mut self.lexed, files, result.index, Arc::clone(lexed));
         }
         if let Some((why, requests)) = result.problem {
             self.problems.push(Problem {
@@ -856,9 +888,9 @@ impl<'a> Runner<'a> {
         }
         let location = |offset: u32| {
             let (line, column) = result
-                .lines
+                .lexed
                 .as_ref()
-                .map(|l| l.position(offset))
+                .map(|l| l.lines.position(offset))
                 .unwrap_or((1, 1));
             Location {
                 file: source.path.clone(),
@@ -1337,11 +1369,11 @@ fn read_one(
     let mut result = FileResult {
         index,
         report: FileReport::default(),
-        lines: None,
+        lexed: None,
+        keep: false,
         problem: None,
         note: None,
         words: None,
-        lexed: None,
     };
     let path = &source.path;
     let mentions =
@@ -1364,31 +1396,20 @@ fn read_one(
             if !mentions(&src) {
                 return result;
             }
-            let tokens = tokenize(&src);
-            let lexed = Arc::new(Lexed { src, tokens });
-            if memory.keep {
-                result.lexed = Some(Arc::clone(&lexed));
-            }
-            lexed
+            result.keep = memory.keep;
+            Arc::new(Lexed::new(src))
         }
     };
     let src = &lexed.src;
-    let tokens = &lexed.tokens;
-    let lines = LineIndex::new(src);
     let location = |offset: u32| {
-        let (line, column) = lines.position(offset);
+        let (line, column) = lexed.lines.position(offset);
         Location {
             file: path.clone(),
             line,
             column,
         }
     };
-    if let Some(bad) = tokens.iter().find(|t| {
-        matches!(
-            t.kind,
-            TokenKind::UnterminatedComment | TokenKind::UnterminatedString
-        )
-    }) {
+    if let Some(bad) = lexed.unterminated {
         let what = if bad.kind == TokenKind::UnterminatedComment {
             "comment"
         } else {
@@ -1402,7 +1423,7 @@ fn read_one(
             Some(requests_in(src, prefilter, requests_of)),
         ));
     }
-    if let Some(illegal) = tokens.iter().find(|t| t.kind == TokenKind::Illegal) {
+    if let Some(illegal) = lexed.illegal {
         result.note = Some(Note::NotOcaml {
             at: location(illegal.span.start),
         });
@@ -1412,8 +1433,8 @@ fn read_one(
         modules: source.modules.clone(),
         implicit_opens: source.implicit_opens.clone(),
     };
-    result.report = resolve::read(src, tokens, matcher, &context);
-    result.lines = Some(lines);
+    result.report = resolve::read(src, &lexed.significant, matcher, &context);
+    result.lexed = Some(lexed);
     result
 }
 
