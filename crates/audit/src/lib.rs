@@ -9,11 +9,12 @@
 //! decides the exit code: clean, vulnerable, nothing scanned). The command line only
 //! builds the request and renders the outcome.
 //!
-//! It does not own the vulnerability database, choosing it (`--db`, the cache, the
-//! embedded snapshot), fetching it, or version matching (crate `vulndb`), the opam syntax
-//! (crate `opam-file`, whose parser reads every opam-syntax input here), opam version
-//! order, formulas and filters (crate `opam-model`, which evaluates the dependency
-//! filters), or the command line (crate `osec`).
+//! It does not own the reading of OCaml sources for reachability (crate `ocaml-reach`),
+//! the vulnerability database, choosing it (`--db`, the cache, the embedded snapshot),
+//! fetching it, or version matching (crate `vulndb`), the opam syntax (crate
+//! `opam-file`, whose parser reads every opam-syntax input here), opam version order,
+//! formulas and filters (crate `opam-model`, which evaluates the dependency filters), or
+//! the command line (crate `osec`).
 //!
 //! # Phases
 //!
@@ -45,6 +46,10 @@
 //!    column), compared with the UTC day of the run.
 //! 6. Report: [`report::Report`] collects the inputs and renders them
 //!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6.
+//! 7. Reachability (`--reachability`): [`reach::analyse`] gives each finding the
+//!    verdict of crate `ocaml-reach` (called, not referenced, unknown) from the
+//!    advisory's `affected_bindings`, the project's sources and the switch's installed
+//!    ones; [`report::openvex`] renders an OpenVEX v0.2.0 document from it.
 //!
 //! # The JSON report (`osec audit --format json`, schema `osec-audit/1`)
 //!
@@ -168,6 +173,7 @@
 
 pub mod input;
 pub mod policy;
+pub mod reach;
 pub mod report;
 mod run;
 pub mod scan;

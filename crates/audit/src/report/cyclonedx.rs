@@ -124,7 +124,7 @@ pub(super) fn document(report: &Report) -> Value {
 
 /// The package URL of the finding's package: with the installed version, or without
 /// a version for a plain `*.opam` file's dependency.
-fn purl_of(finding: &Finding) -> String {
+pub(super) fn purl_of(finding: &Finding) -> String {
     let builder = purl::Purl::builder("opam", &finding.package);
     let builder = if finding.constraint.is_some() {
         builder

@@ -4,6 +4,7 @@
 
 mod cyclonedx;
 mod markdown;
+pub mod openvex;
 mod sarif;
 mod table;
 

@@ -15,6 +15,8 @@ mod detection;
 mod formats;
 /// Dependency paths and development-only marking.
 mod paths;
+/// Reachability of findings, and the OpenVEX report made of it.
+mod reach;
 /// The whole run from a request (`audit::run`).
 mod run;
 /// SARIF and CycloneDX reports of every scenario, validated against the official schemas.
