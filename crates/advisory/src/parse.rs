@@ -313,11 +313,15 @@ impl HeaderReader<'_> {
                     .string(version)
                     .ok_or((CONSTRAINT_VERSION, &**version))?,
             },
-            ValueKind::Logop(op, a, b) => {
-                let (a, b) = (Box::new(self.constraint(a)?), Box::new(self.constraint(b)?));
-                match op.value {
-                    LogOp::And => ConstraintKind::And(a, b),
-                    LogOp::Or => ConstraintKind::Or(a, b),
+            ValueKind::Logop(chain) => {
+                let operands = chain
+                    .operands
+                    .iter()
+                    .map(|operand| self.constraint(operand))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match chain.op {
+                    LogOp::And => ConstraintKind::And(operands),
+                    LogOp::Or => ConstraintKind::Or(operands),
                 }
             }
             ValueKind::Group(inner) => match inner.value.as_slice() {

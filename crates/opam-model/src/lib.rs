@@ -57,6 +57,12 @@
 //!   one whose path sorts first is used and the other reported; opam keeps whichever
 //!   it reads first.
 //! - Only `src`/`archive`, `checksum` and `mirrors` of source sections are read.
+//! - A chain `a & b & c` is one flat `And` (in [`Formula`] and [`Filter`]) where
+//!   opam nests binary nodes; results are opam's, and reading, evaluating or dropping
+//!   a chain of any length recurses no deeper than a short one. Recursion follows
+//!   parentheses and `!` only, whose depth `opam-file` bounds
+//!   ([`opam_file::MAX_NESTING`]). [`Formula::to_dnf`] grows exponentially with the
+//!   disjunctions under a conjunction, as opam's does.
 
 mod definition;
 mod error;

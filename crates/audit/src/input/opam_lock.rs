@@ -37,8 +37,10 @@ fn name_from_file(path: &Path) -> Option<String> {
 fn locked_version(constraints: &[Value]) -> Option<&str> {
     constraints.iter().find_map(|c| match &c.kind {
         ValueKind::PrefixRelop(op, v) if op.value == RelOp::Eq => v.as_str(),
-        ValueKind::Logop(_, l, r) => locked_version(std::slice::from_ref(l))
-            .or_else(|| locked_version(std::slice::from_ref(r))),
+        ValueKind::Logop(chain) => chain
+            .operands
+            .iter()
+            .find_map(|operand| locked_version(std::slice::from_ref(operand))),
         ValueKind::Group(items) => locked_version(&items.value),
         _ => None,
     })

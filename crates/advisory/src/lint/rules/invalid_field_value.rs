@@ -45,7 +45,7 @@ fn describe(value: &Value) -> &'static str {
         ValueKind::Pfxop(..) => "a prefixed value",
         ValueKind::List(_) => "a list",
         ValueKind::Group(_) => "a parenthesised group",
-        ValueKind::Option(..) => "a value with options `{…}`",
+        ValueKind::Option(..) | ValueKind::StackedOptions(..) => "a value with options `{…}`",
         ValueKind::EnvBinding(..) => "an environment binding",
     }
 }
