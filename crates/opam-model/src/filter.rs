@@ -669,4 +669,45 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_fifty_thousand_term_chain_reduces_prints_and_drops() {
+        let thread = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let count = 50_000;
+                let terms: Vec<String> = (0..count).map(|i| format!("os = \"o{i}\"")).collect();
+                let text = terms.join(" | ");
+                let available = filter(&text);
+                assert!(matches!(&available, Filter::Or(any) if any.len() == count));
+                let on = |os: &str| GlobalEnvironment::from_bindings(&format!("os={os}"));
+                assert!(available.eval_to_bool(&on("o49999"), false));
+                assert!(!available.eval_to_bool(&on("linux"), true));
+                // Undefined everywhere: every operand is undefined, so is the chain.
+                assert_eq!(
+                    available.reduce(&GlobalEnvironment::default()),
+                    FilterValue::Undefined
+                );
+                assert_eq!(available.to_string(), text);
+            })
+            .expect("thread starts");
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    #[test]
+    fn chains_combine_from_the_left_as_opam_nests_them() {
+        // `"false" & true` is the boolean false, which then absorbs an undefined
+        // `x`: opam's `("false" & true) & x`. Another grouping stays undefined.
+        let env = GlobalEnvironment::default();
+        assert_eq!(
+            filter(r#""false" & true & x"#).reduce(&env),
+            FilterValue::Bool(false)
+        );
+        assert_eq!(
+            filter(r#""false" & (true & x)"#).reduce(&env),
+            FilterValue::Undefined
+        );
+    }
 }

@@ -228,8 +228,15 @@ impl<A: Clone> Formula<A> {
             Formula::And(all) => {
                 let mut operands = all.iter();
                 let first = operands.next().map(Formula::dnf_terms).unwrap_or_default();
-                operands.fold(first, |left, operand| {
+                operands.fold(first, |mut left, operand| {
                     let right = operand.dnf_terms();
+                    if let [only] = right.as_slice() {
+                        // Nothing to distribute: a chain of `&` stays linear.
+                        for conjuncts in &mut left {
+                            conjuncts.extend(only.iter().cloned());
+                        }
+                        return left;
+                    }
                     left.iter()
                         .flat_map(|x| {
                             right
@@ -958,6 +965,253 @@ mod tests {
         for values in 0..8u8 {
             let truth = |n: &u8| values & (1 << (n - 1)) != 0;
             assert_eq!(f.eval(&mut |n| truth(n)), dnf.eval(&mut |n| truth(n)));
+        }
+    }
+
+    /// Runs `test` on a thread with a 2 MiB stack: recursion once per term of a
+    /// 50,000-term chain would overflow it.
+    fn on_small_stack(test: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(test)
+            .expect("thread starts");
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    #[test]
+    fn fifty_thousand_term_chains_read_evaluate_and_drop() {
+        on_small_stack(|| {
+            let count = 50_000;
+            let excluded: Vec<String> = (0..count).map(|i| format!("!= \"{i}\"")).collect();
+            let formula = VersionFormula::parse_text(&excluded.join(" & ")).unwrap();
+            assert!(matches!(&formula, Formula::And(all) if all.len() == count));
+            assert!(!formula.matches(&Version::parse("777").unwrap()));
+            assert!(formula.matches(&Version::parse("50000").unwrap()));
+            let negated = formula.clone().negated(&VersionConstraint::negated);
+            assert!(negated.matches(&Version::parse("777").unwrap()));
+            assert_eq!(negated.atoms().len(), count);
+
+            let names: Vec<String> = (0..count).map(|i| format!("\"p{i}\"")).collect();
+            let depends = value_of(&format!("[{}]", names.join(" & ")));
+            let formula = DependencyFormula::from_value(&depends, Junction::And).unwrap();
+            let resolved = formula.filter_deps(
+                &DependencyFlags::default(),
+                &GlobalEnvironment::default(),
+                false,
+            );
+            assert!(resolved.matches(&Package::parse("p49999.1").unwrap()));
+            assert!(!resolved.matches(&Package::parse("q.1").unwrap()));
+            let constraints = value_of(&format!("[{}]", excluded.join(" | ")));
+            let ValueKind::List(constraints) = &constraints.kind else {
+                panic!("a list");
+            };
+            let filtered = FilteredFormula::from_values(&constraints.value).unwrap();
+            assert_eq!(filtered.atoms().len(), count);
+            drop((formula, resolved, filtered));
+        });
+    }
+
+    /// opam's `OpamFormula` as it is written: binary `And` and `Or`. The flat
+    /// [`Formula`] must give the same results on every operation.
+    mod against_opam {
+        use super::super::{Formula, Partial};
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Bin {
+            Empty,
+            Atom(u8),
+            Block(Box<Bin>),
+            And(Box<Bin>, Box<Bin>),
+            Or(Box<Bin>, Box<Bin>),
+        }
+
+        fn make_and(a: Bin, b: Bin) -> Bin {
+            match (a, b) {
+                (Bin::Empty, r) | (r, Bin::Empty) => r,
+                (a, b) => Bin::And(Box::new(a), Box::new(b)),
+            }
+        }
+
+        fn make_or(a: Bin, b: Bin) -> Bin {
+            match (a, b) {
+                (Bin::Empty, r) | (r, Bin::Empty) => r,
+                (a, b) => Bin::Or(Box::new(a), Box::new(b)),
+            }
+        }
+
+        fn eval(f: &Bin, atom: &impl Fn(u8) -> bool) -> bool {
+            match f {
+                Bin::Empty => true,
+                Bin::Atom(a) => atom(*a),
+                Bin::Block(x) => eval(x, atom),
+                Bin::And(x, y) => eval(x, atom) && eval(y, atom),
+                Bin::Or(x, y) => eval(x, atom) || eval(y, atom),
+            }
+        }
+
+        fn map(f: &Bin, g: &impl Fn(u8) -> Bin) -> Bin {
+            match f {
+                Bin::Empty => Bin::Empty,
+                Bin::Atom(a) => g(*a),
+                Bin::And(x, y) => make_and(map(x, g), map(y, g)),
+                Bin::Or(x, y) => make_or(map(x, g), map(y, g)),
+                Bin::Block(x) => match map(x, g) {
+                    Bin::Empty => Bin::Empty,
+                    x => Bin::Block(Box::new(x)),
+                },
+            }
+        }
+
+        fn neg(f: Bin) -> Bin {
+            match f {
+                Bin::Empty => Bin::Empty,
+                Bin::Atom(a) => Bin::Atom(a + 100),
+                Bin::Block(x) => Bin::Block(Box::new(neg(*x))),
+                Bin::And(x, y) => make_or(neg(*x), neg(*y)),
+                Bin::Or(x, y) => make_and(neg(*x), neg(*y)),
+            }
+        }
+
+        fn partial_eval(f: &Bin, atom: &impl Fn(u8) -> Partial<u8>) -> Result<bool, Bin> {
+            let convert = |p: Partial<u8>| match p {
+                Partial::True => Ok(true),
+                Partial::False => Ok(false),
+                Partial::Formula(f) => Err(unflat(f)),
+            };
+            match f {
+                Bin::Empty => Err(Bin::Empty),
+                Bin::Atom(a) => convert(atom(*a)),
+                Bin::Block(x) => partial_eval(x, atom),
+                Bin::And(x, y) => match (partial_eval(x, atom), partial_eval(y, atom)) {
+                    (Ok(false), _) | (_, Ok(false)) => Ok(false),
+                    (Ok(true), f) | (f, Ok(true)) => f,
+                    (Err(x), Err(y)) => Err(Bin::And(Box::new(x), Box::new(y))),
+                },
+                Bin::Or(x, y) => match (partial_eval(x, atom), partial_eval(y, atom)) {
+                    (Ok(true), _) | (_, Ok(true)) => Ok(true),
+                    (Ok(false), f) | (f, Ok(false)) => f,
+                    (Err(x), Err(y)) => Err(Bin::Or(Box::new(x), Box::new(y))),
+                },
+            }
+        }
+
+        /// opam's `dnf_of_formula`.
+        fn dnf(f: &Bin) -> Bin {
+            fn left(x: Bin, y: &Bin) -> Bin {
+                match y {
+                    Bin::Block(y) => left(x, y),
+                    Bin::Or(a, b) => Bin::Or(Box::new(left(x.clone(), a)), Box::new(left(x, b))),
+                    _ => Bin::And(Box::new(x), Box::new(y.clone())),
+                }
+            }
+            fn right(x: &Bin, y: Bin) -> Bin {
+                match x {
+                    Bin::Block(x) => right(x, y),
+                    Bin::Or(a, b) => Bin::Or(Box::new(right(a, y.clone())), Box::new(right(b, y))),
+                    _ => left(x.clone(), &y),
+                }
+            }
+            match f {
+                Bin::Empty => Bin::Empty,
+                Bin::Block(x) => dnf(x),
+                Bin::Atom(a) => Bin::Atom(*a),
+                Bin::Or(x, y) => Bin::Or(Box::new(dnf(x)), Box::new(dnf(y))),
+                Bin::And(x, y) => right(&dnf(x), dnf(y)),
+            }
+        }
+
+        /// The flat formula of an opam formula: left-nested chains become one node.
+        fn flat(f: Bin) -> Formula<u8> {
+            match f {
+                Bin::Empty => Formula::Empty,
+                Bin::Atom(a) => Formula::Atom(a),
+                Bin::Block(x) => Formula::Block(Box::new(flat(*x))),
+                Bin::And(x, y) => Formula::conjunction(flat(*x), flat(*y)),
+                Bin::Or(x, y) => Formula::disjunction(flat(*x), flat(*y)),
+            }
+        }
+
+        /// The opam formula of a flat one.
+        fn unflat(f: Formula<u8>) -> Bin {
+            let chain = |operands: Vec<Formula<u8>>, node: fn(Box<Bin>, Box<Bin>) -> Bin| {
+                operands
+                    .into_iter()
+                    .map(unflat)
+                    .reduce(|x, y| node(Box::new(x), Box::new(y)))
+                    .unwrap_or(Bin::Empty)
+            };
+            match f {
+                Formula::Empty => Bin::Empty,
+                Formula::Atom(a) => Bin::Atom(a),
+                Formula::Block(x) => Bin::Block(Box::new(unflat(*x))),
+                Formula::And(all) => chain(all, Bin::And),
+                Formula::Or(any) => chain(any, Bin::Or),
+            }
+        }
+
+        fn bin() -> impl Strategy<Value = Bin> {
+            let leaf = prop_oneof![1 => Just(Bin::Empty), 6 => (0u8..6).prop_map(Bin::Atom)];
+            leaf.prop_recursive(5, 40, 2, |inner| {
+                prop_oneof![
+                    inner.clone().prop_map(|x| Bin::Block(Box::new(x))),
+                    (inner.clone(), inner.clone())
+                        .prop_map(|(x, y)| Bin::And(Box::new(x), Box::new(y))),
+                    (inner.clone(), inner).prop_map(|(x, y)| Bin::Or(Box::new(x), Box::new(y))),
+                ]
+            })
+        }
+
+        /// Atom `n` mapped to `Empty`, itself, or `n & n+1`, by `n % 3`.
+        fn substitute(n: u8) -> Bin {
+            match n % 3 {
+                0 => Bin::Empty,
+                1 => Bin::Atom(n),
+                _ => Bin::And(Box::new(Bin::Atom(n)), Box::new(Bin::Atom(n + 1))),
+            }
+        }
+
+        fn partial(n: u8) -> Partial<u8> {
+            match n % 4 {
+                0 => Partial::True,
+                1 => Partial::False,
+                2 => Partial::Formula(Formula::Empty),
+                _ => Partial::Formula(Formula::Atom(n)),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn flat_formulas_compute_what_opam_computes(f in bin()) {
+                let ours = flat(f.clone());
+                prop_assert_eq!(&flat(unflat(ours.clone())), &ours);
+                for values in 0..64u32 {
+                    let truth = |n: u8| values & (1 << (n % 6)) != 0;
+                    prop_assert_eq!(ours.eval(&mut |n| truth(*n)), eval(&f, &truth));
+                }
+                prop_assert_eq!(
+                    ours.map(&mut |n| flat(substitute(*n))),
+                    flat(map(&f, &substitute))
+                );
+                prop_assert_eq!(ours.clone().negated(&|n| n + 100), flat(neg(f.clone())));
+                let expected = match partial_eval(&f, &partial) {
+                    Ok(true) => Partial::True,
+                    Ok(false) => Partial::False,
+                    Err(rest) => Partial::Formula(flat(rest)),
+                };
+                prop_assert_eq!(ours.partial_eval(&mut |n| partial(*n)), expected);
+                // The normal forms hold the same atoms in the same order and agree on
+                // every assignment (opam's nests its `Or`s to the right).
+                let (ours_dnf, opam_dnf) = (ours.to_dnf(), dnf(&f));
+                let opam_flat = flat(opam_dnf.clone());
+                prop_assert_eq!(ours_dnf.atoms(), opam_flat.atoms());
+                for values in 0..64u32 {
+                    let truth = |n: u8| values & (1 << (n % 6)) != 0;
+                    prop_assert_eq!(ours_dnf.eval(&mut |n| truth(*n)), eval(&opam_dnf, &truth));
+                }
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use opam_file::{RelOp, Value, ValueKind};
 use opam_model::FilteredFormula;
 
 use super::Input;
-use super::error::{Error, Position, Result, read_bytes};
+use super::error::{Error, LineStarts, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
 use super::opam_state::{field, parse_file, require_opam_version, string_field};
@@ -162,6 +162,7 @@ fn read_requirements(
 ) -> Result<()> {
     let atoms = formula::atoms(value)
         .map_err(|(offset, message)| Error::malformed(path, text, offset, message, OPAM_HELP))?;
+    let lines = LineStarts::new(text);
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
             (Some(first), Some(last)) => String::from_utf8_lossy(
@@ -181,7 +182,7 @@ fn read_requirements(
         let Some(kind) = formula::kind_of_formula(&constraint) else {
             continue;
         };
-        let start = Position::of_offset(text, atom.offset);
+        let start = lines.position(atom.offset);
         inventory.add_requirement(Requirement {
             name: atom.name.to_owned(),
             constraint,
@@ -190,7 +191,7 @@ fn read_requirements(
             line: start.line,
             field: field_name,
             start,
-            end: Position::of_offset(text, atom.end),
+            end: lines.position(atom.end),
         });
     }
     Ok(())
