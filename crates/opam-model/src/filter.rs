@@ -510,9 +510,15 @@ impl fmt::Display for Filter {
             // context: 0 = or, 1 = and, 2 = relop operand, 3 = under a prefix operator
             match filter {
                 Filter::Bool(b) => write!(f, "{b}"),
-                Filter::String(s) => {
-                    write!(f, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-                }
+                // `\r` escaped: the lexer reads a carriage return before a newline
+                // in a string as part of the newline.
+                Filter::String(s) => write!(
+                    f,
+                    "\"{}\"",
+                    s.replace('\\', "\\\\")
+                        .replace('"', "\\\"")
+                        .replace('\r', "\\r")
+                ),
                 Filter::Ident(ident) => write!(f, "{ident}"),
                 Filter::Op(a, op, b) => {
                     let paren = context >= 2;
@@ -660,6 +666,9 @@ mod tests {
             "a | b & c",
             "!(a & b)",
             r#"(a | b) & "x" < y"#,
+            // Found by fuzzing: a carriage return before a newline in a string was
+            // written as is, and read back as part of the newline.
+            r#""a\r\nb\r" = x"#,
         ] {
             let printed = filter(text).to_string();
             assert_eq!(

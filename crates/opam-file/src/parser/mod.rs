@@ -457,13 +457,16 @@ impl<'src> Parser<'src> {
             return Ok(left);
         }
         let start = left.span;
-        // Most chains have two operands.
-        let mut operands = Vec::with_capacity(2);
-        operands.push(left);
+        // The operands are gathered on the value stack, as a list's elements are,
+        // and moved out in one vector of their exact number.
+        let base = self.value_stack.len();
+        self.value_stack.push(left);
         while self.current.kind == token {
             self.advance()?;
-            operands.push(operand(self)?);
+            let next = operand(self)?;
+            self.value_stack.push(next);
         }
+        let operands = self.value_stack.split_off(base);
         let end = operands.last().map_or(start, |last| last.span);
         Ok(Value {
             span: start.to(end),
@@ -549,27 +552,14 @@ impl<'src> Parser<'src> {
             return Ok(value);
         }
         let options = self.values(TokenKind::RBrace)?;
-        self.with_options(value, options)
-    }
-
-    /// `subject {options}`, and the lists of options that follow it if any.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn with_options(
-        &mut self,
-        subject: Value,
-        options: Spanned<Vec<Value>>,
-    ) -> Result<Value, Box<ParseError>> {
         if self.current.kind == TokenKind::LBrace {
-            return self.stacked_options(subject, options);
+            return self.stacked_options(value, options);
         }
-        Ok(Value {
-            span: subject.span.to(options.span),
-            kind: ValueKind::Option(Box::new(subject), options),
-        })
+        Ok(option(value, options))
     }
 
     /// `subject {first} {…} …`, out of line: no real file stacks lists of options.
-    /// They are kept in one flat node, however many there are (see
+    /// They make one flat node, however many there are (see
     /// [`ValueKind::StackedOptions`]).
     #[inline(never)]
     fn stacked_options(
@@ -715,7 +705,11 @@ impl<'src> Parser<'src> {
             let Some(atom) = self.value_stack.pop() else {
                 return Err(self.unexpected());
             };
-            let value = self.with_options(atom, options)?;
+            let value = if self.current.kind == TokenKind::LBrace {
+                self.stacked_options(atom, options)?
+            } else {
+                option(atom, options)
+            };
             let value = if extends_primary(self.current.kind) {
                 self.value_from_primary(value)?
             } else {
@@ -761,6 +755,15 @@ impl<'src> Parser<'src> {
             TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
             _ => return Err(self.unexpected()),
         })
+    }
+}
+
+/// `subject {options}`, one list of options.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn option(subject: Value, options: Spanned<Vec<Value>>) -> Value {
+    Value {
+        span: subject.span.to(options.span),
+        kind: ValueKind::Option(Box::new(subject), options),
     }
 }
 
