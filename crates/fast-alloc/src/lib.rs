@@ -1,4 +1,8 @@
-//! The global allocator: mimalloc, called the way the system allocator is.
+//! The global allocator of the `osec` binary: mimalloc, called the way the system
+//! allocator is. A crate of its own because it is the workspace's only `unsafe`
+//! code besides the io_uring reader, and because only a program chooses its
+//! allocator: the binary names [`Mimalloc`] as `#[global_allocator]` and calls
+//! [`without_huge_pages`] first thing in `main`.
 //!
 //! Parsing opam files makes many small, short-lived allocations (about fifty per
 //! file, for the nodes of the tree); with glibc's malloc and free they were a quarter
@@ -24,7 +28,8 @@ use libmimalloc_sys::{
 const GUARANTEED_ALIGN: usize = std::mem::size_of::<usize>();
 
 /// mimalloc, with the plain entry points for ordinary alignments.
-pub(crate) struct Mimalloc;
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mimalloc;
 
 // SAFETY: each method forwards to the mimalloc function with the same contract
 // (a block of at least `size` bytes aligned to `layout.align()`, or null on
@@ -80,52 +85,12 @@ unsafe impl GlobalAlloc for Mimalloc {
 /// (one thread, hyperfine: 281 ms against 254 ms) zeroing a few huge pages of
 /// which it used a sliver. Called first thing in `main`; the few allocations made
 /// before it stay where they are.
-pub(crate) fn without_huge_pages() {
+pub fn without_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and changes nothing
     // but the kernel's choice of page size for later faults. Its result is ignored:
     // on a kernel without it, the pages stay as they were.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Blocks of every small size and alignment come back aligned, zeroed when asked,
-    /// and keep their bytes when resized.
-    #[test]
-    fn blocks_have_the_requested_alignment_and_keep_their_bytes() {
-        for align in [1, 2, 4, 8, 16, 32, 64, 4096] {
-            for size in [1, 7, 8, 12, 16, 24, 40, 48, 100, 1000, 70_000] {
-                let layout = Layout::from_size_align(size, align).unwrap();
-                // SAFETY: non-zero sizes, valid layouts; each block is freed once.
-                unsafe {
-                    let zeroed = Mimalloc.alloc_zeroed(layout);
-                    assert!(!zeroed.is_null());
-                    assert_eq!(zeroed as usize % align, 0, "zeroed {size}/{align}");
-                    assert!(
-                        std::slice::from_raw_parts(zeroed, size)
-                            .iter()
-                            .all(|&b| b == 0)
-                    );
-                    Mimalloc.dealloc(zeroed, layout);
-
-                    let block = Mimalloc.alloc(layout);
-                    assert_eq!(block as usize % align, 0, "{size}/{align}");
-                    for i in 0..size {
-                        block.add(i).write(i as u8);
-                    }
-                    let grown = Mimalloc.realloc(block, layout, size * 3);
-                    assert_eq!(grown as usize % align, 0, "grown {size}/{align}");
-                    for i in 0..size {
-                        assert_eq!(grown.add(i).read(), i as u8);
-                    }
-                    Mimalloc.dealloc(grown, Layout::from_size_align(size * 3, align).unwrap());
-                }
-            }
-        }
     }
 }
