@@ -1,11 +1,13 @@
 //! esy lock files (`esy.lock/index.json`).
 //!
-//! `root` names the project's node; `node` maps node ids (`name@version@hash`) to
-//! packages with `name`, `version`, `source` and the ids of their `dependencies` and
-//! `devDependencies`. opam packages are named `@opam/<name>` with versions `opam:<v>`;
-//! other names are npm packages (esy's own `ocaml` compiler package among them, with
-//! versions that are not opam's). A node whose source is a link or a version-control
-//! checkout is treated as pinned.
+//! `root` names the project's node ([`Registry::Project`]: built from the checkout, not
+//! matched); `node` maps node ids (`name@version@hash`) to packages with `name`,
+//! `version`, `source` and the ids of their `dependencies` and `devDependencies`. opam
+//! packages are named `@opam/<name>` with versions `opam:<v>`; other names are npm
+//! packages, except esy's own `ocaml` compiler package (see [`esy_ocaml_version`]),
+//! audited as opam's `ocaml`. A node whose source is a link or a version-control
+//! checkout is treated as pinned. Several versions of one name (npm allows it) are all
+//! audited.
 
 use std::path::Path;
 
@@ -14,6 +16,7 @@ use serde_json::Value as Json;
 use super::Input;
 use super::error::{Error, Position, Result, read_text};
 use super::inventory::{DepKind, InstalledPackage, Inventory, Registry};
+use super::note::{Location, Note, NoteKind};
 
 const HELP: &str = "the esy lock file is corrupt: regenerate it with `esy install`";
 
@@ -39,6 +42,43 @@ fn is_pinned(node: &Json) -> bool {
             .iter()
             .any(|p| s.starts_with(p))
     })
+}
+
+/// The opam `ocaml` version that esy's npm `ocaml` package version builds.
+///
+/// esy publishes the compiler on npm as `MAJOR.MINOR.(PATCH × 1000 + FIX)`, where FIX
+/// counts esy's own rebuilds (the package's README, and the `VERSION` file inside each
+/// tarball: `ocaml@4.6.10` holds 4.06.0, `4.7.1004` 4.07.1, `4.14.1000` 4.14.1,
+/// `4.2.3005` 4.02.3, `5.1.4` 5.1.0). opam writes OCaml 4 and earlier with a two-digit
+/// minor (`4.06.0`) and OCaml 5 with one (`5.1.0`). A variant suffix
+/// (`4.12.0-musl.static.flambda`) builds the same release. `None` for a version not of
+/// that form.
+pub(crate) fn esy_ocaml_version(npm: &str) -> Option<String> {
+    let base = npm.split(['-', '+']).next().unwrap_or(npm);
+    let mut parts = base.split('.').map(|p| {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u64>().ok())
+            .flatten()
+    });
+    let (Some(Some(major)), Some(Some(minor)), Some(Some(patch)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let patch = patch / 1000;
+    Some(if major < 5 {
+        format!("{major}.{minor:02}.{patch}")
+    } else {
+        format!("{major}.{minor}.{patch}")
+    })
+}
+
+/// Where a node is defined: its key in `node` (`"ID": {`), else its first mention.
+fn node_offset(text: &str, id: &str) -> usize {
+    let key = format!("\"{id}\": {{");
+    text.find(&key)
+        .or_else(|| text.find(&format!("\"{id}\"")))
+        .unwrap_or(0)
 }
 
 /// Reads `esy.lock/index.json`.
@@ -90,7 +130,9 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
                 format!("node `{id}` has no \"name\""),
             )
         })?;
-        Ok(match name.strip_prefix("@opam/") {
+        let opam = name.strip_prefix("@opam/");
+        Ok(match opam {
+            _ if id == root => (opam.unwrap_or(name).to_owned(), Registry::Project),
             Some(opam) => (opam.to_owned(), Registry::Opam),
             None => (name.to_owned(), Registry::Npm),
         })
@@ -105,7 +147,7 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
     }
     let mut inventory = Inventory::new(input);
     for (id, node) in nodes {
-        let (name, registry) = name_of(id)?;
+        let (name, mut registry) = name_of(id)?;
         let version = node.get("version").and_then(Json::as_str).ok_or_else(|| {
             malformed_at(
                 path,
@@ -114,14 +156,43 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
                 format!("node `{id}` has no \"version\""),
             )
         })?;
-        let version = version.strip_prefix("opam:").unwrap_or(version);
-        inventory.add_package(InstalledPackage {
-            name,
-            version: version.to_owned(),
-            pinned: id != root && is_pinned(node),
-            root: id == root,
-            registry,
-        });
+        let mut version = version.strip_prefix("opam:").unwrap_or(version).to_owned();
+        let location = Location::of_offset(path, text.as_bytes(), node_offset(&text, id));
+        if name == "ocaml" && registry == Registry::Npm {
+            match esy_ocaml_version(&version) {
+                Some(opam) => {
+                    inventory.add_note(Note::new(
+                        NoteKind::EsyCompiler,
+                        location.clone(),
+                        format!(
+                            "esy's compiler package ocaml@{version} builds OCaml {opam} (esy \
+                             numbers it MAJOR.MINOR.PATCH×1000+FIX): audited as opam's ocaml \
+                             {opam}"
+                        ),
+                    ));
+                    version = opam;
+                    registry = Registry::Opam;
+                }
+                None => inventory.add_note(Note::new(
+                    NoteKind::EsyCompiler,
+                    location.clone(),
+                    format!(
+                        "esy's compiler package ocaml@{version} is not numbered \
+                         MAJOR.MINOR.PATCH×1000+FIX: its OCaml version is unknown, not audited"
+                    ),
+                )),
+            }
+        }
+        inventory.add_package_at(
+            InstalledPackage {
+                name,
+                version,
+                pinned: id != root && is_pinned(node),
+                root: id == root,
+                registry,
+            },
+            location,
+        );
     }
     for (id, node) in nodes {
         let (from, _) = name_of(id)?;
@@ -156,4 +227,32 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
     }
     inventory.prune_edges();
     Ok(inventory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esy_compiler_versions_map_to_the_ocaml_release_they_build() {
+        // Each pair checked against the VERSION file of the npm tarball (see the
+        // fixtures' README).
+        for (npm, opam) in [
+            ("4.6.10", "4.06.0"),
+            ("4.6.4", "4.06.0"),
+            ("4.7.1004", "4.07.1"),
+            ("4.14.1000", "4.14.1"),
+            ("4.2.3005", "4.02.3"),
+            ("4.4.2000", "4.04.2"),
+            ("5.1.4", "5.1.0"),
+            ("5.1.1000", "5.1.1"),
+            ("4.12.0-musl.static.flambda", "4.12.0"),
+            ("4.10.2001", "4.10.2"),
+        ] {
+            assert_eq!(esy_ocaml_version(npm).as_deref(), Some(opam), "{npm}");
+        }
+        for other in ["4.6", "4.6.x", "latest", "4.6.1.2", "", "4..1"] {
+            assert_eq!(esy_ocaml_version(other), None, "{other}");
+        }
+    }
 }

@@ -21,6 +21,8 @@ fn finds_every_input_of_a_project_in_a_fixed_order() {
         [
             "opam-switch vulnerable/_opam",
             "opam-lock vulnerable/myapp.opam.locked",
+            "opam-export vulnerable/switch-full.export",
+            "opam-export vulnerable/switch.export",
             "dune-lock vulnerable/dune.lock",
             "esy-lock vulnerable/esy.lock/index.json",
             "opam-file vulnerable/myapp.opam",
@@ -31,7 +33,9 @@ fn finds_every_input_of_a_project_in_a_fixed_order() {
         kinds(&clean),
         [
             "opam-switch clean/_opam",
-            "opam-lock clean/myapp.opam.locked"
+            "opam-lock clean/myapp.opam.locked",
+            "opam-export clean/switch-full.export",
+            "opam-export clean/switch.export",
         ]
     );
 }
@@ -62,9 +66,12 @@ fn files_are_classified_by_name() {
 
 #[test]
 fn nothing_to_audit_is_its_own_error() {
-    let empty = scenario("vulnerable/dune.lock"); // only .pkg and lock.dune files
-    match detect(&empty) {
-        Err(Error::NothingFound { path }) => assert_eq!(path, empty),
+    let empty = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(empty.path().join("src")).expect("mkdir");
+    std::fs::write(empty.path().join("src/main.ml"), "").expect("write");
+    std::fs::write(empty.path().join("opam.template"), "").expect("write");
+    match detect(empty.path()) {
+        Err(Error::NothingFound { path }) => assert_eq!(path, empty.path()),
         other => panic!("expected NothingFound, got {other:?}"),
     }
     assert!(matches!(

@@ -367,7 +367,7 @@ fn markdown_output_is_a_table_with_one_row_per_finding() {
     assert_eq!(
         out.stdout
             .lines()
-            .filter(|l| l.starts_with("| OSEC-"))
+            .filter(|l| l.starts_with("| OSEC\\-"))
             .count(),
         10,
         "{}",
@@ -577,7 +577,17 @@ fn opam_files_beside_a_switch_or_lock_are_not_checked() {
         .iter()
         .map(|i| i["kind"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(kinds, ["opam-switch", "opam-lock", "dune-lock", "esy-lock"]);
+    assert_eq!(
+        kinds,
+        [
+            "opam-switch",
+            "opam-lock",
+            "opam-export",
+            "opam-export",
+            "dune-lock",
+            "esy-lock"
+        ]
+    );
 }
 
 #[test]
