@@ -11,14 +11,18 @@ way osec documents for constraints: the affected versions listed by the records 
 entry's constraint admits under some setting of the dependency flags.
 
 Usage:
-  scripts/independent-audit.py PROJECTS DB.zip                 findings as TSV on stdout
-  scripts/independent-audit.py PROJECTS DB.zip --check FILE    exit 1 when they differ from FILE
-  scripts/independent-audit.py PROJECTS DB.zip --compare OSEC  run `OSEC audit` on every
-        project and print, per project, whether its findings equal these; a summary line
-        `N of M projects agree` ends the output (exit 1 when some differ)
+  scripts/independent-audit.py PROJECTS DB.zip --write          write PROJECTS/expected-*.tsv
+  scripts/independent-audit.py PROJECTS DB.zip --check          exit 1 when they differ from
+        this reading (CI runs this)
+  scripts/independent-audit.py PROJECTS DB.zip --compare OSEC   run `OSEC audit PROJECT
+        --format json` on every project and print, per project, whether its findings and
+        counts equal this reading; `N of M projects agree` ends the output (exit 1 when
+        some differ)
 
-One TSV line per finding: project, input (relative to the project), kind, package,
-version (or `FIELD CONSTRAINT` for a plain opam file's entry), ID; sorted.
+expected-findings.tsv: one line per finding: project, input (relative to the project),
+kind, package, version (or `FIELD CONSTRAINT` for a plain opam file's entry), ID.
+expected-scanned.tsv: one line per input: project, input, kind, packages_scanned (the
+distinct unpinned package versions matched; for a plain opam file, its entries). Sorted.
 
 The layouts (README of crates/audit/tests/data/projects): in a project directory and in
 each of its subdirectories (not hidden, not `_build`, `_opam`, `node_modules`, not a lock
@@ -248,7 +252,10 @@ def compare_ok(op, c):
 
 
 def evaluate(toks, version, flags):
-    """The constraint for `version` under `flags`: True, False, or None (unknown)."""
+    """The constraint for `version` under `flags`: True, False, or None (unknown).
+    With `version` None, version constraints count as true (the filter alone)."""
+    if not toks:
+        return True
     pos = 0
 
     def peek():
@@ -284,6 +291,8 @@ def evaluate(toks, version, flags):
             pos += 1
             if kind != "string":
                 return None  # an undefined version: the constraint is dropped
+            if version is None:
+                return True
             return compare_ok(p, opam_compare(version, value))
         left = value_of(toks[pos])
         pos += 1
@@ -315,12 +324,13 @@ def evaluate(toks, version, flags):
     return disjunction()
 
 
+SETTINGS = [set()] + [{f} for f in FLAGS] + [set(FLAGS)]
+
+
 def admits(toks, version):
-    """Whether some flag setting (none, or one flag) admits `version`; unknown is true."""
-    for flags in [set()] + [{f} for f in FLAGS]:
-        if evaluate(toks, version, flags) in (True, None):
-            return True
-    return False
+    """Whether some flag setting (none, one flag, or all) admits `version` (None: any
+    version); an unknown value counts as true."""
+    return any(evaluate(toks, version, flags) in (True, None) for flags in SETTINGS)
 
 
 # ---------------------------------------------------------------- esy's compiler
@@ -383,7 +393,7 @@ def read_opam_lock(path):
         pins.setdefault(name, []).append((version, url))
     packages = []
     for name, version, inner in locked:
-        if all(admits_nothing(inner, flags) for flags in [set()] + [{f} for f in FLAGS]):
+        if not admits(inner, None):
             continue
         pinned = name in pins
         if pinned and monorepo:
@@ -392,18 +402,6 @@ def read_opam_lock(path):
             )
         packages.append((name, version, pinned))
     return "opam-lock", packages
-
-
-def admits_nothing(inner, flags):
-    """A lock entry whose filter is false under `flags` (the version aside)."""
-    filtered = [t for t in inner]
-    # Replace the `= "version"` part by true: evaluate the filter only.
-    for j, tok in enumerate(filtered):
-        if tok[1] == "=" and j + 1 < len(filtered) and filtered[j + 1][0] == "string":
-            if j == 0 or filtered[j - 1][1] in ("&", "("):
-                filtered = filtered[:j] + [("word", "true", 0, 0)] + filtered[j + 2 :]
-                break
-    return evaluate(filtered, "0", flags) is False
 
 
 def read_state(path):
@@ -456,13 +454,15 @@ def read_esy(index):
 
 
 def read_opam_file(path):
-    """Requirements of a plain opam file: (field, name, constraint tokens, raw text)."""
+    """Requirements of a plain opam file: (field, name, constraint tokens, raw text),
+    leaving out entries no flag setting applies."""
     text = path.read_text()
     fields = top_fields(tokens(text))
     out = []
     for field in ("depends", "depopts"):
         for name, inner, raw in entries(fields.get(field, []), text):
-            out.append((field, name, inner, raw))
+            if admits(inner, None):
+                out.append((field, name, inner, raw))
     return out
 
 
@@ -550,29 +550,38 @@ def constraint_findings(records, requirements):
     return out
 
 
+def scanned(packages):
+    """How many package versions are matched: the distinct unpinned ones."""
+    return len({(name, version) for name, version, pinned in packages if not pinned})
+
+
 def audit(projects, records):
-    rows = []
+    """(finding rows, scanned rows) of every project."""
+    rows, counts = [], []
     for project in sorted(p for p in projects.iterdir() if p.is_dir()):
         for kind, path in project_inputs(project):
             rel = path.relative_to(project).as_posix()
+            packages = None
             if kind == "opam-lock":
                 kind, packages = read_opam_lock(path)
-                if packages is None:
-                    found = constraint_findings(records, read_opam_file(path))
-                else:
-                    found = package_findings(records, packages)
-            elif kind == "opam-file":
-                found = constraint_findings(records, read_opam_file(path))
             elif kind == "opam-export":
-                found = package_findings(records, read_state(path))
+                packages = read_state(path)
             elif kind == "opam-switch":
-                found = package_findings(records, read_state(path / ".opam-switch" / "switch-state"))
+                packages = read_state(path / ".opam-switch" / "switch-state")
             elif kind in ("dune-lock", "dune-dev-tool"):
-                found = package_findings(records, read_dune_lock(path))
+                packages = read_dune_lock(path)
+            elif kind == "esy-lock":
+                packages = read_esy(path)
+            if packages is None:
+                requirements = read_opam_file(path)
+                found = constraint_findings(records, requirements)
+                count = len(requirements)
             else:
-                found = package_findings(records, read_esy(path))
+                found = package_findings(records, packages)
+                count = scanned(packages)
             rows.extend((project.name, rel, kind, *f) for f in found)
-    return sorted(rows)
+            counts.append((project.name, rel, kind, str(count)))
+    return sorted(rows), sorted(counts)
 
 
 def osec_rows(osec, project, db):
@@ -585,58 +594,72 @@ def osec_rows(osec, project, db):
     if run.returncode not in (0, 1, 2):
         raise SystemExit(f"{project}: osec exited {run.returncode}: {run.stderr}")
     report = json.loads(run.stdout)
-    rows = []
+    rows, counts = [], []
     for input_report in report["inputs"]:
         rel = Path(input_report["path"]).relative_to(project).as_posix()
-        if input_report["kind"] == "esy-lock" and not rel.endswith("index.json"):
-            rel += "/index.json"
+        kind = input_report["kind"]
         for finding in input_report["findings"] + [i["finding"] for i in input_report["ignored"]]:
             c = finding.get("constraint")
             subject = f"{c['field']} {c['text']}" if c else finding["installed_version"]
-            rows.append(
-                (project.name, rel, input_report["kind"], finding["package"], subject, finding["id"])
-            )
-    return sorted(rows)
+            rows.append((project.name, rel, kind, finding["package"], subject, finding["id"]))
+        counts.append((project.name, rel, kind, str(input_report["packages_scanned"])))
+    return sorted(rows), sorted(counts)
+
+
+FINDINGS_HEADER = "project\tinput\tkind\tpackage\tversion\tid"
+SCANNED_HEADER = "project\tinput\tkind\tpackages_scanned"
+
+
+def tsv(header, rows):
+    return "\n".join([header] + ["\t".join(r) for r in rows]) + "\n"
 
 
 def main(argv):
-    if len(argv) not in (3, 5):
+    if len(argv) < 4 or argv[3] not in ("--write", "--check", "--compare"):
         raise SystemExit(__doc__)
-    projects, db = Path(argv[1]), Path(argv[2])
-    rows = audit(projects, load_records(db))
-    lines = ["\t".join(r) for r in rows]
-    if len(argv) == 3:
-        print("project\tinput\tkind\tpackage\tversion\tid")
-        print("\n".join(lines))
+    projects, db, mode = Path(argv[1]), Path(argv[2]), argv[3]
+    rows, counts = audit(projects, load_records(db))
+    files = {
+        projects / "expected-findings.tsv": tsv(FINDINGS_HEADER, rows),
+        projects / "expected-scanned.tsv": tsv(SCANNED_HEADER, counts),
+    }
+    if mode == "--write":
+        for path, text in files.items():
+            path.write_text(text)
+        print(f"{len(rows)} findings and {len(counts)} inputs written to {projects}")
         return 0
-    if argv[3] == "--check":
-        expected = Path(argv[4]).read_text().splitlines()[1:]
-        if expected == lines:
-            print(f"{len(lines)} findings, as in {argv[4]}")
-            return 0
-        missing = sorted(set(expected) - set(lines))
-        extra = sorted(set(lines) - set(expected))
-        print(f"differs from {argv[4]}:")
-        print("\n".join([f"- {l}" for l in missing] + [f"+ {l}" for l in extra]))
-        return 1
-    if argv[3] == "--compare":
-        agree = 0
-        names = sorted(p.name for p in projects.iterdir() if p.is_dir())
-        for name in names:
-            ours = [r for r in rows if r[0] == name]
-            theirs = osec_rows(argv[4], projects / name, db)
-            if ours == theirs:
-                agree += 1
-                print(f"agree    {name} ({len(ours)} findings)")
-            else:
-                print(f"DIFFER   {name}")
-                for r in sorted(set(ours) - set(theirs)):
-                    print("  only here:", "\t".join(r))
-                for r in sorted(set(theirs) - set(ours)):
-                    print("  only osec:", "\t".join(r))
-        print(f"{agree} of {len(names)} projects agree")
-        return 0 if agree == len(names) else 1
-    raise SystemExit(__doc__)
+    if mode == "--check":
+        status = 0
+        for path, text in files.items():
+            committed = path.read_text().splitlines() if path.exists() else []
+            ours = text.splitlines()
+            if committed != ours:
+                status = 1
+                print(f"{path} differs from this reading:")
+                for line in sorted(set(committed) - set(ours)):
+                    print(f"- {line}")
+                for line in sorted(set(ours) - set(committed)):
+                    print(f"+ {line}")
+        if status == 0:
+            print(f"{len(rows)} findings and {len(counts)} inputs, as committed")
+        return status
+    agree = 0
+    names = sorted(p.name for p in projects.iterdir() if p.is_dir())
+    for name in names:
+        ours = ([r for r in rows if r[0] == name], [c for c in counts if c[0] == name])
+        theirs = osec_rows(argv[4], projects / name, db)
+        if ours == theirs:
+            agree += 1
+            print(f"agree    {name} ({len(ours[0])} findings, {len(ours[1])} inputs)")
+            continue
+        print(f"DIFFER   {name}")
+        for mine, osec in zip(ours, theirs):
+            for r in sorted(set(mine) - set(osec)):
+                print("  only here:", "\t".join(r))
+            for r in sorted(set(osec) - set(mine)):
+                print("  only osec:", "\t".join(r))
+    print(f"{agree} of {len(names)} projects agree")
+    return 0 if agree == len(names) else 1
 
 
 if __name__ == "__main__":

@@ -396,6 +396,71 @@ fn broken_inputs_exit_two_naming_file_and_position() {
     assert_eq!(out.code, 2, "{}", out.stdout);
 }
 
+/// Issue 20: tezos-mirror's `opam/virtual/` holds package definitions named
+/// `*.opam.locked` beside a real lock, and another lock there may be half-written.
+/// Every format still reports the real lock's findings; the unreadable file is an
+/// error naming its line, and the exit code is 2.
+#[test]
+fn one_unreadable_file_exits_two_and_every_format_reports_the_rest() {
+    let dir = TestDir::new();
+    let virtual_dir = format!(
+        "{}/../audit/tests/data/projects/tezos/virtual",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for entry in std::fs::read_dir(&virtual_dir).expect("the tezos fixture") {
+        let entry = entry.expect("entry");
+        let text = std::fs::read_to_string(entry.path()).expect("text");
+        dir.write(
+            &format!("virtual/{}", entry.file_name().to_string_lossy()),
+            &text,
+        );
+    }
+    dir.write(
+        "virtual/half.opam.locked",
+        "opam-version: \"2.0\"\ndepends: [\n  \"tls\" {= \"2.0.3\"}\n  \"cohttp\" {= \"6.",
+    );
+    for format in ["table", "json", "sarif", "markdown", "cyclonedx"] {
+        let out = embedded(&dir, &["audit", "virtual", "--format", format]);
+        assert_eq!(out.code, 2, "{format}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr
+                .contains("osec audit: error: virtual/half.opam.locked:4:"),
+            "{format}: {}",
+            out.stderr
+        );
+        // octez-deps.opam.locked's tls 2.0.3 and mirage-crypto 1.2.0 findings.
+        for id in ["OSEC-2026-06", "OSEC-2026-12"] {
+            assert!(
+                out.stdout.contains(id) || out.stdout.contains(&id.replace('-', "\\-")),
+                "{format}: {id} missing:\n{}",
+                out.stdout
+            );
+        }
+    }
+    let json = json(&embedded(&dir, &["audit", "virtual", "--format", "json"]).stdout);
+    assert_eq!(json["errors"][0]["line"], 4);
+    assert_eq!(json["errors"][0]["path"], "virtual/half.opam.locked");
+    let kinds: Vec<&str> = json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "opam-file",
+            "opam-file",
+            "opam-file",
+            "opam-file",
+            "opam-file",
+            "opam-lock",
+            "opam-lock"
+        ],
+        "definitions read as opam files, the two real locks as locks"
+    );
+}
+
 #[test]
 fn nothing_to_scan_exits_three() {
     let dir = TestDir::new();
