@@ -9,6 +9,7 @@
 //! checkout is treated as pinned. Several versions of one name (npm allows it) are all
 //! audited.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value as Json;
@@ -16,7 +17,7 @@ use serde_json::Value as Json;
 use super::Input;
 use super::error::{Error, Position, Result, read_text};
 use super::inventory::{DepKind, InstalledPackage, Inventory, Registry};
-use super::note::{Location, Note, NoteKind};
+use super::note::{Lines, Note, NoteKind};
 
 const HELP: &str = "the esy lock file is corrupt: regenerate it with `esy install`";
 
@@ -73,12 +74,17 @@ pub(crate) fn esy_ocaml_version(npm: &str) -> Option<String> {
     })
 }
 
-/// Where a node is defined: its key in `node` (`"ID": {`), else its first mention.
-fn node_offset(text: &str, id: &str) -> usize {
-    let key = format!("\"{id}\": {{");
-    text.find(&key)
-        .or_else(|| text.find(&format!("\"{id}\"")))
-        .unwrap_or(0)
+/// Where each object key is first written (`"KEY": {`), from one pass over the text:
+/// the node definitions' places.
+fn object_keys(text: &str) -> HashMap<&str, usize> {
+    let mut keys = HashMap::new();
+    for (at, _) in text.match_indices("\": {") {
+        let before = &text[..at];
+        if let Some(open) = before.rfind('"') {
+            keys.entry(&text[open + 1..at]).or_insert(open);
+        }
+    }
+    keys
 }
 
 /// Reads `esy.lock/index.json`.
@@ -146,6 +152,8 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
         ));
     }
     let mut inventory = Inventory::new(input);
+    let lines = Lines::new(path, text.as_bytes());
+    let keys = object_keys(&text);
     for (id, node) in nodes {
         let (name, mut registry) = name_of(id)?;
         let version = node.get("version").and_then(Json::as_str).ok_or_else(|| {
@@ -157,7 +165,7 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
             )
         })?;
         let mut version = version.strip_prefix("opam:").unwrap_or(version).to_owned();
-        let location = Location::of_offset(path, text.as_bytes(), node_offset(&text, id));
+        let location = lines.location(keys.get(id.as_str()).copied().unwrap_or(0));
         if name == "ocaml" && registry == Registry::Npm {
             match esy_ocaml_version(&version) {
                 Some(opam) => {

@@ -30,6 +30,46 @@ impl Location {
     }
 }
 
+/// The line starts of one file, to place many offsets in it without reading it from the
+/// start each time (a switch state lists thousands of packages).
+#[derive(Debug, Clone)]
+pub(crate) struct Lines {
+    path: String,
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl Lines {
+    /// Indexes `text`, the contents of `path`.
+    pub(crate) fn new(path: &Path, text: &[u8]) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(
+            text.iter()
+                .enumerate()
+                .filter(|&(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines {
+            path: path.display().to_string(),
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// The place of byte `offset` (clamped to the end of the text), as
+    /// [`Location::of_offset`] gives it.
+    pub(crate) fn location(&self, offset: usize) -> Location {
+        let offset = offset.min(self.len);
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        Location {
+            path: self.path.clone(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(offset - start + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.path, self.line, self.column)
@@ -101,5 +141,23 @@ impl fmt::Display for Note {
             "{}:{}: {}",
             self.location.path, self.location.line, self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_place_offsets_as_positions_do() {
+        let text = b"ab\ncd\n\nef\n";
+        let lines = Lines::new(Path::new("f"), text);
+        for offset in 0..text.len() + 3 {
+            assert_eq!(
+                lines.location(offset),
+                Location::of_offset(Path::new("f"), text, offset),
+                "{offset}"
+            );
+        }
     }
 }

@@ -32,7 +32,7 @@ use super::Input;
 use super::error::{Error, Position, Result, read_bytes};
 use super::formula::{self, Atom};
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
-use super::note::{Location, Note, NoteKind};
+use super::note::{Lines, Location, Note, NoteKind};
 use super::opam_state::{field, parse_file, require_opam_version, string_field, unknown_fields};
 
 const LOCK_HELP: &str = "regenerate the lock file with `opam lock`, or fix the entry";
@@ -280,6 +280,7 @@ fn read_lock_items(
         Some(value) => pin_depends(path, text, value)?,
         None => Vec::new(),
     };
+    let lines = Lines::new(path, text);
     let mut releases = 0;
     let mut first_at: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     for atom in atoms {
@@ -305,13 +306,13 @@ fn read_lock_items(
             Some((other, at)) if *other != version => {
                 inventory.add_note(Note::new(
                     NoteKind::DuplicatePackage,
-                    Location::of_offset(path, text, atom.offset),
+                    lines.location(atom.offset),
                     format!(
                         "`{}` is locked twice, at {other} (line {}) and at {version}: a lock \
                          pins each package once, so the file was edited by hand; both \
                          versions are audited",
                         atom.name,
-                        Position::of_offset(text, *at).line
+                        lines.location(*at).line
                     ),
                 ));
             }
@@ -337,7 +338,7 @@ fn read_lock_items(
                 root: false,
                 registry: Registry::Opam,
             },
-            Location::of_offset(path, text, atom.offset),
+            lines.location(atom.offset),
         );
         inventory.add_dependency(&name, atom.name, kind);
     }
@@ -477,6 +478,7 @@ fn read_requirements(
     inventory: &mut Inventory,
 ) -> Result<()> {
     let atoms = formula::atoms(value).map_err(|e| Error::formula(path, text, &e, OPAM_HELP))?;
+    let lines = Lines::new(path, text);
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
             (Some(first), Some(last)) => String::from_utf8_lossy(
@@ -496,7 +498,8 @@ fn read_requirements(
         let Some(kind) = formula::kind_of_formula(&constraint) else {
             continue;
         };
-        let start = Position::of_offset(text, atom.offset);
+        let start = lines.location(atom.offset);
+        let end = lines.location(atom.end);
         inventory.add_requirement(Requirement {
             name: atom.name.to_owned(),
             constraint,
@@ -504,8 +507,14 @@ fn read_requirements(
             kind,
             line: start.line,
             field: field_name,
-            start,
-            end: Position::of_offset(text, atom.end),
+            start: Position {
+                line: start.line,
+                column: start.column,
+            },
+            end: Position {
+                line: end.line,
+                column: end.column,
+            },
         });
     }
     Ok(())

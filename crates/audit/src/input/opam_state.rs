@@ -14,10 +14,10 @@ use opam_file::{ItemKind, OpamFile, Value, ValueKind};
 use rayon::prelude::*;
 
 use super::Input;
-use super::error::{Error, Position, Result, read_bytes};
+use super::error::{Error, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry};
-use super::note::{Location, Note, NoteKind};
+use super::note::{Lines, Location, Note, NoteKind};
 
 const STATE_HELP: &str = "the switch state is corrupt: restore it from a backup in .opam-switch/backup/, or recreate the switch";
 const OPAM_HELP: &str = "this opam file is corrupt: reinstall the package, or fix the file";
@@ -209,18 +209,19 @@ fn read_state(
         .into_iter()
         .map(|(n, _, _)| n)
         .collect();
+    let lines = Lines::new(path, text);
     let mut first_at: BTreeMap<String, (String, usize)> = BTreeMap::new();
     for (name, version, offset) in installed {
         match first_at.get(&name) {
             Some((other, at)) if *other != version => {
                 inventory.add_note(Note::new(
                     NoteKind::DuplicatePackage,
-                    Location::of_offset(path, text, offset),
+                    lines.location(offset),
                     format!(
                         "`{name}` is installed twice, at {other} (line {}) and at {version}: \
                          opam installs one version of a package, so the file is corrupt or \
                          edited by hand; both versions are audited",
-                        Position::of_offset(text, *at).line
+                        lines.location(*at).line
                     ),
                 ));
             }
@@ -237,7 +238,7 @@ fn read_state(
                 version,
                 registry: Registry::Opam,
             },
-            Location::of_offset(path, text, offset),
+            lines.location(offset),
         );
     }
     if let Some(note) = unknown_fields(path, text, &file.items, STATE_FIELDS, STATE_SECTIONS) {
