@@ -7,6 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::error::LineStarts;
+
 /// A place in a file: the file and its 1-based line and column (columns in bytes).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
@@ -30,42 +32,30 @@ impl Location {
     }
 }
 
-/// The line starts of one file, to place many offsets in it without reading it from the
-/// start each time (a switch state lists thousands of packages).
-#[derive(Debug, Clone)]
+/// One file's line index with its name, to place many offsets in it without reading it
+/// from the start each time (a switch state lists thousands of packages).
 pub(crate) struct Lines {
     path: String,
-    starts: Vec<usize>,
-    len: usize,
+    starts: LineStarts,
 }
 
 impl Lines {
     /// Indexes `text`, the contents of `path`.
     pub(crate) fn new(path: &Path, text: &[u8]) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(
-            text.iter()
-                .enumerate()
-                .filter(|&(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         Lines {
             path: path.display().to_string(),
-            starts,
-            len: text.len(),
+            starts: LineStarts::new(text),
         }
     }
 
     /// The place of byte `offset` (clamped to the end of the text), as
     /// [`Location::of_offset`] gives it.
     pub(crate) fn location(&self, offset: usize) -> Location {
-        let offset = offset.min(self.len);
-        let line = self.starts.partition_point(|&start| start <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let position = self.starts.position(offset);
         Location {
             path: self.path.clone(),
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(offset - start + 1).unwrap_or(u32::MAX),
+            line: position.line,
+            column: position.column,
         }
     }
 }

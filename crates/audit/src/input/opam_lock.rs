@@ -29,7 +29,7 @@ use opam_file::{ItemKind, OpamFile, RelOp, Value, ValueKind};
 use opam_model::FilteredFormula;
 
 use super::Input;
-use super::error::{Error, Position, Result, read_bytes};
+use super::error::{Error, LineStarts, Result, read_bytes};
 use super::formula::{self, Atom};
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
 use super::note::{Lines, Location, Note, NoteKind};
@@ -122,8 +122,10 @@ fn name_from_file(path: &Path) -> Option<String> {
 fn locked_version(constraints: &[Value]) -> Option<&str> {
     constraints.iter().find_map(|c| match &c.kind {
         ValueKind::PrefixRelop(op, v) if op.value == RelOp::Eq => v.as_str(),
-        ValueKind::Logop(_, l, r) => locked_version(std::slice::from_ref(l))
-            .or_else(|| locked_version(std::slice::from_ref(r))),
+        ValueKind::Logop(chain) => chain
+            .operands
+            .iter()
+            .find_map(|operand| locked_version(std::slice::from_ref(operand))),
         ValueKind::Group(items) => locked_version(&items.value),
         _ => None,
     })
@@ -478,7 +480,7 @@ fn read_requirements(
     inventory: &mut Inventory,
 ) -> Result<()> {
     let atoms = formula::atoms(value).map_err(|e| Error::formula(path, text, &e, OPAM_HELP))?;
-    let lines = Lines::new(path, text);
+    let lines = LineStarts::new(text);
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
             (Some(first), Some(last)) => String::from_utf8_lossy(
@@ -498,8 +500,7 @@ fn read_requirements(
         let Some(kind) = formula::kind_of_formula(&constraint) else {
             continue;
         };
-        let start = lines.location(atom.offset);
-        let end = lines.location(atom.end);
+        let start = lines.position(atom.offset);
         inventory.add_requirement(Requirement {
             name: atom.name.to_owned(),
             constraint,
@@ -507,14 +508,8 @@ fn read_requirements(
             kind,
             line: start.line,
             field: field_name,
-            start: Position {
-                line: start.line,
-                column: start.column,
-            },
-            end: Position {
-                line: end.line,
-                column: end.column,
-            },
+            start,
+            end: lines.position(atom.end),
         });
     }
     Ok(())
