@@ -395,11 +395,11 @@ def read_opam_lock(path):
     for name, version, inner in locked:
         if not admits(inner, None):
             continue
-        pinned = name in pins
+        # a pin names a version: an entry at another version is that release
+        urls = [u for v, u in pins.get(name, []) if v == version]
+        pinned = bool(urls)
         if pinned and monorepo:
-            pinned = not any(
-                v == version and is_release_archive(u, version) for v, u in pins[name]
-            )
+            pinned = not any(is_release_archive(u, version) for u in urls)
         packages.append((name, version, pinned))
     return "opam-lock", packages
 
@@ -408,11 +408,11 @@ def read_state(path):
     """Packages of an `opam switch export` or switch-state file."""
     text = path.read_text()
     fields = top_fields(tokens(text))
-    pinned = {s.partition(".")[0] for s in strings_of(fields.get("pinned", []))}
+    pinned = {tuple(s.split(".", 1)) for s in strings_of(fields.get("pinned", []))}
     packages = []
     for s in strings_of(fields.get("installed", [])):
         name, _, version = s.partition(".")
-        packages.append((name, version, name in pinned))
+        packages.append((name, version, (name, version) in pinned))
     return packages
 
 

@@ -34,7 +34,9 @@
 //!    and their dependency edges, each with a [`input::DepKind`] (normal, build, post,
 //!    test, doc, dev, dev-setup), and [`input::Note`]s on what was read differently
 //!    from the file's name or could not be taken into account. An input that cannot be
-//!    read is an error of the report, the others are still audited.
+//!    read is an error of the report, the others are still audited; so is a file that
+//!    writes one field (or, in esy's JSON, one key) twice, since either could hide the
+//!    other's versions. A pin covers the version it names, not the others of the name.
 //! 3. Explain: [`input::Inventory::path_to`] gives the shortest path from a root,
 //!    preferring paths without test/doc/dev edges, and says when only such paths exist.
 //! 4. Match: [`scan::scan`] queries a `vulndb::Database` for every opam package (pinned

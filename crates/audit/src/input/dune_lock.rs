@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Input;
-use super::error::{Error, Result, read_text};
+use super::error::{Error, Position, Result, read_text};
 use super::inventory::{DepKind, InstalledPackage, Inventory, Registry};
 use super::note::{Location, Note, NoteKind};
 use super::sexp::{self, Sexp};
@@ -78,6 +78,32 @@ fn field<'a>(sexps: &'a [Sexp], name: &str) -> Option<&'a [Sexp]> {
         [Sexp::Atom(head, _), rest @ ..] if head == name => Some(rest),
         _ => None,
     })
+}
+
+/// dune reads each field of a lock file once ("present too many times" otherwise): a
+/// second `(version …)` edited in would make the reading depend on which one osec takes,
+/// and could hide a vulnerable version, so the file is refused as dune refuses it.
+fn reject_repeated_fields(path: &Path, text: &str, sexps: &[Sexp]) -> Result<()> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for sexp in sexps {
+        let Some([Sexp::Atom(head, offset), ..]) = sexp.as_list() else {
+            continue;
+        };
+        if let Some(first) = seen.insert(head.as_str(), *offset) {
+            return Err(Error::malformed(
+                path,
+                text,
+                sexp.offset(),
+                format!(
+                    "`({head} …)` is written twice (first at line {}): dune reads each field \
+                     once, so the file was edited by hand",
+                    Position::of_offset(text.as_bytes(), first).line
+                ),
+                LOCK_HELP,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every package name of a `depends` field, in either format, all platforms together.
@@ -223,6 +249,7 @@ pub(crate) fn read_dune_lock(
     for path in files {
         let text = read_text(&path)?;
         let sexps = parse_sexps(&path, &text, LOCK_HELP)?;
+        reject_repeated_fields(&path, &text, &sexps)?;
         let file_name = path
             .file_name()
             .and_then(|f| f.to_str())

@@ -10,8 +10,11 @@
 //! audited.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
 
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 
 use super::Input;
@@ -87,22 +90,103 @@ fn object_keys(text: &str) -> HashMap<&str, usize> {
     keys
 }
 
+/// A JSON value whose objects write each key once. serde_json keeps the last of repeated
+/// keys, so a node or a `version` written twice (an edit by hand, a bad merge) would
+/// silently hide the first one, perhaps the vulnerable one: the file is refused instead,
+/// at the repeated key.
+struct UniqueKeys(Json);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::from(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::from(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::from(v)))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::String(v)))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys(Json::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<UniqueKeys, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(UniqueKeys(Json::Array(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<UniqueKeys, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "the key `{key}` is written twice in one object: esy writes each once, so \
+                     the file was edited by hand and osec cannot tell which one holds"
+                )));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(UniqueKeys(Json::Object(object)))
+    }
+}
+
 /// Reads `esy.lock/index.json`.
 pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
     let text = read_text(path)?;
-    let json: Json = serde_json::from_str(&text).map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        position: Position {
-            line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(e.column()).unwrap_or(u32::MAX),
-        },
-        // serde_json's text ends with its own " at line L column C": the position is ours
-        message: format!(
-            "invalid JSON: {}",
-            e.to_string().split(" at line ").next().unwrap_or_default()
-        ),
-        help: HELP,
-    })?;
+    let json = match serde_json::from_str::<UniqueKeys>(&text) {
+        Ok(UniqueKeys(json)) => json,
+        Err(e) => {
+            // serde_json's text ends with its own " at line L column C": the position is ours
+            let what = e.to_string();
+            let what = what.split(" at line ").next().unwrap_or_default();
+            return Err(Error::Malformed {
+                path: path.to_path_buf(),
+                position: Position {
+                    line: u32::try_from(e.line()).unwrap_or(u32::MAX),
+                    column: u32::try_from(e.column()).unwrap_or(u32::MAX),
+                },
+                message: if e.classify() == serde_json::error::Category::Data {
+                    what.to_owned()
+                } else {
+                    format!("invalid JSON: {what}")
+                },
+                help: HELP,
+            });
+        }
+    };
     let root = json.get("root").and_then(Json::as_str).ok_or_else(|| {
         malformed_at(
             path,

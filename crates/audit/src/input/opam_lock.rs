@@ -33,7 +33,9 @@ use super::error::{Error, LineStarts, Result, read_bytes};
 use super::formula::{self, Atom};
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
 use super::note::{Lines, Location, Note, NoteKind};
-use super::opam_state::{field, parse_file, require_opam_version, string_field, unknown_fields};
+use super::opam_state::{
+    field, parse_file, reject_repeated_fields, require_opam_version, string_field, unknown_fields,
+};
 
 const LOCK_HELP: &str = "regenerate the lock file with `opam lock`, or fix the entry";
 const OPAM_HELP: &str = "fix the opam file (`opam lint` shows the problem too)";
@@ -222,6 +224,7 @@ fn format_version(text: &str) -> Option<(u32, u32)> {
 pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
     let text = read_bytes(path)?;
     let file = parse_file(path, &text, LOCK_HELP)?;
+    reject_repeated_fields(path, &text, &file, LOCK_HELP)?;
     let atoms = match field(&file, "depends") {
         Some(depends) => {
             formula::atoms(depends).map_err(|e| Error::formula(path, &text, &e, LOCK_HELP))?
@@ -323,12 +326,17 @@ fn read_lock_items(
                 first_at.insert(atom.name, (version, atom.offset));
             }
         }
-        let pins_of_atom: Vec<&Pin<'_>> = pins.iter().filter(|p| p.name == atom.name).collect();
+        // A pin names a version: an entry locked at another version (edited in by hand)
+        // is that release, and is audited.
+        let pins_of_atom: Vec<&Pin<'_>> = pins
+            .iter()
+            .filter(|p| p.name == atom.name && p.version == version)
+            .collect();
         let release = monorepo
             && !pins_of_atom.is_empty()
             && pins_of_atom
                 .iter()
-                .any(|p| p.version == version && is_release_archive(p.url, version));
+                .any(|p| is_release_archive(p.url, version));
         if release {
             releases += 1;
         }

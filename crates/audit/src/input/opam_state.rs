@@ -50,6 +50,38 @@ pub(crate) fn require_opam_version(
     ))
 }
 
+/// opam writes each field of a lock, switch state or export once: a second one (an edit
+/// by hand, two files pasted together) would make the reading depend on which one osec
+/// takes, and could hide the vulnerable entries of the other, so the file is refused.
+pub(crate) fn reject_repeated_fields(
+    path: &Path,
+    text: &[u8],
+    file: &OpamFile,
+    help: &'static str,
+) -> Result<()> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in &file.items {
+        let ItemKind::Variable(name, _) = &item.kind else {
+            continue;
+        };
+        if let Some(first) = seen.insert(name.value.as_str(), name.span.start as usize) {
+            return Err(Error::malformed(
+                path,
+                text,
+                name.span.start as usize,
+                format!(
+                    "`{}:` is written twice (first at line {}): opam writes each field once, \
+                     so the file was edited by hand and osec cannot tell which one holds",
+                    name.value,
+                    super::Position::of_offset(text, first).line
+                ),
+                help,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The value of a top-level field, when present.
 pub(crate) fn field<'a>(file: &'a OpamFile, name: &str) -> Option<&'a Value> {
     fields(&file.items, name)
@@ -200,14 +232,17 @@ fn read_state(
     file: &OpamFile,
     help: &'static str,
 ) -> Result<()> {
+    reject_repeated_fields(path, text, file, help)?;
     let installed = package_list(path, text, file, "installed", help)?;
     let roots: BTreeSet<String> = package_list(path, text, file, "roots", help)?
         .into_iter()
         .map(|(n, _, _)| n)
         .collect();
-    let pinned: BTreeSet<String> = package_list(path, text, file, "pinned", help)?
+    // A pin names a version: another installed version of the name (a pin added with
+    // `--no-action`, or a second entry edited in) is the release, and is audited.
+    let pinned: BTreeSet<(String, String)> = package_list(path, text, file, "pinned", help)?
         .into_iter()
-        .map(|(n, _, _)| n)
+        .map(|(n, v, _)| (n, v))
         .collect();
     let lines = Lines::new(path, text);
     let mut first_at: BTreeMap<String, (String, usize)> = BTreeMap::new();
@@ -233,7 +268,7 @@ fn read_state(
         inventory.add_package_at(
             InstalledPackage {
                 root: roots.contains(&name),
-                pinned: pinned.contains(&name),
+                pinned: pinned.contains(&(name.clone(), version.clone())),
                 name,
                 version,
                 registry: Registry::Opam,

@@ -147,6 +147,119 @@ fn an_esy_lock_with_two_versions_of_a_package_audits_both() {
     assert_eq!(findings(&input), TLS_2_0_3);
 }
 
+/// The run on `project` is incomplete, with one error: `FILE:LINE message`, the file
+/// relative to the project (the message names the same place).
+fn only_error(project: &Path) -> String {
+    let outcome = run_on(project);
+    assert_eq!(outcome.verdict(), audit::Verdict::Incomplete);
+    let audit::Outcome::Audited(audited) = outcome else {
+        unreachable!()
+    };
+    let report = &audited.report;
+    assert!(report.findings().next().is_none(), "{:?}", report.inputs);
+    let [error] = report.errors.as_slice() else {
+        panic!("{:?}", report.errors);
+    };
+    let file = Path::new(&error.file).strip_prefix(project).unwrap();
+    let message = error
+        .message
+        .replace(&format!("{}/", project.display()), "");
+    let at = format!("{}:{}:", file.display(), error.line.unwrap_or(0));
+    assert!(message.starts_with(&at), "{message}");
+    format!("{}:{} {}", file.display(), error.line.unwrap_or(0), {
+        let after = message.trim_start_matches(&at);
+        after.split_once(": ").map_or(after, |(_, m)| m)
+    })
+}
+
+/// A field written twice would let one of the two hide the other (serde_json, and a
+/// first-wins lookup, kept one silently, and the vulnerable version with it): the file is
+/// refused at the second one, whichever order the versions come in.
+#[test]
+fn a_field_written_twice_is_an_error_at_the_second() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "app.opam.locked",
+            "opam-version: \"2.0\"\nname: \"app\"\ndepends: [\n  \"tls\" {= \"2.1.0\"}\n]\n\
+             depends: [\n  \"tls\" {= \"2.0.3\"}\n]\n",
+            "app.opam.locked:6 `depends:` is written twice (first at line 3)",
+        ),
+        (
+            "opam.export",
+            "opam-version: \"2.0\"\ninstalled: [\"tls.2.1.0\"]\ninstalled: [\"tls.2.0.3\"]\n",
+            "opam.export:3 `installed:` is written twice (first at line 2)",
+        ),
+        (
+            "dune.lock/tls.pkg",
+            "(version 2.1.0)\n\n(version 2.0.3)\n",
+            "dune.lock/tls.pkg:3 `(version …)` is written twice (first at line 1)",
+        ),
+        (
+            "esy.lock/index.json",
+            "{\"root\": \"app@link-dev:./package.json\", \"node\": {\n\
+             \"app@link-dev:./package.json\": {\"name\": \"app\", \"version\": \"link-dev:./package.json\", \
+             \"source\": {\"type\": \"link-dev\", \"path\": \".\"}, \"dependencies\": [\"@opam/tls@opam:2.1.0@0\"]},\n\
+             \"@opam/tls@opam:2.1.0@0\": {\"name\": \"@opam/tls\", \"version\": \"opam:2.1.0\",\n\
+             \"version\": \"opam:2.0.3\", \"source\": {\"type\": \"install\", \"source\": [\"archive:https://x/y.tgz\"]}, \
+             \"dependencies\": []}}}\n",
+            "esy.lock/index.json:4 the key `version` is written twice in one object",
+        ),
+        (
+            "esy.lock/index.json",
+            "{\"root\": \"app@link-dev:./package.json\", \"node\": {\n\
+             \"app@link-dev:./package.json\": {\"name\": \"app\", \"version\": \"link-dev:./package.json\", \
+             \"source\": {\"type\": \"link-dev\", \"path\": \".\"}, \"dependencies\": [\"@opam/tls@opam:2.1.0@0\"]},\n\
+             \"@opam/tls@opam:2.1.0@0\": {\"name\": \"@opam/tls\", \"version\": \"opam:2.0.3\", \
+             \"source\": {\"type\": \"install\", \"source\": [\"archive:https://x/y.tgz\"]}, \"dependencies\": []},\n\
+             \"@opam/tls@opam:2.1.0@0\": {\"name\": \"@opam/tls\", \"version\": \"opam:2.1.0\", \
+             \"source\": {\"type\": \"install\", \"source\": [\"archive:https://x/y.tgz\"]}, \"dependencies\": []}}}\n",
+            "esy.lock/index.json:4 the key `@opam/tls@opam:2.1.0@0` is written twice in one object",
+        ),
+    ];
+    for (file, text, expected) in cases {
+        let project = tempfile::tempdir().unwrap();
+        let path = project.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if file.starts_with("dune.lock/") {
+            std::fs::write(path.with_file_name("lock.dune"), "(lang package 0.1)\n").unwrap();
+        }
+        std::fs::write(&path, text).unwrap();
+        let error = only_error(project.path());
+        assert!(error.starts_with(expected), "{file}: {error}");
+    }
+}
+
+/// A pin names a version: an entry at another version of the name is that release, and
+/// is audited (before, any pin of the name made every version of it "pinned, not
+/// matched"). In a switch this is `opam pin add --no-action` before the reinstall.
+#[test]
+fn a_pin_of_another_version_leaves_the_release_audited() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("app.opam.locked"),
+        "opam-version: \"2.0\"\nname: \"app\"\ndepends: [\n  \"tls\" {= \"2.0.3\"}\n  \
+         \"tls\" {= \"2.1.0\"}\n]\npin-depends: [\n  [\"tls.2.1.0\" \"git+https://x/tls#abc\"]\n]\n",
+    )
+    .unwrap();
+    let input = only_input(project.path());
+    assert_eq!(findings(&input), TLS_2_0_3);
+    assert_eq!(input.pinned_skipped, ["tls"], "2.1.0 is still pinned");
+
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("opam.export"),
+        "opam-version: \"2.0\"\ninstalled: [\"tls.2.0.3\"]\npinned: [\"tls.2.1.0\"]\n",
+    )
+    .unwrap();
+    let input = only_input(project.path());
+    assert_eq!(findings(&input), TLS_2_0_3);
+    assert!(
+        input.pinned_skipped.is_empty(),
+        "{:?}",
+        input.pinned_skipped
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
