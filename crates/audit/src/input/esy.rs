@@ -9,7 +9,7 @@
 //! checkout is treated as pinned. Several versions of one name (npm allows it) are all
 //! audited.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -163,6 +163,55 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
+/// The keys esy writes at the top of `index.json` and in each node.
+const TOP_FIELDS: &[&str] = &["checksum", "root", "node"];
+const NODE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "version",
+    "source",
+    "overrides",
+    "dependencies",
+    "devDependencies",
+];
+
+/// A note on keys esy does not write (a newer esy, or an edit by hand), at the first
+/// one's first mention: osec reads around them, the user should know.
+fn unknown_fields(
+    lines: &Lines,
+    text: &str,
+    json: &Json,
+    nodes: &serde_json::Map<String, Json>,
+) -> Option<Note> {
+    let top = json.as_object().into_iter().flat_map(|o| o.keys());
+    let top = top.filter(|k| !TOP_FIELDS.contains(&k.as_str()));
+    let in_nodes = nodes
+        .values()
+        .filter_map(Json::as_object)
+        .flat_map(|node| node.keys())
+        .filter(|k| !NODE_FIELDS.contains(&k.as_str()));
+    let unknown: BTreeSet<&str> = top.chain(in_nodes).map(String::as_str).collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    // a key written with escapes is not found as such: the note then points at the start
+    let first = unknown
+        .iter()
+        .filter_map(|k| text.find(&format!("\"{k}\"")))
+        .min()
+        .unwrap_or(0);
+    let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+    Some(Note::new(
+        NoteKind::UnknownFields,
+        lines.location(first),
+        format!(
+            "fields osec does not know, left out of the reading: {} (a newer esy, or an \
+             edit by hand)",
+            names.join(", ")
+        ),
+    ))
+}
+
 /// Reads `esy.lock/index.json`.
 pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
     let text = read_text(path)?;
@@ -238,6 +287,9 @@ pub(crate) fn read_esy_lock(input: Input, path: &Path) -> Result<Inventory> {
     let mut inventory = Inventory::new(input);
     let lines = Lines::new(path, text.as_bytes());
     let keys = object_keys(&text);
+    if let Some(note) = unknown_fields(&lines, &text, &json, nodes) {
+        inventory.add_note(note);
+    }
     for (id, node) in nodes {
         let (name, mut registry) = name_of(id)?;
         let version = node.get("version").and_then(Json::as_str).ok_or_else(|| {

@@ -34,7 +34,8 @@ use super::formula::{self, Atom};
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
 use super::note::{Lines, Location, Note, NoteKind};
 use super::opam_state::{
-    field, parse_file, reject_repeated_fields, require_opam_version, string_field, unknown_fields,
+    OPAM_FORMAT, field, newer_format_note, parse_file, reject_repeated_fields,
+    require_opam_version, string_field, unknown_fields,
 };
 
 const LOCK_HELP: &str = "regenerate the lock file with `opam lock`, or fix the entry";
@@ -214,12 +215,6 @@ pub(crate) fn is_release_archive(url: &str, version: &str) -> bool {
     })
 }
 
-/// `"M.N"` as numbers.
-fn format_version(text: &str) -> Option<(u32, u32)> {
-    let (major, minor) = text.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
 /// Reads an `opam lock` file; one that pins nothing is read as a plain opam file.
 pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
     let text = read_bytes(path)?;
@@ -387,28 +382,10 @@ fn format_notes(
     text: &[u8],
     file: &OpamFile,
 ) -> Result<()> {
-    let newer = |name: &str, known: (u32, u32)| -> Result<Option<Note>> {
-        let Some(value) = field(file, name) else {
-            return Ok(None);
-        };
-        let Some(version) = string_field(path, text, &file.items, name, LOCK_HELP)? else {
-            return Ok(None);
-        };
-        let newer = format_version(&version).is_none_or(|v| v > known);
-        Ok(newer.then(|| {
-            Note::new(
-                NoteKind::NewerFormat,
-                Location::of_offset(path, text, value.span.start as usize),
-                format!(
-                    "`{name}: \"{version}\"` is newer than osec knows ({}.{}): read as that \
-                     format; check the findings by hand or update osec",
-                    known.0, known.1
-                ),
-            )
-        }))
+    let newer = |name: &str, known: (u32, u32)| {
+        newer_format_note(path, text, &file.items, name, known, LOCK_HELP)
     };
-    // opam 2.x writes `opam-version: "2.0"` in lock files; opam 3 may change the format.
-    if let Some(note) = newer("opam-version", (2, 9))? {
+    if let Some(note) = newer("opam-version", OPAM_FORMAT)? {
         inventory.add_note(note);
     }
     if let Some(note) = newer("x-opam-monorepo-version", MONOREPO_FORMAT)? {

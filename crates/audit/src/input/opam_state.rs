@@ -117,6 +117,46 @@ pub(crate) fn string_field(
     }
 }
 
+/// The newest `opam-version:` osec reads: opam 2.x writes "2.0" in locks, switch states
+/// and exports; opam 3 may change the formats.
+pub(crate) const OPAM_FORMAT: (u32, u32) = (2, 9);
+
+/// A note when the format version in field `name` is newer than `known` (or not
+/// `"M.N"`): osec reads it as the format it knows, the user should check.
+pub(crate) fn newer_format_note(
+    path: &Path,
+    text: &[u8],
+    items: &[opam_file::Item],
+    name: &str,
+    known: (u32, u32),
+    help: &'static str,
+) -> Result<Option<Note>> {
+    let Some(value) = fields(items, name) else {
+        return Ok(None);
+    };
+    let Some(version) = string_field(path, text, items, name, help)? else {
+        return Ok(None);
+    };
+    let newer = format_version(&version).is_none_or(|v| v > known);
+    Ok(newer.then(|| {
+        Note::new(
+            NoteKind::NewerFormat,
+            Location::of_offset(path, text, value.span.start as usize),
+            format!(
+                "`{name}: \"{version}\"` is newer than osec knows ({}.{}): read as that \
+                 format; check the findings by hand or update osec",
+                known.0, known.1
+            ),
+        )
+    }))
+}
+
+/// `"M.N"` as numbers.
+fn format_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
 /// The fields of a switch-state file and of an `opam switch export` (2.1), and the
 /// export's sections.
 const STATE_FIELDS: &[&str] = &[
@@ -275,6 +315,11 @@ fn read_state(
             },
             lines.location(offset),
         );
+    }
+    if let Some(note) =
+        newer_format_note(path, text, &file.items, "opam-version", OPAM_FORMAT, help)?
+    {
+        inventory.add_note(note);
     }
     if let Some(note) = unknown_fields(path, text, &file.items, STATE_FIELDS, STATE_SECTIONS) {
         inventory.add_note(note);

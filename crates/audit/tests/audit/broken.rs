@@ -74,6 +74,13 @@ fn one_unreadable_file_never_hides_the_rest() {
     std::fs::create_dir(&lock).unwrap();
     std::fs::write(lock.join("lock.dune"), "(lang package 0.1)\n").unwrap();
     std::fs::write(lock.join("tls.pkg"), "(version 2.0.3\n").unwrap();
+    let esy = dir.path().join("esy.lock");
+    std::fs::create_dir(&esy).unwrap();
+    std::fs::write(
+        esy.join("index.json"),
+        "{\"root\": \"app\",\n\"node\": {\"ap",
+    )
+    .unwrap();
 
     let outcome = crate::run_on(dir.path());
     assert_eq!(outcome.verdict(), audit::Verdict::Incomplete);
@@ -106,6 +113,7 @@ fn one_unreadable_file_never_hides_the_rest() {
             format!("opam-lock half.opam.locked:{}", half_lines),
             "opam-export opam.export:2".to_owned(),
             "dune-lock dune.lock/tls.pkg:1".to_owned(),
+            "esy-lock esy.lock/index.json:2".to_owned(),
         ]
     );
 }
@@ -128,6 +136,24 @@ fn hand_edits_and_newer_formats_are_noted_with_file_and_line() {
     std::fs::write(
         dune.join("cohttp.pkg"),
         "(version 6.2.2)\n\n(teleport (all_platforms))\n",
+    )
+    .unwrap();
+
+    std::fs::write(
+        dir.path().join("opam.export"),
+        "opam-version: \"3.0\"\ninstalled: [\"tls.2.0.3\"]\nsandbox: true\n",
+    )
+    .unwrap();
+    let esy = dir.path().join("esy.lock");
+    std::fs::create_dir(&esy).unwrap();
+    std::fs::write(
+        esy.join("index.json"),
+        "{\"root\": \"app@link-dev:./package.json\", \"node\": {\n\
+         \"app@link-dev:./package.json\": {\"name\": \"app\", \"version\": \"link-dev:./package.json\", \
+         \"source\": {\"type\": \"link-dev\", \"path\": \".\"}, \"dependencies\": [\"@opam/tls@opam:2.0.3@0\"]},\n\
+         \"@opam/tls@opam:2.0.3@0\": {\"name\": \"@opam/tls\", \"version\": \"opam:2.0.3\",\n\
+         \"integrity\": \"sha1-x\", \"source\": {\"type\": \"install\", \"source\": [\"archive:https://x/y.tgz\"]}, \
+         \"dependencies\": []}}}\n",
     )
     .unwrap();
 
@@ -155,10 +181,18 @@ fn hand_edits_and_newer_formats_are_noted_with_file_and_line() {
         [
             "newer-format app.opam.locked:7",
             "newer-format dune.lock/lock.dune:1",
+            "newer-format opam.export:1",
             "unknown-fields app.opam.locked:6",
             "unknown-fields dune.lock/cohttp.pkg:3",
+            "unknown-fields esy.lock/index.json:4",
+            "unknown-fields opam.export:3",
         ]
     );
-    let found: Vec<&str> = report.findings().map(|f| f.package.as_str()).collect();
-    assert_eq!(found, ["tls", "tls", "cohttp"], "still audited");
+    let mut found: Vec<&str> = report.findings().map(|f| f.package.as_str()).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        ["cohttp", "tls", "tls", "tls", "tls", "tls", "tls"],
+        "still audited"
+    );
 }
