@@ -16,8 +16,9 @@ Usage:
         this reading (CI runs this)
   scripts/independent-audit.py PROJECTS DB.zip --compare OSEC   run `OSEC audit PROJECT
         --format json` on every project and print, per project, whether its findings and
-        counts equal this reading; `N of M projects agree` ends the output (exit 1 when
-        some differ)
+        counts equal this reading; `N of M projects agree` and `R of S repositories
+        agree` (a repository agrees when all its projects do) end the output (exit 1
+        when some differ)
 
 expected-findings.tsv: one line per finding: project, input (relative to the project),
 kind, package, version (or `FIELD CONSTRAINT` for a plain opam file's entry), ID.
@@ -643,13 +644,14 @@ def main(argv):
         if status == 0:
             print(f"{len(rows)} findings and {len(counts)} inputs, as committed")
         return status
-    agree = 0
+    agree, agreed = 0, []
     names = sorted(p.name for p in projects.iterdir() if p.is_dir())
     for name in names:
         ours = ([r for r in rows if r[0] == name], [c for c in counts if c[0] == name])
         theirs = osec_rows(argv[4], projects / name, db)
         if ours == theirs:
             agree += 1
+            agreed.append(name)
             print(f"agree    {name} ({len(ours[0])} findings, {len(ours[1])} inputs)")
             continue
         print(f"DIFFER   {name}")
@@ -659,7 +661,23 @@ def main(argv):
             for r in sorted(set(osec) - set(mine)):
                 print("  only osec:", "\t".join(r))
     print(f"{agree} of {len(names)} projects agree")
+    repositories = repository_of(projects)
+    differ = {repositories.get(n, n) for n in names} - {
+        repositories.get(n, n) for n in agreed
+    }
+    repos = {repositories.get(n, n) for n in names}
+    print(f"{len(repos) - len(differ)} of {len(repos)} repositories agree")
     return 0 if agree == len(names) else 1
+
+
+def repository_of(projects):
+    """project -> owner/name, from the table of PROJECTS/README.md."""
+    readme = projects / "README.md"
+    out = {}
+    if readme.exists():
+        for m in re.finditer(r"^\| `([^`]+)` \| ([\w.-]+/[\w.-]+) \|", readme.read_text(), re.M):
+            out[m.group(1)] = m.group(2)
+    return out
 
 
 if __name__ == "__main__":
