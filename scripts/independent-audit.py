@@ -374,15 +374,14 @@ def read_opam_lock(path):
     deps = entries(fields.get("depends", []), text)
     locked = []
     for name, inner, _ in deps:
-        version = None
+        # every `= "v"` of the entry: opam lock writes one, a hand edit may write more
+        versions = []
         for j, tok in enumerate(inner):
             prev = inner[j - 1][1] if j else None
             if tok[1] == "=" and prev in (None, "&", "|", "(") and j + 1 < len(inner):
-                if inner[j + 1][0] == "string":
-                    version = inner[j + 1][1]
-                    break
-        if version is not None:
-            locked.append((name, version, inner))
+                if inner[j + 1][0] == "string" and inner[j + 1][1] not in versions:
+                    versions.append(inner[j + 1][1])
+        locked.extend((name, version, inner) for version in versions)
     if not locked:
         return "opam-file", None
     monorepo = "x-opam-monorepo-version" in fields

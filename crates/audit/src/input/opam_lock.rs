@@ -121,17 +121,28 @@ fn name_from_file(path: &Path) -> Option<String> {
     (!name.is_empty() && !name.contains('.')).then(|| name.to_owned())
 }
 
-/// The version a locked entry pins: the string of its `= "v"` constraint.
-fn locked_version(constraints: &[Value]) -> Option<&str> {
-    constraints.iter().find_map(|c| match &c.kind {
-        ValueKind::PrefixRelop(op, v) if op.value == RelOp::Eq => v.as_str(),
-        ValueKind::Logop(chain) => chain
-            .operands
-            .iter()
-            .find_map(|operand| locked_version(std::slice::from_ref(operand))),
-        ValueKind::Group(items) => locked_version(&items.value),
-        _ => None,
-    })
+/// The versions a locked entry pins: the strings of its `= "v"` constraints, in the
+/// order written. `opam lock` writes one; an entry edited to `{= "a" | = "b"}` admits
+/// both, and both are audited. Walked with a stack: a chain or nesting of any length
+/// costs no stack depth.
+fn locked_versions(constraints: &[Value]) -> Vec<&str> {
+    let mut versions = Vec::new();
+    let mut pending: Vec<&Value> = constraints.iter().rev().collect();
+    while let Some(constraint) = pending.pop() {
+        match &constraint.kind {
+            ValueKind::PrefixRelop(op, v) if op.value == RelOp::Eq => {
+                if let Some(v) = v.as_str()
+                    && !versions.contains(&v)
+                {
+                    versions.push(v);
+                }
+            }
+            ValueKind::Logop(chain) => pending.extend(chain.operands.iter().rev()),
+            ValueKind::Group(items) => pending.extend(items.value.iter().rev()),
+            _ => {}
+        }
+    }
+    versions
 }
 
 /// One `pin-depends:` entry: `["name.version" "url"]`.
@@ -228,7 +239,7 @@ pub(crate) fn read_locked(input: Input, path: &Path) -> Result<Inventory> {
     };
     let pinned_entries = atoms
         .iter()
-        .filter(|a| locked_version(a.constraints).is_some())
+        .filter(|a| !locked_versions(a.constraints).is_empty())
         .count();
     if pinned_entries == 0 && !atoms.is_empty() {
         let mut inventory = read_opam_text(
@@ -284,7 +295,8 @@ fn read_lock_items(
     let mut releases = 0;
     let mut first_at: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     for atom in atoms {
-        let Some(version) = locked_version(atom.constraints) else {
+        let versions = locked_versions(atom.constraints);
+        if versions.is_empty() {
             return Err(Error::malformed(
                 path,
                 text,
@@ -296,55 +308,57 @@ fn read_lock_items(
                 ),
                 LOCK_HELP,
             ));
-        };
+        }
         let kind = formula::kind_of(atom.constraints)
             .map_err(|e| Error::formula(path, text, &e, LOCK_HELP))?;
         let Some(kind) = kind else {
             continue;
         };
-        match first_at.get(atom.name) {
-            Some((other, at)) if *other != version => {
-                inventory.add_note(Note::new(
-                    NoteKind::DuplicatePackage,
-                    lines.location(atom.offset),
-                    format!(
-                        "`{}` is locked twice, at {other} (line {}) and at {version}: a lock \
-                         pins each package once, so the file was edited by hand; both \
-                         versions are audited",
-                        atom.name,
-                        lines.location(*at).line
-                    ),
-                ));
+        for version in versions {
+            match first_at.get(atom.name) {
+                Some((other, at)) if *other != version => {
+                    inventory.add_note(Note::new(
+                        NoteKind::DuplicatePackage,
+                        lines.location(atom.offset),
+                        format!(
+                            "`{}` is locked twice, at {other} (line {}) and at {version}: a lock \
+                             pins each package once, so the file was edited by hand; both \
+                             versions are audited",
+                            atom.name,
+                            lines.location(*at).line
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    first_at.insert(atom.name, (version, atom.offset));
+                }
             }
-            Some(_) => {}
-            None => {
-                first_at.insert(atom.name, (version, atom.offset));
-            }
-        }
-        // A pin names a version: an entry locked at another version (edited in by hand)
-        // is that release, and is audited.
-        let pins_of_atom: Vec<&Pin<'_>> = pins
-            .iter()
-            .filter(|p| p.name == atom.name && p.version == version)
-            .collect();
-        let release = monorepo
-            && !pins_of_atom.is_empty()
-            && pins_of_atom
+            // A pin names a version: an entry locked at another version (edited in by hand)
+            // is that release, and is audited.
+            let pins_of_atom: Vec<&Pin<'_>> = pins
                 .iter()
-                .any(|p| is_release_archive(p.url, version));
-        if release {
-            releases += 1;
+                .filter(|p| p.name == atom.name && p.version == version)
+                .collect();
+            let release = monorepo
+                && !pins_of_atom.is_empty()
+                && pins_of_atom
+                    .iter()
+                    .any(|p| is_release_archive(p.url, version));
+            if release {
+                releases += 1;
+            }
+            inventory.add_package_at(
+                InstalledPackage {
+                    name: atom.name.to_owned(),
+                    version: version.to_owned(),
+                    pinned: !pins_of_atom.is_empty() && !release,
+                    root: false,
+                    registry: Registry::Opam,
+                },
+                lines.location(atom.offset),
+            );
         }
-        inventory.add_package_at(
-            InstalledPackage {
-                name: atom.name.to_owned(),
-                version: version.to_owned(),
-                pinned: !pins_of_atom.is_empty() && !release,
-                root: false,
-                registry: Registry::Opam,
-            },
-            lines.location(atom.offset),
-        );
         inventory.add_dependency(&name, atom.name, kind);
     }
     if releases > 0
@@ -438,7 +452,7 @@ pub(crate) fn content_kind(text: &[u8]) -> Option<OpamContent> {
     let all_pinned = !atoms.is_empty()
         && atoms
             .iter()
-            .all(|a| locked_version(a.constraints).is_some());
+            .all(|a| !locked_versions(a.constraints).is_empty());
     if all_pinned || names.contains("x-opam-monorepo-version") {
         Some(OpamContent::Lock)
     } else {

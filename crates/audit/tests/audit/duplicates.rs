@@ -147,6 +147,24 @@ fn an_esy_lock_with_two_versions_of_a_package_audits_both() {
     assert_eq!(findings(&input), TLS_2_0_3);
 }
 
+/// An entry edited to admit two exact versions (`{= "2.1.0" | = "2.0.3"}`) installs
+/// either: both are audited (before, only the first was).
+#[test]
+fn a_lock_entry_pinning_two_versions_audits_both() {
+    let project = tempfile::tempdir().unwrap();
+    let lock = project.path().join("app.opam.locked");
+    std::fs::write(
+        &lock,
+        "opam-version: \"2.0\"\nname: \"app\"\ndepends: [\n  \"cohttp\" {= \"6.3.0\"}\n  \
+         \"tls\" {= \"2.1.0\" | (with-test & = \"2.0.3\")}\n]\n",
+    )
+    .unwrap();
+    let input = only_input(project.path());
+    assert_eq!(findings(&input), TLS_2_0_3);
+    assert_eq!(input.packages_scanned, 3);
+    assert_duplicate_note(&input, &lock, 5);
+}
+
 /// The run on `project` is incomplete, with one error: `FILE:LINE message`, the file
 /// relative to the project (the message names the same place).
 fn only_error(project: &Path) -> String {
