@@ -461,6 +461,51 @@ fn one_unreadable_file_exits_two_and_every_format_reports_the_rest() {
     );
 }
 
+/// Issue 14: a package listed twice never hides its vulnerable version (exit 1, where
+/// main said "no vulnerabilities found" and exited 0); a field written twice, which
+/// could hide either, makes the file unreadable (exit 2, file and line named).
+#[test]
+fn a_package_listed_twice_is_audited_at_both_versions() {
+    let dir = TestDir::new();
+    dir.write(
+        "dup/app.opam.locked",
+        "opam-version: \"2.0\"\nname: \"app\"\ndepends: [\n  \"tls\" {= \"2.0.3\"}\n  \
+         \"tls\" {= \"2.1.0\"}\n]\n",
+    );
+    dir.write(
+        "dup/opam.export",
+        "opam-version: \"2.0\"\ninstalled: [\"tls.2.1.0\" \"tls.2.0.3\"]\n",
+    );
+    let out = embedded(&dir, &["audit", "dup", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let report = json(&out.stdout);
+    let vulnerable: Vec<&str> = report["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+        .iter()
+        .map(|v| v["installed_version"].as_str().unwrap_or_default())
+        .collect();
+    // OSEC-2026-06 and -07 at tls 2.0.3, each counted once for the two files
+    assert_eq!(vulnerable, ["2.0.3", "2.0.3"]);
+    assert_eq!(
+        report["vulnerabilities"][0]["inputs"],
+        serde_json::json!(["dup/app.opam.locked", "dup/opam.export"])
+    );
+
+    dir.write(
+        "repeated/opam.export",
+        "opam-version: \"2.0\"\ninstalled: [\"tls.2.1.0\"]\ninstalled: [\"tls.2.0.3\"]\n",
+    );
+    let out = embedded(&dir, &["audit", "repeated"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("osec audit: error: repeated/opam.export:3:1: `installed:` is written twice"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn nothing_to_scan_exits_three() {
     let dir = TestDir::new();
