@@ -19,7 +19,7 @@ fn render_all() -> String {
             .and_then(|f| f.to_str())
             .unwrap_or_default()
             .to_owned();
-        // an export is never detected, only named with --export
+        // named with --export, as a user would name it
         let result = if name == "not-an-export" {
             Input::export(&case.join("switch.export")).read()
         } else {
