@@ -1,7 +1,9 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One rule per
 //! vulnerability (with `security-severity`), one result per affected package and
 //! input, located at the input file; for a plain `*.opam` file, at the dependency
-//! entry itself (lines and columns of the entry, columns counted in bytes).
+//! entry itself (lines and columns of the entry, columns counted in bytes). Every
+//! rule has `help` (what it is, its aliases, the fix), as GitHub requires; file
+//! locations are relative to `%SRCROOT%`, or `file://` URIs for absolute paths.
 
 use serde_json::{Value, json};
 
@@ -19,7 +21,7 @@ pub(super) fn document(report: &Report) -> Value {
         .inputs
         .iter()
         .flat_map(|input| {
-            let location = artifact_uri(&input.path, input.kind);
+            let location = artifact_location(&input.path, input.kind);
             input.findings.iter().map(move |f| result(f, &location))
         })
         .collect();
@@ -30,6 +32,7 @@ pub(super) fn document(report: &Report) -> Value {
             "tool": {"driver": {
                 "name": "osec",
                 "informationUri": "https://github.com/ocaml/osec",
+                "version": report.tool_version,
                 "semanticVersion": report.tool_version,
                 "rules": rules,
             }},
@@ -51,11 +54,17 @@ fn rule(id: &str, finding: &Finding) -> Value {
             json!(format!("{:.1}", rating.score)),
         );
     }
+    let full = format!(
+        "{id}: {}. Aliases: {}.",
+        short.trim_end_matches('.'),
+        aliases_text(finding)
+    );
     let mut rule = json!({
         "id": id,
         "name": id.replace('-', ""),
         "shortDescription": {"text": short},
-        "fullDescription": {"text": format!("{id}: {short}. Aliases: {}.", aliases_text(finding))},
+        "fullDescription": {"text": full},
+        "help": help(id, finding, &full),
         "defaultConfiguration": {"level": level(finding)},
         "properties": properties,
     });
@@ -65,7 +74,38 @@ fn rule(id: &str, finding: &Finding) -> Value {
     rule
 }
 
-fn result(finding: &Finding, uri: &str) -> Value {
+/// What to do: the advisory, the versions that fix it and where to read more, as
+/// text and Markdown.
+fn help(id: &str, finding: &Finding, full: &str) -> Value {
+    let fix = if finding.fixed_versions.is_empty() {
+        format!(
+            "No release of {} fixes it yet: remove the dependency, or ignore {id} with a reason in osec.toml until one is released.",
+            finding.package
+        )
+    } else {
+        format!(
+            "Fixed in {}: upgrade {} to one of these or a later release (`osec fix` applies the upgrade plan to lock files).",
+            fixed_text(finding),
+            finding.package
+        )
+    };
+    let more = finding
+        .url
+        .as_deref()
+        .map(|url| format!(" Details: {url}"))
+        .unwrap_or_default();
+    let more_markdown = finding
+        .url
+        .as_deref()
+        .map(|url| format!("\n\nDetails: <{url}>"))
+        .unwrap_or_default();
+    json!({
+        "text": format!("{full} {fix}{more}"),
+        "markdown": format!("**{id}**: {}\n\n{fix}{more_markdown}", full.strip_prefix(&format!("{id}: ")).unwrap_or(full)),
+    })
+}
+
+fn result(finding: &Finding, location: &Value) -> Value {
     let summary = if finding.summary.is_empty() {
         "no summary"
     } else {
@@ -117,7 +157,7 @@ fn result(finding: &Finding, uri: &str) -> Value {
         "level": level(finding),
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri},
+            "artifactLocation": location,
             "region": region,
         }}],
         "partialFingerprints": {
@@ -143,12 +183,12 @@ fn aliases_text(finding: &Finding) -> String {
 }
 
 /// A file to point at: the switch's `switch-state` for a switch, the lock file itself
-/// otherwise; `/` separators as SARIF URIs want.
-fn artifact_uri(path: &str, kind: &str) -> String {
+/// otherwise.
+fn artifact_location(path: &str, kind: &str) -> Value {
     let file = match kind {
         "opam-switch" => format!("{path}/.opam-switch/switch-state"),
         "dune-lock" => format!("{path}/lock.dune"),
         _ => path.to_owned(),
     };
-    file.replace('\\', "/")
+    opam_file::diagnostic::sarif_artifact_location(&file)
 }

@@ -10,3 +10,11 @@ pub(crate) mod osv;
 pub(crate) mod purl;
 pub(crate) mod repo;
 pub(crate) mod site;
+
+/// The tool SARIF logs written here name.
+pub(crate) const SARIF_TOOL: opam_file::diagnostic::SarifTool<'static> =
+    opam_file::diagnostic::SarifTool {
+        name: "osec",
+        version: env!("CARGO_PKG_VERSION"),
+        information_uri: "https://github.com/ocaml/osec",
+    };

@@ -11,6 +11,8 @@ mod support;
 
 /// `osec audit`.
 mod audit;
+/// The audit and lint reports checked by their consumers' own validators.
+mod consumers;
 /// `osec db fetch | status`, `--offline`.
 mod db;
 /// `osec fmt`.
