@@ -133,6 +133,7 @@
 //!     include_pinned: false,
 //!     now: "2026-11-30T12:00:00Z".parse().expect("a time"),
 //!     tool_version: "0.1.0".to_owned(),
+//!     repositories: audit::Repositories::None,
 //! };
 //! let outcome = audit::run(&request)?;
 //! assert_eq!(outcome.verdict(), audit::Verdict::Vulnerable);
@@ -172,6 +173,7 @@
 #![forbid(unsafe_code)]
 
 pub mod input;
+pub mod plan;
 pub mod policy;
 pub mod reach;
 pub mod report;
@@ -179,5 +181,6 @@ mod run;
 pub mod scan;
 
 pub use run::{
-    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Request, RunError, Verdict, run,
+    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Repositories, Request, RunError,
+    Verdict, run,
 };

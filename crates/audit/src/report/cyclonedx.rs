@@ -95,7 +95,21 @@ pub(super) fn document(report: &Report) -> Value {
                     .collect();
                 map.insert("references".to_owned(), Value::Array(references));
             }
-            if !first.fixed_versions.is_empty() {
+            let plan = report
+                .inputs
+                .iter()
+                .find_map(|input| input.plan_for(&first.package));
+            if let Some(plan) = plan {
+                map.insert(
+                    "recommendation".to_owned(),
+                    json!(format!(
+                        "Plan for {} {}: {}.",
+                        plan.package,
+                        plan.installed_version,
+                        plan.summary()
+                    )),
+                );
+            } else if !first.fixed_versions.is_empty() {
                 map.insert(
                     "recommendation".to_owned(),
                     json!(format!(

@@ -61,6 +61,22 @@ pub(super) fn render(report: &Report) -> String {
             }
             out.push('\n');
         }
+        if !input.plans.is_empty() {
+            out.push_str("**Upgrade plans**\n\n");
+            for plan in &input.plans {
+                let _ = writeln!(
+                    out,
+                    "- `{}` {}: {}",
+                    plan.package,
+                    escape(&plan.installed_version),
+                    escape(&plan.summary())
+                );
+                for note in &plan.notes {
+                    let _ = writeln!(out, "  - note: {}", escape(note));
+                }
+            }
+            out.push('\n');
+        }
         if !input.ignored.is_empty() {
             out.push_str("<details><summary>Ignored</summary>\n\n");
             for ignored in &input.ignored {

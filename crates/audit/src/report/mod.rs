@@ -10,6 +10,7 @@ mod table;
 
 use serde::Serialize;
 
+use crate::plan::Plan;
 use crate::policy::{Decision, Ignored, PolicyWarning};
 use crate::scan::{ConstraintMatch, Finding, Scan, Severity};
 
@@ -57,6 +58,17 @@ pub struct InputReport {
     pub findings: Vec<Finding>,
     /// Findings set aside by the policy, each with its reason.
     pub ignored: Vec<Ignored>,
+    /// The upgrade plan of each vulnerable package, by name (empty without
+    /// repositories).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<Plan>,
+}
+
+impl InputReport {
+    /// The plan for `package`, if one was made.
+    pub fn plan_for(&self, package: &str) -> Option<&Plan> {
+        self.plans.iter().find(|plan| plan.package == package)
+    }
 }
 
 /// Everything `osec audit` found.
@@ -74,6 +86,9 @@ pub struct Report {
     pub inputs: Vec<InputReport>,
     /// Expired and unused ignores.
     pub warnings: Vec<PolicyWarning>,
+    /// Why there are no upgrade plans, when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_note: Option<String>,
 }
 
 impl Report {
@@ -86,6 +101,7 @@ impl Report {
             threshold,
             inputs: Vec::new(),
             warnings: Vec::new(),
+            plan_note: None,
         }
     }
 
@@ -103,6 +119,7 @@ impl Report {
             pinned_skipped: scan.pinned_skipped,
             findings: decision.reported,
             ignored: decision.ignored,
+            plans: Vec::new(),
         });
     }
 

@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use super::{Report, fixed_text, path_text};
+use crate::plan::Plan;
 use crate::scan::{Finding, Severity, by_id};
 
 pub(super) fn document(report: &Report) -> Value {
@@ -22,7 +23,10 @@ pub(super) fn document(report: &Report) -> Value {
         .iter()
         .flat_map(|input| {
             let location = artifact_location(&input.path, input.kind);
-            input.findings.iter().map(move |f| result(f, &location))
+            input
+                .findings
+                .iter()
+                .map(move |f| result(f, &location, input.plan_for(&f.package)))
         })
         .collect();
     json!({
@@ -105,7 +109,7 @@ fn help(id: &str, finding: &Finding, full: &str) -> Value {
     })
 }
 
-fn result(finding: &Finding, location: &Value) -> Value {
+fn result(finding: &Finding, location: &Value, plan: Option<&Plan>) -> Value {
     let summary = if finding.summary.is_empty() {
         "no summary"
     } else {
@@ -151,6 +155,10 @@ fn result(finding: &Finding, location: &Value) -> Value {
                 finding.id, finding.package, finding.installed_version
             ),
         ),
+    };
+    let text = match plan {
+        Some(plan) => format!("{text} Plan: {}.", plan.summary()),
+        None => text,
     };
     json!({
         "ruleId": finding.id,
