@@ -172,6 +172,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fix;
 pub mod input;
 pub mod plan;
 pub mod policy;

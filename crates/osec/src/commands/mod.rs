@@ -2,6 +2,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod db;
+pub(crate) mod fix;
 pub(crate) mod fmt;
 pub(crate) mod lint;
 pub(crate) mod opam;
