@@ -216,7 +216,7 @@ fn relop_version(value: &Value, op: RelOp) -> Option<opam_file::Span> {
         {
             Some(version.span)
         }
-        ValueKind::Logop(_, a, b) => relop_version(a, op).or_else(|| relop_version(b, op)),
+        ValueKind::Logop(chain) => chain.operands.iter().find_map(|v| relop_version(v, op)),
         ValueKind::Group(list) => list.value.iter().find_map(|v| relop_version(v, op)),
         _ => None,
     }

@@ -421,8 +421,15 @@ fn value_has_span(value: &Value, span: Span) -> bool {
         return false;
     }
     match &value.kind {
-        ValueKind::Relop(_, a, b) | ValueKind::Logop(_, a, b) | ValueKind::EnvBinding(a, _, b) => {
+        ValueKind::Relop(_, a, b) | ValueKind::EnvBinding(a, _, b) => {
             value_has_span(a, span) || value_has_span(b, span)
+        }
+        ValueKind::Logop(chain) => chain.operands.iter().any(|v| value_has_span(v, span)),
+        ValueKind::StackedOptions(v, lists) => {
+            value_has_span(v, span)
+                || lists
+                    .iter()
+                    .any(|list| list.value.iter().any(|v| value_has_span(v, span)))
         }
         ValueKind::PrefixRelop(_, a) | ValueKind::Pfxop(_, a) => value_has_span(a, span),
         ValueKind::List(list) | ValueKind::Group(list) => {
@@ -479,8 +486,8 @@ mod tests {
             panic!("an entry with constraints");
         };
         let mut constraint = &constraints.value[0];
-        if let ValueKind::Logop(_, left, _) = &constraint.kind {
-            constraint = left;
+        if let ValueKind::Logop(chain) = &constraint.kind {
+            constraint = &chain.operands[0];
         }
         let ValueKind::PrefixRelop(_, version) = &constraint.kind else {
             panic!("= VERSION");

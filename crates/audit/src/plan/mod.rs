@@ -650,11 +650,20 @@ fn restrict(formula: &Formula<PackageConstraint>, on: &str) -> Formula<VersionCo
             Formula::Empty => Formula::Empty,
             kept => Formula::Block(Box::new(kept)),
         },
-        Formula::And(a, b) => Formula::and(restrict(a, on), restrict(b, on)),
-        Formula::Or(a, b) => match (restrict(a, on), restrict(b, on)) {
-            (Formula::Empty, _) | (_, Formula::Empty) => Formula::Empty,
-            (a, b) => Formula::or(a, b),
-        },
+        Formula::And(terms) => terms.iter().fold(Formula::Empty, |all, term| {
+            Formula::and(all, restrict(term, on))
+        }),
+        // An alternative that does not name `on` leaves it free.
+        Formula::Or(terms) => {
+            let mut any = Formula::Empty;
+            for term in terms {
+                match restrict(term, on) {
+                    Formula::Empty => return Formula::Empty,
+                    kept => any = Formula::or(any, kept),
+                }
+            }
+            any
+        }
     }
 }
 
@@ -664,9 +673,18 @@ fn formula_text(formula: &Formula<VersionConstraint>) -> String {
         Formula::Empty => String::new(),
         Formula::Atom(constraint) => constraint.to_string(),
         Formula::Block(inner) => format!("({})", formula_text(inner)),
-        Formula::And(a, b) => format!("{} & {}", formula_text(a), formula_text(b)),
-        Formula::Or(a, b) => format!("{} | {}", formula_text(a), formula_text(b)),
+        Formula::And(terms) => joined(terms, " & "),
+        Formula::Or(terms) => joined(terms, " | "),
     }
+}
+
+/// The terms of a chain in opam syntax, `separator` between every two.
+fn joined(terms: &[Formula<VersionConstraint>], separator: &str) -> String {
+    terms
+        .iter()
+        .map(formula_text)
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// Where the dependencies of installed packages are read besides the repositories.
