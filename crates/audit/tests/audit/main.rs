@@ -15,6 +15,8 @@ mod detection;
 mod formats;
 /// Dependency paths and development-only marking.
 mod paths;
+/// Upgrade plans and `audit::fix`, applied and audited again.
+mod plans;
 /// Reachability of findings, and the OpenVEX report made of it.
 mod reach;
 /// The whole run from a request (`audit::run`).
