@@ -45,7 +45,8 @@
 //!    (checked when `osec.toml` is read: `2026-13-45` is an error naming its line and
 //!    column), compared with the UTC day of the run.
 //! 6. Report: [`report::Report`] collects the inputs and renders them
-//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6.
+//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6 (every
+//!    installed package, from [`scan::Scan::components`], and its dependencies).
 //! 7. Reachability (`--reachability`): [`reach::analyse`] gives each finding the
 //!    verdict of crate `ocaml-reach` (called, not referenced, unknown) from the
 //!    advisory's `affected_bindings`, the project's sources and the switch's installed
@@ -161,9 +162,10 @@
 //!   entry with ranges and no list, only the range's own event versions and the
 //!   constraint's versions are tried (see [`scan::ConstraintMatch`]).
 //!   `osec audit PATH` checks them only when PATH holds no switch or lock file.
-//! - The CycloneDX output lists the affected packages only, not every installed one;
-//!   a plain `*.opam` file's affected dependencies have no version (their `affects`
-//!   entries list the admitted affected versions).
+//! - The CycloneDX output lists every installed (or locked) package, with the
+//!   dependency graph as the input gives it (flat for lock files, see above); a plain
+//!   `*.opam` file installs nothing, so only its affected dependencies are listed,
+//!   without a version (their `affects` entries list the admitted affected versions).
 //! - A finding without a CVSS vector has no level and is reported at every threshold.
 //! - esy's `ocaml` package is an npm package with esy's own version encoding: it is
 //!   listed with [`input::Registry::Npm`], not matched as the opam `ocaml`.

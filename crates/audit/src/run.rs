@@ -185,7 +185,10 @@ pub fn run(request: &Request) -> Result<Outcome, RunError> {
     let policy = read_policy(&request.policy, &request.inputs.path)?;
     let repositories = open_repositories(&request.repositories)?;
     let mut report = scan_inputs(request, &inputs, &database.db, &policy, &repositories)?;
-    if let Err(note) = &repositories {
+    // Plans are for installed versions: a plain `*.opam` file needs no note.
+    if let Err(note) = &repositories
+        && report.inputs.iter().any(|input| input.kind != "opam-file")
+    {
         report.plan_note = Some(note.clone());
     }
     if report.inputs.is_empty() {

@@ -20,8 +20,13 @@ pub struct Definitions {
     switch: Option<PathBuf>,
     /// The project of a lock file and its `NAME.opam`.
     project: Option<(String, PathBuf)>,
-    cache: RefCell<HashMap<(String, String), Option<Formula<PackageConstraint>>>>,
+    /// The dependencies read so far, by `(name, version)`; `None` when neither a
+    /// local file nor a repository has that version.
+    cache: RefCell<HashMap<(String, String), Option<Depends>>>,
 }
+
+/// A package version's `depends:`, filters evaluated for an install with tests and docs.
+type Depends = Formula<PackageConstraint>;
 
 impl Definitions {
     /// The repositories only (exports, dune and esy locks).

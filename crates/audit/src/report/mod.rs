@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::plan::Plan;
 use crate::policy::{Decision, Ignored, PolicyWarning};
-use crate::scan::{ConstraintMatch, Finding, Scan, Severity};
+use crate::scan::{Component, ConstraintMatch, Finding, Scan, Severity};
 
 /// The name and version of the JSON report's layout.
 pub const SCHEMA: &str = "osec-audit/1";
@@ -62,6 +62,10 @@ pub struct InputReport {
     /// repositories).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<Plan>,
+    /// Every installed (or locked) package and its dependencies (empty for a plain
+    /// `*.opam` file): what `--format cyclonedx` lists. Not part of the JSON report.
+    #[serde(skip)]
+    pub components: Vec<Component>,
 }
 
 impl InputReport {
@@ -120,6 +124,7 @@ impl Report {
             findings: decision.reported,
             ignored: decision.ignored,
             plans: Vec::new(),
+            components: scan.components,
         });
     }
 

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::input::{Inventory, Registry};
+use crate::input::{InstalledPackage, Inventory, Registry};
 
 pub use constraint::{ConstraintMatch, Region};
 
@@ -200,6 +200,45 @@ pub struct Scan {
     pub pinned_skipped: Vec<String>,
     /// Findings sorted by package, then ID.
     pub findings: Vec<Finding>,
+    /// Every installed (or locked) package with its dependencies, by name: the bill
+    /// of materials (`--format cyclonedx`). Not part of the JSON report.
+    #[serde(skip)]
+    pub components: Vec<Component>,
+}
+
+/// One installed (or locked) package and the installed packages it depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    /// The package.
+    pub package: InstalledPackage,
+    /// The names of the installed packages it depends on (in any way: build, test…),
+    /// sorted, each once.
+    pub depends_on: Vec<String>,
+}
+
+impl Component {
+    /// Every package of `inventory`, by name, with its dependencies on installed
+    /// packages (a dependency the input names but did not install is left out).
+    pub fn list(inventory: &Inventory) -> Vec<Component> {
+        let mut components: Vec<Component> = inventory
+            .packages()
+            .map(|package| {
+                let mut depends_on: Vec<String> = inventory
+                    .dependencies(&package.name)
+                    .filter(|dependency| inventory.package(dependency.name).is_some())
+                    .map(|dependency| dependency.name.to_owned())
+                    .collect();
+                depends_on.sort();
+                depends_on.dedup();
+                Component {
+                    package: package.clone(),
+                    depends_on,
+                }
+            })
+            .collect();
+        components.sort_by(|a, b| a.package.name.cmp(&b.package.name));
+        components
+    }
 }
 
 /// Matches every opam package of `inventory` against `db`: one finding per
@@ -258,6 +297,7 @@ pub fn scan(
         packages_scanned: scanned,
         pinned_skipped,
         findings,
+        components: Component::list(inventory),
     })
 }
 

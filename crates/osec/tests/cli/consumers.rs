@@ -1,7 +1,8 @@
 //! The reports that other tools read, checked by those tools' own validators:
 //! Microsoft's SARIF multitool with the SARIF and GitHub rule sets (what GitHub
 //! code scanning applies on upload) for `osec audit` and `osec lint`, on relative
-//! and absolute paths. The validators come from `.ci/run` (npm, PyPI); without
+//! and absolute paths; the CycloneDX project's Python library
+//! (`scripts/cyclonedx-validate.py`) for `osec audit --format cyclonedx`. The validators come from `.ci/run` (npm, PyPI); without
 //! them a test says so and skips, unless `CI` or `OSEC_REQUIRE_TOOLS` is set, where
 //! a missing validator fails the test.
 
@@ -115,13 +116,11 @@ fn audit_sarif_passes_the_multitool_with_githubs_rules_on_absolute_and_relative_
         );
     }
     std::fs::create_dir_all(dir.path().join("project")).expect("dir");
-    for file in ["myapp.opam.locked"] {
-        std::fs::copy(
-            Path::new(&scenario("vulnerable")).join(file),
-            dir.path().join("project").join(file),
-        )
-        .expect("copy");
-    }
+    std::fs::copy(
+        Path::new(&scenario("vulnerable")).join("myapp.opam.locked"),
+        dir.path().join("project/myapp.opam.locked"),
+    )
+    .expect("copy");
     let relative = dir.osec(&["audit", "project", "--format", "sarif"]);
     assert_eq!(relative.code, 1, "{}", relative.stderr);
     let relative_sarif = sarif_of(&relative);
@@ -214,5 +213,84 @@ fn lint_sarif_passes_the_multitool_with_githubs_rules_on_absolute_and_relative_p
     assert!(
         problems.iter().any(|p| p.starts_with("\"SARIF2005")),
         "{problems:#?}"
+    );
+}
+
+/// `scripts/cyclonedx-validate.py` on each BOM: its output, and whether it passed.
+fn cyclonedx_library_check(python: &Path, boms: &[&str]) -> (bool, String) {
+    let dir = TestDir::new();
+    let files: Vec<PathBuf> = boms
+        .iter()
+        .enumerate()
+        .map(|(i, bom)| dir.write(&format!("bom-{i}.json"), bom))
+        .collect();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/cyclonedx-validate.py");
+    let run = Command::new(python)
+        .arg(script)
+        .args(&files)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (run.status.success(), text)
+}
+
+#[test]
+fn cyclonedx_passes_the_cyclonedx_library_on_a_switch_every_scenario_input_and_opam_files() {
+    let dir = TestDir::new();
+    let switch = dir.osec(&[
+        "audit",
+        "--switch",
+        &format!("{}/_opam", scenario("vulnerable")),
+        "--format",
+        "cyclonedx",
+    ]);
+    assert_eq!(switch.code, 1, "{}", switch.stderr);
+    let everything = dir.osec(&["audit", &scenario("vulnerable"), "--format", "cyclonedx"]);
+    assert_eq!(everything.code, 1, "{}", everything.stderr);
+    let opam_files = dir.osec(&["audit", &scenario("opam-files"), "--format", "cyclonedx"]);
+    assert_eq!(opam_files.code, 1, "{}", opam_files.stderr);
+    // The whole switch, not only what is affected; cohttp-lwt-unix depends on cohttp.
+    let bom: Value = serde_json::from_str(&switch.stdout).expect("JSON");
+    let components = bom["components"].as_array().expect("components");
+    assert_eq!(components.len(), 20, "{bom}");
+    let cohttp_lwt_unix = bom["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .find(|d| d["ref"] == "pkg:opam/cohttp-lwt-unix@6.2.2")
+        .expect("an entry per component");
+    assert!(
+        cohttp_lwt_unix["dependsOn"]
+            .as_array()
+            .expect("dependsOn")
+            .contains(&json!("pkg:opam/cohttp@6.2.2")),
+        "{cohttp_lwt_unix}"
+    );
+    let Some(python) = validator(
+        "OSEC_CYCLONEDX_PYTHON",
+        "a Python with cyclonedx-python-lib[json-validation]",
+    ) else {
+        return;
+    };
+    let (passed, text) = cyclonedx_library_check(
+        &python,
+        &[&switch.stdout, &everything.stdout, &opam_files.stdout],
+    );
+    assert!(passed, "{text}");
+    assert!(
+        text.contains("20 components, 20 dependency entries"),
+        "{text}"
+    );
+    // The check can fail: a dependency on a component the BOM does not list.
+    let mut broken = bom.clone();
+    broken["dependencies"][0]["dependsOn"] = json!(["pkg:opam/nowhere@1"]);
+    let (passed, text) = cyclonedx_library_check(&python, &[&broken.to_string()]);
+    assert!(
+        !passed && text.contains("UnknownComponentDependency"),
+        "{text}"
     );
 }
