@@ -40,6 +40,7 @@
 //!    affected version, with a [`scan::ConstraintMatch`] (the entry as written, the
 //!    admitted affected versions, its region in the file).
 //! 5. Decide: [`policy::Policy::apply`] sets aside ignored (`osec.toml` `[[ignore]]`,
+//!    osv-scanner's `osv-scanner.toml` `[[IgnoredVulns]]` beside the project,
 //!    `--ignore`), development-only (`--no-dev`) and below-threshold findings, and warns
 //!    about expired and unused ignores. An ignore's `until` is a day of the calendar
 //!    (checked when `osec.toml` is read: `2026-13-45` is an error naming its line and

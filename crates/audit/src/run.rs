@@ -278,20 +278,23 @@ fn open_repositories(
         .map_err(RunError::Repositories)
 }
 
-/// The policy: the configuration file's ignores, then `--ignore`, the
-/// threshold and `--no-dev`.
+/// The policy: the configuration file's ignores, those of an `osv-scanner.toml`
+/// beside it, then `--ignore`, the threshold and `--no-dev`.
 fn read_policy(options: &PolicyOptions, path: &Path) -> Result<Policy, PolicyError> {
+    let dir = if path.is_dir() { path } else { Path::new(".") };
     let config = match &options.config {
         Some(config) => Some(config.clone()),
-        None => {
-            let dir = if path.is_dir() { path } else { Path::new(".") };
-            Some(dir.join("osec.toml")).filter(|p| p.is_file())
-        }
+        None => Some(dir.join("osec.toml")).filter(|p| p.is_file()),
     };
     let mut ignores = match config {
         Some(config) => Policy::read_config(&config)?,
         None => Vec::new(),
     };
+    // osv-scanner's own file beside the project counts too, as osv-scanner reads it.
+    let osv_scanner = dir.join("osv-scanner.toml");
+    if osv_scanner.is_file() {
+        ignores.extend(Policy::read_osv_scanner_config(&osv_scanner)?);
+    }
     ignores.extend(options.ignores.iter().map(|id| Ignore {
         id: id.clone(),
         reason: "ignored on the command line".to_owned(),
