@@ -7,7 +7,9 @@
 //! database choice, the policy options, pinned packages, the time) and gives an
 //! [`Outcome`] (the report, the database used and its age, and the [`Verdict`] that
 //! decides the exit code: clean, vulnerable, nothing scanned). The command line only
-//! builds the request and renders the outcome.
+//! builds the request and renders the outcome. [`hook`] is osec's pre-install hook
+//! in the user's opam configuration (added and removed through `opam option`), and
+//! [`scan::package_findings`] the check it runs on one package version.
 //!
 //! It does not own the reading of OCaml sources for reachability (crate `ocaml-reach`),
 //! the vulnerability database, choosing it (`--db`, the cache, the embedded snapshot),
@@ -176,6 +178,7 @@
 #![forbid(unsafe_code)]
 
 pub mod fix;
+pub mod hook;
 pub mod input;
 pub mod plan;
 pub mod policy;

@@ -262,27 +262,13 @@ pub fn scan(
             continue;
         }
         scanned += 1;
-        let query = vulndb::Query::opam(package.name.as_str(), package.version.as_str());
-        for hit in db.query(&query)? {
-            let record = hit.vulnerability();
-            let path = paths.get(package.name.as_str());
-            findings.push(Finding {
-                id: hit.id().to_owned(),
-                aliases: hit.aliases().into_iter().map(str::to_owned).collect(),
-                summary: record.summary.clone().unwrap_or_default(),
-                severity: hit
-                    .records()
-                    .iter()
-                    .find_map(|r| Rating::of_record(r, &package.name)),
-                package: package.name.clone(),
-                installed_version: package.version.clone(),
-                fixed_versions: hit.fixed_versions().to_vec(),
-                path: path.map(|p| p.packages.clone()).unwrap_or_default(),
-                development_only: path.is_some_and(|p| p.development_only),
-                url: advisory_url(record),
-                constraint: None,
-            });
+        let path = paths.get(package.name.as_str());
+        let mut found = package_findings(db, &package.name, &package.version)?;
+        for finding in &mut found {
+            finding.path = path.map(|p| p.packages.clone()).unwrap_or_default();
+            finding.development_only = path.is_some_and(|p| p.development_only);
         }
+        findings.extend(found);
     }
     for requirement in inventory.requirements() {
         scanned += 1;
@@ -299,6 +285,37 @@ pub fn scan(
         findings,
         components: Component::list(inventory),
     })
+}
+
+/// The findings of one opam package version, without a dependency path: what
+/// `osec hook check` tells opam before it installs that version.
+pub fn package_findings(
+    db: &vulndb::Database,
+    name: &str,
+    version: &str,
+) -> Result<Vec<Finding>, vulndb::Error> {
+    let query = vulndb::Query::opam(name, version);
+    let mut findings = Vec::new();
+    for hit in db.query(&query)? {
+        let record = hit.vulnerability();
+        findings.push(Finding {
+            id: hit.id().to_owned(),
+            aliases: hit.aliases().into_iter().map(str::to_owned).collect(),
+            summary: record.summary.clone().unwrap_or_default(),
+            severity: hit
+                .records()
+                .iter()
+                .find_map(|r| Rating::of_record(r, name)),
+            package: name.to_owned(),
+            installed_version: version.to_owned(),
+            fixed_versions: hit.fixed_versions().to_vec(),
+            path: Vec::new(),
+            development_only: false,
+            url: advisory_url(record),
+            constraint: None,
+        });
+    }
+    Ok(findings)
 }
 
 pub(crate) fn advisory_url(record: &osv::Vulnerability) -> Option<String> {

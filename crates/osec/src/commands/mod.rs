@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod db;
 pub(crate) mod fix;
 pub(crate) mod fmt;
+pub(crate) mod hook;
 pub(crate) mod lint;
 pub(crate) mod opam;
 pub(crate) mod opam_model;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::support::{TestDir, advisory_data, scenario};
 
 /// Whether the validators must be present (CI sets `CI=true`).
-fn tools_required() -> bool {
+pub(crate) fn tools_required() -> bool {
     ["CI", "OSEC_REQUIRE_TOOLS"]
         .iter()
         .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty() && v != "0" && v != "false"))

@@ -19,6 +19,8 @@ mod consumers;
 mod db;
 /// `osec fmt`.
 mod fmt;
+/// `osec hook` with Debian's opam in a throwaway opam root.
+mod hook;
 /// `osec lint`.
 mod lint;
 /// `osec opam check`.
