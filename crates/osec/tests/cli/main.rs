@@ -13,6 +13,8 @@ mod support;
 mod audit;
 /// Chains of 50,000 terms in every input (issue 14).
 mod chains;
+/// The CI integrations: ci/audit.sh, action.yml (actionlint).
+mod ci;
 /// The audit and lint reports checked by their consumers' own validators.
 mod consumers;
 /// `osec db fetch | status`, `--offline`.
