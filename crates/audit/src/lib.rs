@@ -7,7 +7,9 @@
 //! database choice, the policy options, pinned packages, the time) and gives an
 //! [`Outcome`] (the report, the database used and its age, and the [`Verdict`] that
 //! decides the exit code: clean, vulnerable, nothing scanned). The command line only
-//! builds the request and renders the outcome.
+//! builds the request and renders the outcome. [`hook`] is osec's pre-install hook
+//! in the user's opam configuration (added and removed through `opam option`), and
+//! [`scan::package_findings`] the check it runs on one package version.
 //!
 //! It does not own the reading of OCaml sources for reachability (crate `ocaml-reach`),
 //! the vulnerability database, choosing it (`--db`, the cache, the embedded snapshot),
@@ -48,12 +50,14 @@
 //!    affected version, with a [`scan::ConstraintMatch`] (the entry as written, the
 //!    admitted affected versions, its region in the file).
 //! 5. Decide: [`policy::Policy::apply`] sets aside ignored (`osec.toml` `[[ignore]]`,
+//!    osv-scanner's `osv-scanner.toml` `[[IgnoredVulns]]` beside the project,
 //!    `--ignore`), development-only (`--no-dev`) and below-threshold findings, and warns
 //!    about expired and unused ignores. An ignore's `until` is a day of the calendar
 //!    (checked when `osec.toml` is read: `2026-13-45` is an error naming its line and
 //!    column), compared with the UTC day of the run.
 //! 6. Report: [`report::Report`] collects the inputs and renders them
-//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6. A
+//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6 (every
+//!    installed package, from [`scan::Scan::components`], and its dependencies). A
 //!    vulnerability is counted once per package version, with the inputs that carry
 //!    it ([`report::Report::vulnerabilities`]).
 //! 7. Reachability (`--reachability`): [`reach::analyse`] gives each finding the
@@ -168,6 +172,7 @@
 //!     include_pinned: false,
 //!     now: "2026-11-30T12:00:00Z".parse().expect("a time"),
 //!     tool_version: "0.1.0".to_owned(),
+//!     repositories: audit::Repositories::None,
 //! };
 //! let outcome = audit::run(&request)?;
 //! assert_eq!(outcome.verdict(), audit::Verdict::Vulnerable);
@@ -195,9 +200,10 @@
 //!   entry with ranges and no list, only the range's own event versions and the
 //!   constraint's versions are tried (see [`scan::ConstraintMatch`]).
 //!   `osec audit PATH` checks them only when PATH holds no switch or lock file.
-//! - The CycloneDX output lists the affected packages only, not every installed one;
-//!   a plain `*.opam` file's affected dependencies have no version (their `affects`
-//!   entries list the admitted affected versions).
+//! - The CycloneDX output lists every installed (or locked) package, with the
+//!   dependency graph as the input gives it (flat for lock files, see above); a plain
+//!   `*.opam` file installs nothing, so only its affected dependencies are listed,
+//!   without a version (their `affects` entries list the admitted affected versions).
 //! - A finding without a CVSS vector has no level and is reported at every threshold.
 //! - esy's `ocaml` package is numbered `MAJOR.MINOR.(PATCH × 1000 + FIX)`: it is
 //!   matched as opam's `ocaml` `MAJOR.MINOR.PATCH` (with a note); a version not of
@@ -213,7 +219,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fix;
+pub mod hook;
 pub mod input;
+pub mod plan;
 pub mod policy;
 pub mod reach;
 pub mod report;
@@ -221,5 +230,6 @@ mod run;
 pub mod scan;
 
 pub use run::{
-    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Request, RunError, Verdict, run,
+    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Repositories, Request, RunError,
+    Verdict, run,
 };

@@ -7,6 +7,19 @@
 //! reason = "cohttp is only used as a client here"   # required
 //! until = "2026-12-31"         # optional: the ignore stops applying after this day
 //! ```
+//!
+//! osv-scanner's `osv-scanner.toml` is read too, for its `[[IgnoredVulns]]` (its
+//! other tables, `[[PackageOverrides]]` and the like, are osv-scanner's own):
+//!
+//! ```toml
+//! [[IgnoredVulns]]
+//! id = "CVE-2026-28364"        # or the OSEC ID, or any alias
+//! ignoreUntil = 2026-12-31     # optional, a TOML date or date-time: the ignore stops at that moment
+//! reason = "…"                 # optional there
+//! ```
+//!
+//! An ignore matches a finding by its ID or any of its aliases, so ignoring a CVE
+//! ignores the OSEC record that lists it.
 
 use std::path::{Path, PathBuf};
 
@@ -70,6 +83,26 @@ struct IgnoreEntry {
 struct ConfigFile {
     #[serde(default)]
     ignore: Vec<IgnoreEntry>,
+}
+
+/// `osv-scanner.toml`: the `[[IgnoredVulns]]` osec applies; other tables are
+/// osv-scanner's and left alone.
+#[derive(Debug, Deserialize)]
+struct OsvScannerFile {
+    #[serde(default, rename = "IgnoredVulns")]
+    ignored_vulns: Vec<IgnoredVuln>,
+}
+
+/// One `[[IgnoredVulns]]` entry; a misspelt key is an error rather than an ignore
+/// that never expires.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoredVuln {
+    id: String,
+    #[serde(default, rename = "ignoreUntil")]
+    ignore_until: Option<toml::Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    reason: String,
 }
 
 /// Everything that decides which findings are reported and which fail the run.
@@ -154,6 +187,15 @@ impl Policy {
             source,
         })?;
         parse_config(&text, path)
+    }
+
+    /// Reads the `[[IgnoredVulns]]` of an osv-scanner `osv-scanner.toml`.
+    pub fn read_osv_scanner_config(path: &Path) -> Result<Vec<Ignore>, PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        parse_osv_scanner_config(&text, path)
     }
 
     /// Sorts findings into reported and ignored; an ignore applies through its
@@ -251,6 +293,82 @@ fn parse_config(text: &str, path: &Path) -> Result<Vec<Ignore>, PolicyError> {
         });
     }
     Ok(ignores)
+}
+
+fn parse_osv_scanner_config(text: &str, path: &Path) -> Result<Vec<Ignore>, PolicyError> {
+    let invalid = |offset: usize, message: String| {
+        let (line, column) = line_column(text, offset);
+        PolicyError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    let config: OsvScannerFile = toml::from_str(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        invalid(offset, err.message().trim().to_owned())
+    })?;
+    let mut ignores = Vec::with_capacity(config.ignored_vulns.len());
+    for entry in config.ignored_vulns {
+        let until = match entry.ignore_until {
+            Some(until) => Some(
+                last_day_before(until.get_ref())
+                    .map_err(|message| invalid(until.span().start, message))?,
+            ),
+            None => None,
+        };
+        let reason = if entry.reason.trim().is_empty() {
+            "no reason given in osv-scanner.toml".to_owned()
+        } else {
+            entry.reason
+        };
+        ignores.push(Ignore {
+            id: entry.id,
+            reason,
+            until,
+        });
+    }
+    Ok(ignores)
+}
+
+/// The last UTC day an osv-scanner ignore applies: it applies while the time is
+/// before `ignoreUntil` (a date means its midnight; no offset means UTC), so an
+/// ignore until `2026-12-31` applies through 2026-12-30.
+fn last_day_before(until: &toml::value::Datetime) -> Result<Date, String> {
+    let Some(day) = until.date else {
+        return Err(format!(
+            "`ignoreUntil = {until}` has no date: write a date (2026-12-31) or a date-time (2026-12-31T00:00:00Z)"
+        ));
+    };
+    let time = until.time.unwrap_or(toml::value::Time {
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanosecond: 0,
+    });
+    let offset_minutes = match until.offset {
+        Some(toml::value::Offset::Custom { minutes }) => i32::from(minutes),
+        Some(toml::value::Offset::Z) | None => 0,
+    };
+    let out_of_range = |_| format!("`ignoreUntil = {until}` is not a moment of the calendar");
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(day.year)
+            .map_err(|_| format!("`ignoreUntil = {until}`: year out of range"))?,
+        i8::try_from(day.month).unwrap_or(0),
+        i8::try_from(day.day).unwrap_or(0),
+        i8::try_from(time.hour).unwrap_or(-1),
+        i8::try_from(time.minute).unwrap_or(-1),
+        i8::try_from(time.second).unwrap_or(-1),
+        i32::try_from(time.nanosecond).unwrap_or(-1),
+    )
+    .map_err(out_of_range)?;
+    let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).map_err(out_of_range)?;
+    let moment = offset
+        .to_timestamp(civil)
+        .and_then(|t| t.checked_sub(jiff::SignedDuration::from_nanos(1)))
+        .map_err(out_of_range)?;
+    Ok(jiff::tz::TimeZone::UTC.to_datetime(moment).date())
 }
 
 /// Where a string value's text starts: just inside its quotes.
@@ -424,6 +542,85 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("osec.toml:2:7: the ignore of X has an empty"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn osv_scanner_ignores_stop_at_their_moment_and_keep_their_reason() {
+        let path = Path::new("osv-scanner.toml");
+        let config = "\
+[[IgnoredVulns]]
+id = \"CVE-2026-1\"
+ignoreUntil = 2026-12-31
+reason = \"server only\"
+
+[[IgnoredVulns]]
+id = \"OSEC-2026-2\"
+ignoreUntil = 2026-12-31T12:00:00Z
+
+[[IgnoredVulns]]
+id = \"GHSA-3\"
+ignoreUntil = 2026-12-31T00:30:00+01:00
+
+[[IgnoredVulns]]
+id = \"CVE-2026-4\"
+ignoreUntil = 2026-12-31T00:00:00
+
+[[IgnoredVulns]]
+id = \"CVE-2026-5\"
+
+[[PackageOverrides]]
+name = \"lwt\"
+ignore = true
+";
+        let ignores = parse_osv_scanner_config(config, path).expect("valid");
+        let read: Vec<(&str, &str, Option<Date>)> = ignores
+            .iter()
+            .map(|i| (i.id.as_str(), i.reason.as_str(), i.until))
+            .collect();
+        let no_reason = "no reason given in osv-scanner.toml";
+        assert_eq!(
+            read,
+            [
+                // Midnight of the 31st: the 30th is the last day it applies.
+                ("CVE-2026-1", "server only", Some(day("2026-12-30"))),
+                ("OSEC-2026-2", no_reason, Some(day("2026-12-31"))),
+                // 23:30 UTC on the 30th.
+                ("GHSA-3", no_reason, Some(day("2026-12-30"))),
+                ("CVE-2026-4", no_reason, Some(day("2026-12-30"))),
+                ("CVE-2026-5", no_reason, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn osv_scanner_errors_name_line_and_column() {
+        let path = Path::new("osv-scanner.toml");
+        let err = parse_osv_scanner_config(
+            "[[IgnoredVulns]]\nid = \"X\"\nignoreUntil = 07:32:00\n",
+            path,
+        )
+        .expect_err("a time without a date");
+        assert_eq!(
+            err.to_string(),
+            "osv-scanner.toml:3:15: `ignoreUntil = 07:32:00` has no date: write a date \
+             (2026-12-31) or a date-time (2026-12-31T00:00:00Z)"
+        );
+        let err = parse_osv_scanner_config(
+            "[[IgnoredVulns]]\nid = \"X\"\nignoreUnitl = 2026-12-31\n",
+            path,
+        )
+        .expect_err("a misspelt key");
+        assert!(
+            err.to_string()
+                .starts_with("osv-scanner.toml:3:1: unknown field `ignoreUnitl`"),
+            "{err}"
+        );
+        let err =
+            parse_osv_scanner_config("[[IgnoredVulns]]\nid = 7\n", path).expect_err("not a string");
+        assert!(
+            err.to_string().starts_with("osv-scanner.toml:2:6: "),
             "{err}"
         );
     }

@@ -37,6 +37,21 @@ pub struct Request {
     pub now: Timestamp,
     /// The version of the tool, written in the report.
     pub tool_version: String,
+    /// Where upgrade plans find versions and dependencies.
+    pub repositories: Repositories,
+}
+
+/// The repositories upgrade plans read (see [`crate::plan`]).
+#[derive(Debug, Clone, Default)]
+pub enum Repositories {
+    /// No plans.
+    #[default]
+    None,
+    /// `--repo` arguments, highest priority first.
+    Given(Vec<opam_model::RepositorySpec>),
+    /// The repositories of this opam root (`$OPAMROOT`, `~/.opam`); no plans, and
+    /// a note saying why, when it has none.
+    OpamRoot(PathBuf),
 }
 
 /// What to audit: the inputs named, or else what is found at `path`.
@@ -139,6 +154,12 @@ pub enum RunError {
     /// A record of the database could not be read while matching.
     #[error(transparent)]
     Scan(#[from] vulndb::Error),
+    /// A `--repo` repository could not be opened.
+    #[error("cannot open the --repo repositories")]
+    Repositories(#[source] opam_model::Error),
+    /// A plan could not be made.
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 }
 
 impl Outcome {
@@ -161,7 +182,14 @@ pub fn run(request: &Request) -> Result<Outcome, RunError> {
     };
     let database = request.database.open()?;
     let policy = read_policy(&request.policy, &request.inputs.path)?;
-    let report = scan_inputs(request, &inputs, &database.db, &policy)?;
+    let repositories = open_repositories(&request.repositories)?;
+    let mut report = scan_inputs(request, &inputs, &database.db, &policy, &repositories)?;
+    // Plans are for installed versions: a plain `*.opam` file needs no note.
+    if let Err(note) = &repositories
+        && report.inputs.iter().any(|input| input.kind != "opam-file")
+    {
+        report.plan_note = Some(note.clone());
+    }
     if report.inputs.is_empty() && report.errors.is_empty() {
         return Ok(Outcome::NothingScanned(NothingScanned::NoPackages));
     }
@@ -220,20 +248,52 @@ fn find_inputs(choice: &Inputs) -> Result<Found, RunError> {
     Ok(Found::Inputs(found))
 }
 
-/// The policy: the configuration file's ignores, then `--ignore`, the
-/// threshold and `--no-dev`.
+/// The repositories to plan with, or why there are none (a note for the report).
+/// `--repo` arguments that cannot be opened are an error; an opam root without
+/// usable repositories only means no plans.
+fn open_repositories(
+    choice: &Repositories,
+) -> Result<Result<opam_model::RepositoryStack, String>, RunError> {
+    let specs = match choice {
+        Repositories::None => {
+            return Ok(Err(
+                "no upgrade plans: no repository given (--repo)".to_owned()
+            ));
+        }
+        Repositories::Given(specs) => specs.clone(),
+        Repositories::OpamRoot(root) => match crate::plan::opam_root_repositories(root) {
+            Ok(specs) if !specs.is_empty() => specs,
+            Ok(_) => {
+                return Ok(Err(format!(
+                    "no upgrade plans: the opam root {} lists no repository; give one with --repo",
+                    root.display()
+                )));
+            }
+            Err(err) => return Ok(Err(format!("no upgrade plans: {err}"))),
+        },
+    };
+    opam_model::RepositoryStack::open(&specs)
+        .map(Ok)
+        .map_err(RunError::Repositories)
+}
+
+/// The policy: the configuration file's ignores, those of an `osv-scanner.toml`
+/// beside it, then `--ignore`, the threshold and `--no-dev`.
 fn read_policy(options: &PolicyOptions, path: &Path) -> Result<Policy, PolicyError> {
+    let dir = if path.is_dir() { path } else { Path::new(".") };
     let config = match &options.config {
         Some(config) => Some(config.clone()),
-        None => {
-            let dir = if path.is_dir() { path } else { Path::new(".") };
-            Some(dir.join("osec.toml")).filter(|p| p.is_file())
-        }
+        None => Some(dir.join("osec.toml")).filter(|p| p.is_file()),
     };
     let mut ignores = match config {
         Some(config) => Policy::read_config(&config)?,
         None => Vec::new(),
     };
+    // osv-scanner's own file beside the project counts too, as osv-scanner reads it.
+    let osv_scanner = dir.join("osv-scanner.toml");
+    if osv_scanner.is_file() {
+        ignores.extend(Policy::read_osv_scanner_config(&osv_scanner)?);
+    }
     ignores.extend(options.ignores.iter().map(|id| Ignore {
         id: id.clone(),
         reason: "ignored on the command line".to_owned(),
@@ -254,6 +314,7 @@ fn scan_inputs(
     inputs: &[Input],
     db: &vulndb::Database,
     policy: &Policy,
+    repositories: &Result<opam_model::RepositoryStack, String>,
 ) -> Result<Report, RunError> {
     let database = DatabaseInfo {
         source: db.source().to_owned(),
@@ -281,7 +342,17 @@ fn scan_inputs(
         }
         let result = scan(&inventory, db, options)?;
         let decision = policy.apply(result.findings.clone(), today);
+        let plans = match repositories {
+            Ok(stack) => {
+                let definitions = crate::plan::local_definitions(input, &inventory);
+                crate::plan::plan(&inventory, &decision.reported, db, stack, &definitions)?
+            }
+            Err(_) => Vec::new(),
+        };
         report.push(result, decision);
+        if let Some(last) = report.inputs.last_mut() {
+            last.plans = plans;
+        }
     }
     Ok(report)
 }

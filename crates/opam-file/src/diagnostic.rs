@@ -87,8 +87,11 @@ pub struct Rule {
     pub name: &'static str,
     /// The severity of its diagnostics.
     pub severity: Severity,
-    /// One sentence: what it reports.
+    /// One sentence: what it reports (SARIF's `shortDescription`).
     pub summary: &'static str,
+    /// What it reports and why it matters, at more length than the summary
+    /// (SARIF's `fullDescription`).
+    pub description: &'static str,
     /// How to fix it.
     pub help: &'static str,
 }
@@ -101,6 +104,7 @@ pub const SYNTAX_RULES: &[Rule] = &[
         name: "lexer-error",
         severity: Severity::Error,
         summary: "The text contains something opam's lexer rejects: a character that starts no token, an unterminated string or comment, an illegal escape, or `=:=`.",
+        description: "A character that starts no token, a string or comment that is never closed, an escape that OCaml does not know, or the reserved `=:=` makes the whole file unreadable to opam: it refuses the file before looking at any field.",
         help: "fix the text at the caret: close the string or comment, or use one of the escapes \\\\ \\\" \\' \\n \\r \\t \\b \\DDD \\xHH",
     },
     Rule {
@@ -108,6 +112,7 @@ pub const SYNTAX_RULES: &[Rule] = &[
         name: "syntax-error",
         severity: Severity::Error,
         summary: "The tokens do not form an opam file: every item is `name: value` or `kind [\"name\"] { items }`.",
+        description: "The tokens are all valid but do not make a file: a field without its `:`, a value where a field name belongs, an unclosed `[`, `{` or `(`, or a section without braces. opam stops at the first such place and reads nothing of the file.",
         help: "check the brackets, braces and parentheses before the caret; a field takes exactly one value",
     },
     Rule {
@@ -115,6 +120,7 @@ pub const SYNTAX_RULES: &[Rule] = &[
         name: "integer-out-of-range",
         severity: Severity::Error,
         summary: "An integer does not fit OCaml's 63-bit int, or is written so that OCaml cannot read it (`_`, `-_1`).",
+        description: "opam reads integers into OCaml's native `int`, 63 bits wide, through OCaml's own conversion: a larger literal, or one starting with `_`, is a lexer error in opam and the file is refused.",
         help: "write the number as a string, or start it with a digit",
     },
     Rule {
@@ -122,6 +128,7 @@ pub const SYNTAX_RULES: &[Rule] = &[
         name: "too-deeply-nested",
         severity: Severity::Error,
         summary: "Values or sections are nested more deeply than osec's limit.",
+        description: "Each level of nesting costs stack in a recursive parser; osec stops at a fixed depth so that a hostile file cannot crash it. Real opam files nest a handful of levels, so hitting the limit means a generated or malicious file.",
         help: "flatten the nested lists, groups or sections",
     },
     Rule {
@@ -129,6 +136,7 @@ pub const SYNTAX_RULES: &[Rule] = &[
         name: "opam-version-misplaced",
         severity: Severity::Error,
         summary: "An `opam-version` field breaks opam 2.1's rules: after a first `opam-version` of 2.1 or later no other may appear, and one of 2.1 or later must be the first item.",
+        description: "From opam 2.1 on, the `opam-version` field decides how the rest of the file is read, so opam requires a 2.1-or-later `opam-version` to come first and to be the only one; a file that breaks this is refused by opam 2.1 and later.",
         help: "keep a single `opam-version` field, as the first item of the file",
     },
 ];
@@ -312,9 +320,78 @@ pub fn render_json_lines(file: &SourceFile, diagnostics: &[Diagnostic]) -> Strin
     out
 }
 
+/// The tool a SARIF log names: GitHub code scanning wants its version and a page
+/// about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SarifTool<'a> {
+    /// `osec`.
+    pub name: &'a str,
+    /// The tool's version.
+    pub version: &'a str,
+    /// A page about the tool.
+    pub information_uri: &'a str,
+}
+
+/// Where SARIF results point: a path relative to the directory the tool ran in is a
+/// relative URI against `%SRCROOT%` (the root GitHub's upload resolves it against);
+/// an absolute path is a `file://` URI, which GitHub's upload relativises against
+/// its checkout. Characters outside RFC 3986's path set are percent-encoded, and
+/// `\` separators become `/`.
+pub fn sarif_artifact_location(path: &str) -> serde_json::Value {
+    let path = without_dot_segments(&path.replace('\\', "/"));
+    let is_drive = path.as_bytes().get(1) == Some(&b':') && path.as_bytes().get(2) == Some(&b'/');
+    if path.starts_with('/') || is_drive {
+        let slash = if is_drive { "/" } else { "" };
+        return serde_json::json!({ "uri": format!("file://{slash}{}", encode_uri_path(&path)) });
+    }
+    let mut relative = path.as_str();
+    while let Some(rest) = relative.strip_prefix("./") {
+        relative = rest.trim_start_matches('/');
+    }
+    serde_json::json!({ "uri": encode_uri_path(relative), "uriBaseId": "%SRCROOT%" })
+}
+
+/// The path with `.` segments and each `..` after a named segment removed, as
+/// RFC 3986 resolves them (`/a/b/../c` is `/a/c`); a leading `..` stays.
+fn without_dot_segments(path: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    for (i, segment) in path.split('/').enumerate() {
+        match segment {
+            "." if i > 0 => {}
+            ".." if kept
+                .last()
+                .is_some_and(|last| !last.is_empty() && *last != "..") =>
+            {
+                kept.pop();
+            }
+            _ => kept.push(segment),
+        }
+    }
+    kept.join("/")
+}
+
+/// Percent-encodes what RFC 3986 does not allow in a path (`pchar` and `/`).
+fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte);
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// A SARIF 2.1.0 log of the diagnostics of several files, with `rules` describing
-/// their codes, from a tool named `tool_name`.
-pub fn sarif(tool_name: &str, files: &[(&SourceFile, &[Diagnostic])], rules: &[Rule]) -> String {
+/// their codes (each with its help), from `tool`. Result locations follow
+/// [`sarif_artifact_location`].
+pub fn sarif(
+    tool: &SarifTool<'_>,
+    files: &[(&SourceFile, &[Diagnostic])],
+    rules: &[Rule],
+) -> String {
     let rule_objects: Vec<serde_json::Value> = rules
         .iter()
         .map(|rule| {
@@ -322,7 +399,7 @@ pub fn sarif(tool_name: &str, files: &[(&SourceFile, &[Diagnostic])], rules: &[R
                 "id": rule.code,
                 "name": rule.name,
                 "shortDescription": { "text": rule.summary },
-                "fullDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.description },
                 "help": { "text": rule.help },
                 "defaultConfiguration": { "level": rule.severity.as_str() },
             })
@@ -339,7 +416,7 @@ pub fn sarif(tool_name: &str, files: &[(&SourceFile, &[Diagnostic])], rules: &[R
                 "message": { "text": diagnostic.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": file.path },
+                        "artifactLocation": sarif_artifact_location(&file.path),
                         "region": {
                             "startLine": start_line,
                             "startColumn": start_column,
@@ -361,7 +438,12 @@ pub fn sarif(tool_name: &str, files: &[(&SourceFile, &[Diagnostic])], rules: &[R
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": { "name": tool_name, "rules": rule_objects } },
+            "tool": { "driver": {
+                "name": tool.name,
+                "version": tool.version,
+                "informationUri": tool.information_uri,
+                "rules": rule_objects,
+            } },
             "results": results,
         }],
     });
@@ -417,12 +499,56 @@ mod tests {
         );
     }
 
+    const TOOL: SarifTool<'static> = SarifTool {
+        name: "osec",
+        version: "1.2.3",
+        information_uri: "https://example.org/osec",
+    };
+
+    #[test]
+    fn sarif_uris_are_relative_to_srcroot_or_file_uris() {
+        let location = |path: &str| sarif_artifact_location(path);
+        assert_eq!(
+            location("./advisories/2026/OSEC-2026-01.md"),
+            serde_json::json!({"uri": "advisories/2026/OSEC-2026-01.md", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            location("/home/me/my project/a#1.md"),
+            serde_json::json!({"uri": "file:///home/me/my%20project/a%231.md"})
+        );
+        assert_eq!(
+            location("C:\\work\\é.md"),
+            serde_json::json!({"uri": "file:///C:/work/%C3%A9.md"})
+        );
+        assert_eq!(location("a%b")["uri"], "a%25b");
+        assert_eq!(
+            location("/work/osec/../audit/./data/x.locked")["uri"],
+            "file:///work/audit/data/x.locked"
+        );
+        assert_eq!(location("../a/b/../c")["uri"], "../a/c");
+    }
+
+    #[test]
+    fn every_syntax_rule_has_one_sentence_and_a_longer_description() {
+        for rule in SYNTAX_RULES {
+            assert!(rule.summary.ends_with('.'), "{}", rule.code);
+            assert!(
+                !rule.summary.trim_end_matches('.').contains(". "),
+                "{}",
+                rule.code
+            );
+            assert!(rule.description.len() > rule.summary.len(), "{}", rule.code);
+            assert_ne!(rule.description, rule.summary, "{}", rule.code);
+        }
+    }
+
     #[test]
     fn sarif_lists_rules_and_results() {
         let (file, diagnostics) = diagnose("opam", "x: [\n");
         let log: serde_json::Value =
-            serde_json::from_str(&sarif("osec", &[(&file, &diagnostics)], SYNTAX_RULES))
+            serde_json::from_str(&sarif(&TOOL, &[(&file, &diagnostics)], SYNTAX_RULES))
                 .expect("json");
+        assert_eq!(log["runs"][0]["tool"]["driver"]["version"], "1.2.3");
         assert_eq!(log["version"], "2.1.0");
         assert_eq!(log["runs"][0]["tool"]["driver"]["rules"][1]["id"], "SYN002");
         let result = &log["runs"][0]["results"][0];

@@ -62,6 +62,9 @@ pub enum EditError {
         /// The index asked for.
         index: usize,
     },
+    /// No value of the document has this span.
+    #[error("no value at bytes {}..{}", .0.start, .0.end)]
+    NoSuchValue(Span),
     /// The edited text would not parse (for example an identifier value that is not
     /// a valid identifier).
     #[error("the edit would make the file unparsable: {0}")]
@@ -117,6 +120,21 @@ impl Document {
         line.extend_from_slice(b": ");
         line.extend_from_slice(&printed);
         self.append_line(scope, &line)
+    }
+
+    /// Replaces the value whose span is `span` (any value of the tree, however deep,
+    /// such as the version string of `"cohttp" {= "6.2.2"}`) with `value`, leaving
+    /// every other byte as it was.
+    pub fn replace_value(&mut self, span: Span, value: &Value) -> Result<(), EditError> {
+        if !self
+            .file
+            .items
+            .iter()
+            .any(|item| item_has_value_span(item, span))
+        {
+            return Err(EditError::NoSuchValue(span));
+        }
+        self.splice(span.range(), &print_value(value))
     }
 
     /// Removes the first field `name` from `scope`, with its line when it is alone
@@ -383,6 +401,47 @@ impl Document {
     }
 }
 
+/// Whether some value of `item`, at any depth, has exactly `span`.
+fn item_has_value_span(item: &Item, span: Span) -> bool {
+    match &item.kind {
+        ItemKind::Variable(_, value) => value_has_span(value, span),
+        ItemKind::Section(section) => section
+            .items
+            .value
+            .iter()
+            .any(|item| item_has_value_span(item, span)),
+    }
+}
+
+fn value_has_span(value: &Value, span: Span) -> bool {
+    if value.span == span {
+        return true;
+    }
+    if !(value.span.start <= span.start && span.end <= value.span.end) {
+        return false;
+    }
+    match &value.kind {
+        ValueKind::Relop(_, a, b) | ValueKind::EnvBinding(a, _, b) => {
+            value_has_span(a, span) || value_has_span(b, span)
+        }
+        ValueKind::Logop(chain) => chain.operands.iter().any(|v| value_has_span(v, span)),
+        ValueKind::StackedOptions(v, lists) => {
+            value_has_span(v, span)
+                || lists
+                    .iter()
+                    .any(|list| list.value.iter().any(|v| value_has_span(v, span)))
+        }
+        ValueKind::PrefixRelop(_, a) | ValueKind::Pfxop(_, a) => value_has_span(a, span),
+        ValueKind::List(list) | ValueKind::Group(list) => {
+            list.value.iter().any(|v| value_has_span(v, span))
+        }
+        ValueKind::Option(v, list) => {
+            value_has_span(v, span) || list.value.iter().any(|v| value_has_span(v, span))
+        }
+        _ => false,
+    }
+}
+
 fn print_value(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     crate::print::normalise::print_value(&mut out, value);
@@ -393,6 +452,48 @@ fn print_value(value: &Value) -> Vec<u8> {
 mod tests {
     use super::{Document, EditError, Scope};
     use crate::ast::Value;
+
+    #[test]
+    fn replaces_a_nested_value_and_nothing_else() {
+        let given = "depends: [\n  \"cohttp\" {= \"6.2.2\"} # locked\n  \"tls\" {= \"2.0.3\" & with-test}\n]\n";
+        let mut document = Document::parse(given).expect("parses");
+        let span = version_span(&document, 1);
+        document
+            .replace_value(span, &Value::string("2.1.0"))
+            .expect("edit applies");
+        assert_eq!(
+            String::from_utf8_lossy(document.to_bytes()),
+            given.replace("2.0.3", "2.1.0")
+        );
+        let wrong = crate::Span { start: 0, end: 3 };
+        assert_eq!(
+            document.replace_value(wrong, &Value::string("x")),
+            Err(EditError::NoSuchValue(wrong))
+        );
+    }
+
+    /// The span of the version string of the `index`th `depends:` entry.
+    fn version_span(document: &Document, index: usize) -> crate::Span {
+        use crate::ast::ValueKind;
+        let Some(Value {
+            kind: ValueKind::List(list),
+            ..
+        }) = document.field(Scope::File, "depends")
+        else {
+            panic!("a depends list");
+        };
+        let ValueKind::Option(_, constraints) = &list.value[index].kind else {
+            panic!("an entry with constraints");
+        };
+        let mut constraint = &constraints.value[0];
+        if let ValueKind::Logop(chain) = &constraint.kind {
+            constraint = &chain.operands[0];
+        }
+        let ValueKind::PrefixRelop(_, version) = &constraint.kind else {
+            panic!("= VERSION");
+        };
+        version.span
+    }
 
     fn edit(given: &str, change: impl FnOnce(&mut Document) -> Result<(), EditError>) -> String {
         let mut document = Document::parse(given).expect("given file parses");

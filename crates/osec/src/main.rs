@@ -59,6 +59,13 @@ enum Command {
     Site(commands::site::SiteCommand),
     /// Check a switch or lock file against the advisories (offline).
     Audit(commands::audit::AuditArgs),
+    /// Apply the upgrade plans to lock files, then audit again (a switch gets the
+    /// `opam install` command).
+    Fix(commands::fix::FixArgs),
+    /// opam integration: a pre-install hook that warns about (or, with --deny,
+    /// refuses) versions an advisory affects.
+    #[command(subcommand)]
+    Hook(commands::hook::HookCommand),
     /// The vulnerability database: refresh it (the only use of the network), show its age.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -78,6 +85,8 @@ fn main() -> ExitCode {
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),
+        Command::Fix(args) => commands::fix::run(args),
+        Command::Hook(cmd) => commands::hook::run(cmd),
         Command::Db(cmd) => commands::db::run(cmd, cli.offline),
         Command::Repo(cmd) => commands::repo::run(cmd),
     };

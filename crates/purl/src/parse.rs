@@ -7,9 +7,12 @@
 //! the test suite decides otherwise: the subpath is split off at the last
 //! `#`, the qualifiers at the last `?`, the scheme at the first `:`; after
 //! `pkg:` any number of `/` is skipped; the type runs to the next `/`; the
-//! version starts at the last `@` only if that `@` is in the last path
-//! segment (so `pkg:npm/@babel/core` has no version); a path that ends with
-//! `/` has no name (the suite rejects `pkg:swift/github.com/Alamofire/@5.4.3`).
+//! version is split off at the last `@` of the rest, before the name is split
+//! from the namespace, so a version may hold `/` (`pkg:opam/git@3/16.1`, the
+//! opam type definition's own example, is `git` at `3/16.1`); an `@` that
+//! starts a path segment belongs to the namespace when no `@` follows it
+//! (so `pkg:npm/@babel/core` has no version); a path that ends with `/` has
+//! no name (the suite rejects `pkg:swift/github.com/Alamofire/@5.4.3`).
 
 use std::ops::Range;
 
@@ -114,8 +117,14 @@ pub(crate) fn parse(input: &str, key_case: KeyCase) -> Result<Purl, Error> {
     let path = path.unwrap_or_default();
     let path_start = before_qualifiers.len() - path.len();
     let (name_path, version_text) = match path.rsplit_once('@') {
-        Some((before, after)) if !after.contains('/') => (before, Some(after)),
-        _ => (path, None),
+        // `@babel/core`: an `@` that opens a namespace segment, with a name after it.
+        Some((before, after))
+            if (before.is_empty() || before.ends_with('/')) && after.contains('/') =>
+        {
+            (path, None)
+        }
+        Some((before, after)) => (before, Some(after)),
+        None => (path, None),
     };
     let name_end = path_start + name_path.len();
     spans.version = name_end..before_qualifiers.len();

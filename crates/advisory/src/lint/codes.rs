@@ -123,15 +123,66 @@ impl Rule {
             .find(|r| r.code() == code_or_name || r.name() == code_or_name)
     }
 
-    /// The first line of the documentation's "What it checks" section: a one-line
-    /// description, as SARIF's `shortDescription`.
+    /// The first paragraph of the documentation's "What it checks" section, its
+    /// lines joined: one sentence, SARIF's `shortDescription`.
     pub fn summary(self) -> &'static str {
-        self.doc()
-            .split("## What it checks")
-            .nth(1)
-            .and_then(|rest| rest.lines().map(str::trim).find(|l| !l.is_empty()))
-            .unwrap_or("")
+        self.texts().0.as_str()
     }
+
+    /// The "What it checks" and "Why" sections, each paragraph's lines joined:
+    /// SARIF's `fullDescription`.
+    pub fn description(self) -> &'static str {
+        self.texts().1.as_str()
+    }
+
+    /// The summary and description, joined once for every rule.
+    fn texts(self) -> &'static (String, String) {
+        static TEXTS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+        static NONE: (String, String) = (String::new(), String::new());
+        let texts = TEXTS.get_or_init(|| {
+            Rule::ALL
+                .iter()
+                .map(|rule| {
+                    let checks = paragraphs(rule.section("## What it checks"));
+                    let summary = checks.first().cloned().unwrap_or_default();
+                    let mut all = checks;
+                    all.extend(paragraphs(rule.section("## Why")));
+                    (summary, all.join("\n\n"))
+                })
+                .collect()
+        });
+        Rule::ALL
+            .iter()
+            .position(|rule| *rule == self)
+            .and_then(|i| texts.get(i))
+            .unwrap_or(&NONE)
+    }
+
+    /// The text under `heading`, up to the next heading.
+    fn section(self, heading: &str) -> &'static str {
+        let doc = self.doc();
+        let Some(start) = doc.find(heading) else {
+            return "";
+        };
+        let rest = doc.get(start + heading.len()..).unwrap_or("");
+        rest.find("\n## ")
+            .map_or(rest, |end| rest.get(..end).unwrap_or(rest))
+    }
+}
+
+/// The paragraphs of a Markdown section, each one line.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -161,6 +212,42 @@ mod tests {
             }
             assert!(!rule.summary().is_empty(), "{}", rule.code());
         }
+    }
+
+    /// One sentence: a capital or a code first, one full stop at the end and none
+    /// inside (a `.` inside code spans, `1.0`, or `e.g.` is not a stop).
+    fn is_one_sentence(text: &str) -> bool {
+        let mut outside_code = String::new();
+        for (i, part) in text.split('`').enumerate() {
+            outside_code.push_str(if i % 2 == 0 { part } else { "code" });
+        }
+        let first = outside_code.chars().next();
+        let stops = outside_code.matches(". ").count() + outside_code.matches(".\n").count();
+        first.is_some_and(|c| c.is_uppercase() || text.starts_with('`'))
+            && text.ends_with('.')
+            && stops == 0
+            && !text.contains('\n')
+    }
+
+    #[test]
+    fn every_rule_has_a_one_sentence_summary_and_a_longer_description() {
+        for rule in Rule::ALL {
+            let summary = rule.summary();
+            assert!(is_one_sentence(summary), "{}: {summary:?}", rule.code());
+            let description = rule.description();
+            assert!(description.starts_with(summary), "{}", rule.code());
+            let more = description[summary.len()..].trim();
+            assert!(
+                more.split_whitespace().count() >= 8,
+                "{}: the description only repeats the summary: {description:?}",
+                rule.code()
+            );
+        }
+        assert!(!is_one_sentence(
+            "The file does not start with a fence, or the"
+        ));
+        assert!(!is_one_sentence("Two sentences. Here."));
+        assert!(is_one_sentence("`published` is after `a.b`, not 1.0."));
     }
 
     #[test]

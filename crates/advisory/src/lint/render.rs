@@ -58,6 +58,7 @@ impl Rule {
             name: self.name(),
             severity,
             summary: self.summary(),
+            description: self.description(),
             help: fix,
         }
     }
@@ -161,7 +162,12 @@ fn render_sarif(reports: &[FileReport]) -> String {
     let borrowed: Vec<(&SourceFile, &[Diagnostic])> =
         files.iter().map(|(f, d)| (f, d.as_slice())).collect();
     let rules: Vec<diagnostic::Rule> = Rule::ALL.iter().map(|r| r.to_description()).collect();
-    let mut text = sarif("osec", &borrowed, &rules);
+    let tool = diagnostic::SarifTool {
+        name: "osec",
+        version: env!("CARGO_PKG_VERSION"),
+        information_uri: "https://github.com/ocaml/osec",
+    };
+    let mut text = sarif(&tool, &borrowed, &rules);
     if !text.ends_with('\n') {
         text.push('\n');
     }

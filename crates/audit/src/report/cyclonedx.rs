@@ -1,5 +1,7 @@
-//! `--format cyclonedx`: a CycloneDX 1.6 JSON BOM of the affected packages (with their
-//! opam purls) and the vulnerabilities affecting them.
+//! `--format cyclonedx`: a CycloneDX 1.6 JSON BOM of every installed (or locked)
+//! package with its purl, the dependency graph between them, and the vulnerabilities,
+//! each linked to the components it affects. Inputs that share a package share its
+//! component (the purl is its `bom-ref`); their edges are merged.
 //!
 //! A plain `*.opam` file installs nothing: its affected dependencies are components
 //! without a version (`pkg:opam/cohttp`), and each vulnerability's `affects` entry
@@ -12,11 +14,36 @@ use opam_model::Version;
 use serde_json::{Value, json};
 
 use super::Report;
+use crate::input::{InstalledPackage, Registry};
 use crate::scan::{Finding, by_id};
 
 pub(super) fn document(report: &Report) -> Value {
     let all: Vec<Finding> = report.findings().cloned().collect();
     let mut components: BTreeMap<String, Value> = BTreeMap::new();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for input in &report.inputs {
+        let purls: BTreeMap<&str, String> = input
+            .components
+            .iter()
+            .map(|c| (c.package.name.as_str(), installed_purl(&c.package)))
+            .collect();
+        for component in &input.components {
+            let Some(purl) = purls.get(component.package.name.as_str()) else {
+                continue;
+            };
+            components
+                .entry(purl.clone())
+                .or_insert_with(|| installed_component(&component.package, purl));
+            graph.entry(purl.clone()).or_default().extend(
+                component
+                    .depends_on
+                    .iter()
+                    .filter_map(|name| purls.get(name.as_str()).cloned()),
+            );
+        }
+    }
+    // A plain `*.opam` file installs nothing: its affected dependencies are listed
+    // without a version.
     for finding in &all {
         let purl = purl_of(finding);
         components.entry(purl.clone()).or_insert_with(|| {
@@ -95,7 +122,21 @@ pub(super) fn document(report: &Report) -> Value {
                     .collect();
                 map.insert("references".to_owned(), Value::Array(references));
             }
-            if !first.fixed_versions.is_empty() {
+            let plan = report
+                .inputs
+                .iter()
+                .find_map(|input| input.plan_for(&first.package));
+            if let Some(plan) = plan {
+                map.insert(
+                    "recommendation".to_owned(),
+                    json!(format!(
+                        "Plan for {} {}: {}.",
+                        plan.package,
+                        plan.installed_version,
+                        plan.summary()
+                    )),
+                );
+            } else if !first.fixed_versions.is_empty() {
                 map.insert(
                     "recommendation".to_owned(),
                     json!(format!(
@@ -118,8 +159,54 @@ pub(super) fn document(report: &Report) -> Value {
             "version": report.tool_version,
         }]}},
         "components": components.into_values().collect::<Vec<_>>(),
+        "dependencies": graph
+            .into_iter()
+            .map(|(reference, depends_on)| json!({"ref": reference, "dependsOn": depends_on}))
+            .collect::<Vec<_>>(),
         "vulnerabilities": vulnerabilities,
     })
+}
+
+/// An installed package as a component; a pinned one says so (`osec:pinned`), as
+/// the purl names the public package, which a pinned one may not be.
+fn installed_component(package: &InstalledPackage, purl: &str) -> Value {
+    let mut component = json!({
+        "type": "library",
+        "bom-ref": purl,
+        "name": package.name,
+        "version": package.version,
+        "purl": purl,
+    });
+    if package.pinned
+        && let Some(map) = component.as_object_mut()
+    {
+        map.insert(
+            "properties".to_owned(),
+            json!([{"name": "osec:pinned", "value": "true"}]),
+        );
+    }
+    component
+}
+
+/// The package URL of an installed package: `pkg:opam/NAME@VERSION`, or
+/// `pkg:npm/[%40SCOPE/]NAME@VERSION` for an npm package of an esy project.
+fn installed_purl(package: &InstalledPackage) -> String {
+    let builder = match package.registry {
+        Registry::Npm => match package.name.split_once('/') {
+            Some((scope, name)) if scope.starts_with('@') => {
+                purl::Purl::builder("npm", name).namespace(scope)
+            }
+            _ => purl::Purl::builder("npm", &package.name),
+        },
+        // The project's own package is an opam package too, built from the checkout.
+        Registry::Opam | Registry::Project => purl::Purl::builder("opam", &package.name),
+    };
+    match builder.version(&package.version).build() {
+        Ok(purl) => purl.to_string(),
+        // Names and versions read from an input make a valid purl; keep something
+        // readable (and unique) if not.
+        Err(_) => format!("pkg:generic/{}@{}", package.name, package.version),
+    }
 }
 
 /// The package URL of the finding's package: with the installed version, or without

@@ -80,6 +80,22 @@ pub(super) fn render(report: &Report) -> String {
             }
             out.push('\n');
         }
+        if !input.plans.is_empty() {
+            out.push_str("**Upgrade plans**\n\n");
+            for plan in &input.plans {
+                let _ = writeln!(
+                    out,
+                    "- `{}` {}: {}",
+                    plan.package,
+                    escape(&plan.installed_version),
+                    escape(&plan.summary())
+                );
+                for note in &plan.notes {
+                    let _ = writeln!(out, "  - note: {}", escape(note));
+                }
+            }
+            out.push('\n');
+        }
         if !input.ignored.is_empty() {
             out.push_str("<details><summary>Ignored</summary>\n\n");
             for ignored in &input.ignored {
@@ -128,13 +144,17 @@ pub(super) fn render(report: &Report) -> String {
     out
 }
 
-/// Text from data as Markdown that renders as that text: ASCII punctuation
-/// backslash-escaped (CommonMark allows it for every one, and GitHub's tables take `\|`
-/// as a literal bar), line breaks and other control characters as spaces.
+/// Text from data as Markdown that renders as that text, and stays readable as plain
+/// text: the characters that start inline markup (GitHub's `~` and `$` included)
+/// backslash-escaped, and any ASCII punctuation in first place (CommonMark allows the
+/// escape for every one; GitHub's tables take `\|` as a literal bar); line breaks and
+/// other control characters as spaces.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_punctuation() {
+    for (i, c) in text.chars().enumerate() {
+        // Inline markup can start anywhere; `-`, `+`, `#`, `=`, `.`… only matter at
+        // the start of a line or cell, where any punctuation is escaped.
+        if "\\`*_[]<>|&~!$".contains(c) || (i == 0 && c.is_ascii_punctuation()) {
             out.push('\\');
             out.push(c);
         } else if c.is_control() {
@@ -189,7 +209,8 @@ mod tests {
     fn escapes_punctuation_and_line_breaks() {
         assert_eq!(escape("<embedded>"), "\\<embedded\\>");
         assert_eq!(escape("a|b\nc*d"), "a\\|b c\\*d");
-        assert_eq!(escape("café 1.0"), "café 1\\.0");
+        assert_eq!(escape("café 1.0"), "café 1.0");
+        assert_eq!(escape("-1.0 OSEC-2026-16"), "\\-1.0 OSEC-2026-16");
     }
 
     /// The text and the raw HTML a CommonMark reader (with GitHub's tables) sees in

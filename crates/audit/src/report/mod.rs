@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::input::{self, Input, Note};
+use crate::plan::Plan;
 use crate::policy::{Decision, Ignored, PolicyWarning};
-use crate::scan::{ConstraintMatch, Finding, Scan, Severity};
+use crate::scan::{Component, ConstraintMatch, Finding, Scan, Severity};
 
 /// The name and version of the JSON report's layout.
 pub const SCHEMA: &str = "osec-audit/1";
@@ -63,6 +64,21 @@ pub struct InputReport {
     pub ignored: Vec<Ignored>,
     /// What the reader noticed about the input (see [`Note`]).
     pub notes: Vec<Note>,
+    /// The upgrade plan of each vulnerable package, by name (empty without
+    /// repositories).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<Plan>,
+    /// Every installed (or locked) package and its dependencies (empty for a plain
+    /// `*.opam` file): what `--format cyclonedx` lists. Not part of the JSON report.
+    #[serde(skip)]
+    pub components: Vec<Component>,
+}
+
+impl InputReport {
+    /// The plan for `package`, if one was made.
+    pub fn plan_for(&self, package: &str) -> Option<&Plan> {
+        self.plans.iter().find(|plan| plan.package == package)
+    }
 }
 
 /// An input that could not be read. The other inputs are still read and reported; the
@@ -130,6 +146,9 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Expired and unused ignores.
     pub warnings: Vec<PolicyWarning>,
+    /// Why there are no upgrade plans, when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_note: Option<String>,
 }
 
 impl Report {
@@ -143,6 +162,7 @@ impl Report {
             inputs: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            plan_note: None,
         }
     }
 
@@ -161,6 +181,8 @@ impl Report {
             findings: decision.reported,
             ignored: decision.ignored,
             notes: scan.notes,
+            plans: Vec::new(),
+            components: scan.components,
         });
     }
 

@@ -5,10 +5,14 @@
 //! (line and column); for a plain `*.opam` file, the dependency entry itself (lines and
 //! columns of the entry, columns counted in bytes). Inputs that could not be read, and
 //! the readers' notes, are the run's tool execution notifications (error and note).
+//! Every rule has `help` (what it is, its aliases, the fix), as GitHub requires; file
+//! locations are relative to `%SRCROOT%`, or `file://` URIs for absolute paths.
 
+use opam_file::diagnostic::sarif_artifact_location;
 use serde_json::{Value, json};
 
 use super::{Report, fixed_text, path_text};
+use crate::plan::Plan;
 use crate::scan::{Finding, Severity, by_id};
 
 pub(super) fn document(report: &Report) -> Value {
@@ -22,14 +26,18 @@ pub(super) fn document(report: &Report) -> Value {
         .inputs
         .iter()
         .flat_map(|input| {
-            let location = artifact_uri(&input.path, input.kind);
-            input.findings.iter().map(move |f| result(f, &location))
+            let location = artifact_location(&input.path, input.kind);
+            input
+                .findings
+                .iter()
+                .map(move |f| result(f, &location, input.plan_for(&f.package)))
         })
         .collect();
     let mut run = json!({
         "tool": {"driver": {
             "name": "osec",
             "informationUri": "https://github.com/ocaml/osec",
+            "version": report.tool_version,
             "semanticVersion": report.tool_version,
             "rules": rules,
         }},
@@ -78,7 +86,7 @@ fn notifications(report: &Report) -> Vec<Value> {
 }
 
 fn notification(level: &str, message: &str, file: &str, region: Value) -> Value {
-    let mut physical = json!({"artifactLocation": {"uri": file.replace('\\', "/")}});
+    let mut physical = json!({"artifactLocation": sarif_artifact_location(file)});
     if let (false, Some(map)) = (
         region.as_object().is_none_or(serde_json::Map::is_empty),
         physical.as_object_mut(),
@@ -105,11 +113,17 @@ fn rule(id: &str, finding: &Finding) -> Value {
             json!(format!("{:.1}", rating.score)),
         );
     }
+    let full = format!(
+        "{id}: {}. Aliases: {}.",
+        short.trim_end_matches('.'),
+        aliases_text(finding)
+    );
     let mut rule = json!({
         "id": id,
         "name": id.replace('-', ""),
         "shortDescription": {"text": short},
-        "fullDescription": {"text": format!("{id}: {short}. Aliases: {}.", aliases_text(finding))},
+        "fullDescription": {"text": full},
+        "help": help(id, finding, &full),
         "defaultConfiguration": {"level": level(finding)},
         "properties": properties,
     });
@@ -119,7 +133,38 @@ fn rule(id: &str, finding: &Finding) -> Value {
     rule
 }
 
-fn result(finding: &Finding, input_uri: &str) -> Value {
+/// What to do: the advisory, the versions that fix it and where to read more, as
+/// text and Markdown.
+fn help(id: &str, finding: &Finding, full: &str) -> Value {
+    let fix = if finding.fixed_versions.is_empty() {
+        format!(
+            "No release of {} fixes it yet: remove the dependency, or ignore {id} with a reason in osec.toml until one is released.",
+            finding.package
+        )
+    } else {
+        format!(
+            "Fixed in {}: upgrade {} to one of these or a later release (`osec fix` applies the upgrade plan to lock files).",
+            fixed_text(finding),
+            finding.package
+        )
+    };
+    let more = finding
+        .url
+        .as_deref()
+        .map(|url| format!(" Details: {url}"))
+        .unwrap_or_default();
+    let more_markdown = finding
+        .url
+        .as_deref()
+        .map(|url| format!("\n\nDetails: <{url}>"))
+        .unwrap_or_default();
+    json!({
+        "text": format!("{full} {fix}{more}"),
+        "markdown": format!("**{id}**: {}\n\n{fix}{more_markdown}", full.strip_prefix(&format!("{id}: ")).unwrap_or(full)),
+    })
+}
+
+fn result(finding: &Finding, input_location: &Value, plan: Option<&Plan>) -> Value {
     let summary = if finding.summary.is_empty() {
         "no summary"
     } else {
@@ -172,16 +217,20 @@ fn result(finding: &Finding, input_uri: &str) -> Value {
             ),
         ),
     };
-    let uri = match &finding.location {
-        Some(location) => location.path.replace('\\', "/"),
-        None => input_uri.to_owned(),
+    let location = match &finding.location {
+        Some(found) => sarif_artifact_location(&found.path),
+        None => input_location.clone(),
+    };
+    let text = match plan {
+        Some(plan) => format!("{text} Plan: {}.", plan.summary()),
+        None => text,
     };
     json!({
         "ruleId": finding.id,
         "level": level(finding),
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri},
+            "artifactLocation": location,
             "region": region,
         }}],
         "partialFingerprints": {
@@ -207,12 +256,12 @@ fn aliases_text(finding: &Finding) -> String {
 }
 
 /// A file to point at: the switch's `switch-state` for a switch, the lock file itself
-/// otherwise; `/` separators as SARIF URIs want.
-fn artifact_uri(path: &str, kind: &str) -> String {
+/// otherwise.
+fn artifact_location(path: &str, kind: &str) -> Value {
     let file = match kind {
         "opam-switch" => format!("{path}/.opam-switch/switch-state"),
         "dune-lock" | "dune-dev-tool" => format!("{path}/lock.dune"),
         _ => path.to_owned(),
     };
-    file.replace('\\', "/")
+    sarif_artifact_location(&file)
 }

@@ -101,6 +101,21 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
                 ignored.reason
             );
         }
+        for plan in &input.plans {
+            let _ = writeln!(
+                out,
+                "  plan for {} {}: {}",
+                plan.package,
+                plan.installed_version,
+                plan.summary()
+            );
+            for note in &plan.notes {
+                let _ = writeln!(out, "    note: {note}");
+            }
+        }
+    }
+    if let Some(note) = report.plan_note.as_ref().filter(|_| report.is_vulnerable()) {
+        let _ = writeln!(out, "note: {note}");
     }
     for error in &report.errors {
         let _ = writeln!(out, "error: {}", error.message);

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::input::{Inventory, Location, Note, Registry};
+use crate::input::{InstalledPackage, Inventory, Location, Note, Registry};
 
 pub use constraint::{ConstraintMatch, Region};
 
@@ -207,6 +207,45 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// What the reader noticed (see [`Note`]).
     pub notes: Vec<Note>,
+    /// Every installed (or locked) package with its dependencies, by name: the bill
+    /// of materials (`--format cyclonedx`). Not part of the JSON report.
+    #[serde(skip)]
+    pub components: Vec<Component>,
+}
+
+/// One installed (or locked) package and the installed packages it depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    /// The package.
+    pub package: InstalledPackage,
+    /// The names of the installed packages it depends on (in any way: build, test…),
+    /// sorted, each once.
+    pub depends_on: Vec<String>,
+}
+
+impl Component {
+    /// Every package of `inventory`, by name, with its dependencies on installed
+    /// packages (a dependency the input names but did not install is left out).
+    pub fn list(inventory: &Inventory) -> Vec<Component> {
+        let mut components: Vec<Component> = inventory
+            .packages()
+            .map(|package| {
+                let mut depends_on: Vec<String> = inventory
+                    .dependencies(&package.name)
+                    .filter(|dependency| inventory.package(dependency.name).is_some())
+                    .map(|dependency| dependency.name.to_owned())
+                    .collect();
+                depends_on.sort();
+                depends_on.dedup();
+                Component {
+                    package: package.clone(),
+                    depends_on,
+                }
+            })
+            .collect();
+        components.sort_by(|a, b| a.package.name.cmp(&b.package.name));
+        components
+    }
 }
 
 /// Matches every opam package version of `inventory` against `db`: one finding per
@@ -234,29 +273,15 @@ pub fn scan(
             continue;
         }
         scanned += 1;
-        let query = vulndb::Query::opam(package.name.as_str(), package.version.as_str());
+        let path = paths.get(package.name.as_str());
         let location = inventory.location(&package.name, &package.version);
-        for hit in db.query(&query)? {
-            let record = hit.vulnerability();
-            let path = paths.get(package.name.as_str());
-            findings.push(Finding {
-                id: hit.id().to_owned(),
-                aliases: hit.aliases().into_iter().map(str::to_owned).collect(),
-                summary: record.summary.clone().unwrap_or_default(),
-                severity: hit
-                    .records()
-                    .iter()
-                    .find_map(|r| Rating::of_record(r, &package.name)),
-                package: package.name.clone(),
-                installed_version: package.version.clone(),
-                fixed_versions: hit.fixed_versions().to_vec(),
-                path: path.map(|p| p.packages.clone()).unwrap_or_default(),
-                development_only: dev_tool || path.is_some_and(|p| p.development_only),
-                url: advisory_url(record),
-                constraint: None,
-                location: location.cloned(),
-            });
+        let mut found = package_findings(db, &package.name, &package.version)?;
+        for finding in &mut found {
+            finding.path = path.map(|p| p.packages.clone()).unwrap_or_default();
+            finding.development_only = dev_tool || path.is_some_and(|p| p.development_only);
+            finding.location = location.cloned();
         }
+        findings.extend(found);
     }
     for requirement in inventory.requirements() {
         scanned += 1;
@@ -273,7 +298,40 @@ pub fn scan(
         pinned_skipped,
         findings,
         notes: inventory.notes().to_vec(),
+        components: Component::list(inventory),
     })
+}
+
+/// The findings of one opam package version, without a dependency path: what
+/// `osec hook check` tells opam before it installs that version.
+pub fn package_findings(
+    db: &vulndb::Database,
+    name: &str,
+    version: &str,
+) -> Result<Vec<Finding>, vulndb::Error> {
+    let query = vulndb::Query::opam(name, version);
+    let mut findings = Vec::new();
+    for hit in db.query(&query)? {
+        let record = hit.vulnerability();
+        findings.push(Finding {
+            id: hit.id().to_owned(),
+            aliases: hit.aliases().into_iter().map(str::to_owned).collect(),
+            summary: record.summary.clone().unwrap_or_default(),
+            severity: hit
+                .records()
+                .iter()
+                .find_map(|r| Rating::of_record(r, name)),
+            package: name.to_owned(),
+            installed_version: version.to_owned(),
+            fixed_versions: hit.fixed_versions().to_vec(),
+            path: Vec::new(),
+            development_only: false,
+            url: advisory_url(record),
+            constraint: None,
+            location: None,
+        });
+    }
+    Ok(findings)
 }
 
 pub(crate) fn advisory_url(record: &osv::Vulnerability) -> Option<String> {

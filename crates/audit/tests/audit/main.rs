@@ -17,6 +17,8 @@ mod duplicates;
 mod formats;
 /// Dependency paths and development-only marking.
 mod paths;
+/// Upgrade plans and `audit::fix`, applied and audited again.
+mod plans;
 /// Real projects' layouts, and their findings against an independent reading.
 mod projects;
 /// Reachability of findings, and the OpenVEX report made of it.
@@ -98,6 +100,7 @@ pub(crate) fn run_on(path: &Path) -> audit::Outcome {
         include_pinned: false,
         now: "2026-11-30T12:00:00Z".parse().expect("a time"),
         tool_version: "0.0.0-test".to_owned(),
+        repositories: audit::Repositories::None,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

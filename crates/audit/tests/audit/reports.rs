@@ -78,6 +78,14 @@ fn line_ending(file: &std::path::Path, needle: &str, end: &str) -> u64 {
     index as u64 + 1
 }
 
+/// The SARIF URI of `file`, as every osec SARIF report writes it.
+fn uri_of(file: &std::path::Path) -> String {
+    opam_file::diagnostic::sarif_artifact_location(&file.display().to_string())["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// The SARIF result for cohttp's OSEC-2026-16 in a report of `input`: (uri, line).
 fn cohttp_location(input: &std::path::Path) -> (String, u64) {
     let sarif: Value = serde_json::from_str(&audited(input).render(Format::Sarif, false)).unwrap();
@@ -105,34 +113,28 @@ fn sarif_results_point_at_the_package_line() {
     let lock = base.join("myapp.opam.locked");
     assert_eq!(
         cohttp_location(&lock),
-        (lock.display().to_string(), line_of(&lock, "\"cohttp\" {="))
+        (uri_of(&lock), line_of(&lock, "\"cohttp\" {="))
     );
     let export = base.join("switch-full.export");
     assert_eq!(
         cohttp_location(&export),
-        (
-            export.display().to_string(),
-            line_of(&export, "\"cohttp.6.2.2\"")
-        )
+        (uri_of(&export), line_of(&export, "\"cohttp.6.2.2\""))
     );
     let state = base.join("_opam/.opam-switch/switch-state");
     assert_eq!(
         cohttp_location(&base.join("_opam")),
-        (
-            state.display().to_string(),
-            line_of(&state, "\"cohttp.6.2.2\"")
-        )
+        (uri_of(&state), line_of(&state, "\"cohttp.6.2.2\""))
     );
     let pkg = base.join("dune.lock/cohttp.6.2.2.pkg");
     assert_eq!(
         cohttp_location(&base.join("dune.lock")),
-        (pkg.display().to_string(), line_of(&pkg, "(version"))
+        (uri_of(&pkg), line_of(&pkg, "(version"))
     );
     let esy = base.join("esy.lock/index.json");
     assert_eq!(
         cohttp_location(&base.join("esy.lock")),
         (
-            esy.display().to_string(),
+            uri_of(&esy),
             line_ending(&esy, "\"@opam/cohttp@opam:6.2.2@", "\": {")
         )
     );

@@ -23,6 +23,7 @@ fn request(inputs: Inputs) -> Request {
         include_pinned: false,
         now: "2026-11-30T12:00:00Z".parse().unwrap(),
         tool_version: "0.0.0-test".to_owned(),
+        repositories: audit::Repositories::None,
     }
 }
 
@@ -51,11 +52,13 @@ fn a_project_gives_the_report_its_inputs_make_and_is_vulnerable() {
     let mut inputs = audit::input::detect(&project).unwrap();
     assert!(inputs.iter().any(|i| i.kind() == "opam-file"));
     inputs.retain(|i| i.kind() != "opam-file");
-    let expected = crate::report(
+    let mut expected = crate::report(
         &inputs,
         &audit::policy::Policy::default(),
         audit::scan::ScanOptions::default(),
     );
+    // Without repositories the report says why it has no upgrade plans.
+    expected.plan_note = Some("no upgrade plans: no repository given (--repo)".to_owned());
     assert_eq!(audited.report, expected);
     assert!(matches!(
         audited.database.origin,
@@ -217,5 +220,58 @@ fn a_database_of_another_ecosystem_is_an_error() {
             RunError::Database(vulndb::source::OpenError::NoRecordsFor { .. })
         ),
         "{err:?}"
+    );
+}
+
+/// Beside the real scenario lock file: `osec.toml` ignoring a CVE ignores the OSEC
+/// record that lists it, and `osv-scanner.toml`'s `[[IgnoredVulns]]` apply until
+/// their `ignoreUntil` (by alias too, without a reason, with osv-scanner's other
+/// tables left alone); one that has passed is a warning and its finding is reported.
+#[test]
+fn osec_toml_and_osv_scanner_toml_ignore_by_alias_until_their_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        scenario("vulnerable").join("myapp.opam.locked"),
+        dir.path().join("myapp.opam.locked"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("osec.toml"),
+        "[[ignore]]\nid = \"CVE-2026-28364\"\nreason = \"no untrusted Marshal input\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("osv-scanner.toml"),
+        "[[IgnoredVulns]]\nid = \"CVE-2026-45388\"\nignoreUntil = 2026-12-01\nreason = \"server only\"\n\n\
+         [[IgnoredVulns]]\nid = \"OSEC-2026-07\"\nignoreUntil = 2026-11-30T00:00:00Z\n\n\
+         [[IgnoredVulns]]\nid = \"CVE-2026-34353\"\n\n\
+         [[PackageOverrides]]\nname = \"lwt\"\nignore = true\n",
+    )
+    .unwrap();
+    let report = audited(audit::run(&request(at(dir.path().to_owned()))).unwrap()).report;
+    let input = &report.inputs[0];
+    let ignored: Vec<(&str, &str)> = input
+        .ignored
+        .iter()
+        .map(|i| (i.finding.id.as_str(), i.reason.as_str()))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            ("OSEC-2026-01", "ignore: no untrusted Marshal input"),
+            (
+                "OSEC-2026-04",
+                "ignore: no reason given in osv-scanner.toml"
+            ),
+            ("OSEC-2026-06", "ignore: server only"),
+        ]
+    );
+    assert!(input.findings.iter().any(|f| f.id == "OSEC-2026-07"));
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "the ignore of OSEC-2026-07 expired on 2026-11-29: it is reported again; fix it or extend `until`"
+        ]
     );
 }

@@ -187,3 +187,107 @@ fn the_schemas_reject_broken_reports() {
     bom["components"][0]["licenses"] = json!([{"license": {"id": "ISC"}}]);
     assert!(bom_validator.is_valid(&bom));
 }
+
+/// `(type, [namespace/]name, version)` of a package URL, as the purl crate reads it.
+fn purl_key(text: &str) -> (String, String, String) {
+    let purl = purl::Purl::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let name = match purl.namespace() {
+        Some(namespace) => format!("{namespace}/{}", purl.name()),
+        None => purl.name().to_owned(),
+    };
+    let version = purl.version().unwrap_or_default().to_owned();
+    (purl.package_type().to_owned(), name, version)
+}
+
+/// The BOM of each scenario lists every package its inputs install, each once, with
+/// the dependency graph read from the inputs, and every vulnerability affects listed
+/// components only.
+#[test]
+fn every_cyclonedx_report_lists_every_installed_package_and_its_dependencies() {
+    use audit::input::Registry;
+    use std::collections::{BTreeMap, BTreeSet};
+    let base = Path::new("tests/data/audit");
+    let mut total = 0;
+    for name in ["vulnerable", "clean", "pinned", "dev-only"] {
+        let inputs: Vec<Input> = detect(&base.join(name))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|input| input.kind() != "opam-file")
+            .collect();
+        let mut expected_components = BTreeSet::new();
+        let mut expected_edges = BTreeSet::new();
+        for input in &inputs {
+            let inventory = input.read().unwrap_or_else(|e| panic!("{e}"));
+            let key = |name: &str| {
+                let package = inventory.package(name)?;
+                let kind = if package.registry == Registry::Npm {
+                    "npm"
+                } else {
+                    "opam"
+                };
+                Some((
+                    kind.to_owned(),
+                    package.name.clone(),
+                    package.version.clone(),
+                ))
+            };
+            for package in inventory.packages() {
+                let from = key(&package.name).expect("listed");
+                expected_components.insert(from.clone());
+                for dependency in inventory.dependencies(&package.name) {
+                    if let Some(to) = key(dependency.name) {
+                        expected_edges.insert((from.clone(), to));
+                    }
+                }
+            }
+        }
+        let report = report(&inputs, &Policy::default(), ScanOptions::default());
+        let bom = rendered(&report, Format::CycloneDx);
+        let components: BTreeMap<&str, (String, String, String)> = bom["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .map(|c| {
+                let reference = c["bom-ref"].as_str().expect("bom-ref");
+                assert_eq!(c["purl"].as_str(), Some(reference));
+                (reference, purl_key(reference))
+            })
+            .collect();
+        let listed: BTreeSet<_> = components.values().cloned().collect();
+        assert_eq!(listed, expected_components, "{name}");
+        assert_eq!(
+            bom["components"].as_array().map(Vec::len),
+            Some(expected_components.len()),
+            "{name}: each once"
+        );
+        let mut edges = BTreeSet::new();
+        for dependency in bom["dependencies"].as_array().expect("dependencies") {
+            let from = &components[dependency["ref"].as_str().expect("ref")];
+            for to in dependency["dependsOn"].as_array().expect("dependsOn") {
+                let to = &components[to.as_str().expect("ref")];
+                edges.insert((from.clone(), to.clone()));
+            }
+        }
+        assert_eq!(edges, expected_edges, "{name}");
+        let mut affected = BTreeSet::new();
+        for vulnerability in bom["vulnerabilities"].as_array().expect("vulnerabilities") {
+            for entry in vulnerability["affects"].as_array().expect("affects") {
+                let reference = entry["ref"].as_str().expect("ref");
+                affected.insert(components[reference].clone());
+            }
+        }
+        let found: BTreeSet<_> = report
+            .findings()
+            .map(|f| {
+                (
+                    "opam".to_owned(),
+                    f.package.clone(),
+                    f.installed_version.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(affected, found, "{name}");
+        total += listed.len();
+    }
+    assert!(total >= 70, "the scenarios install packages: {total}");
+}

@@ -63,6 +63,10 @@ pub(crate) struct AuditArgs {
     /// Match pinned packages against the public database too.
     #[arg(long)]
     include_pinned: bool,
+    /// An opam repository for upgrade plans: a directory, a .tar.gz, or DIR@REV
+    /// (repeatable, highest priority first; default: the opam root's repositories).
+    #[arg(long = "repo", value_name = "DIR")]
+    repos: Vec<opam_model::RepositorySpec>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -98,9 +102,11 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
 fn request(args: AuditArgs) -> audit::Request {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let opamroot = std::env::var("OPAMROOT").ok();
+    let opam_root = audit::input::default_opam_root(opamroot.as_deref(), home.as_deref());
     audit::Request {
+        repositories: repositories(args.repos, opam_root.clone()),
         inputs: audit::Inputs {
-            opam_root: audit::input::default_opam_root(opamroot.as_deref(), home.as_deref()),
+            opam_root,
             path: args.path,
             switch: args.switch,
             export: args.export,
@@ -116,6 +122,18 @@ fn request(args: AuditArgs) -> audit::Request {
         include_pinned: args.include_pinned,
         now: jiff::Timestamp::now(),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// `--repo`, else the opam root's repositories.
+pub(crate) fn repositories(
+    repos: Vec<opam_model::RepositorySpec>,
+    opam_root: Option<PathBuf>,
+) -> audit::Repositories {
+    match (repos.is_empty(), opam_root) {
+        (false, _) => audit::Repositories::Given(repos),
+        (true, Some(root)) => audit::Repositories::OpamRoot(root),
+        (true, None) => audit::Repositories::None,
     }
 }
 

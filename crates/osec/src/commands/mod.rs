@@ -2,7 +2,9 @@
 
 pub(crate) mod audit;
 pub(crate) mod db;
+pub(crate) mod fix;
 pub(crate) mod fmt;
+pub(crate) mod hook;
 pub(crate) mod lint;
 pub(crate) mod opam;
 pub(crate) mod opam_model;
@@ -10,3 +12,11 @@ pub(crate) mod osv;
 pub(crate) mod purl;
 pub(crate) mod repo;
 pub(crate) mod site;
+
+/// The tool SARIF logs written here name.
+pub(crate) const SARIF_TOOL: opam_file::diagnostic::SarifTool<'static> =
+    opam_file::diagnostic::SarifTool {
+        name: "osec",
+        version: env!("CARGO_PKG_VERSION"),
+        information_uri: "https://github.com/ocaml/osec",
+    };

@@ -221,7 +221,7 @@ fn check(
             writeln!(
                 out,
                 "{}",
-                diagnostic::sarif("osec", &files, diagnostic::SYNTAX_RULES)
+                diagnostic::sarif(&super::SARIF_TOOL, &files, diagnostic::SYNTAX_RULES)
             )?;
         }
     }

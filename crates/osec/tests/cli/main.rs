@@ -13,10 +13,16 @@ mod support;
 mod audit;
 /// Chains of 50,000 terms in every input (issue 14).
 mod chains;
+/// The CI integrations: ci/audit.sh, action.yml (actionlint).
+mod ci;
+/// The audit and lint reports checked by their consumers' own validators.
+mod consumers;
 /// `osec db fetch | status`, `--offline`.
 mod db;
 /// `osec fmt`.
 mod fmt;
+/// `osec hook` with Debian's opam in a throwaway opam root.
+mod hook;
 /// `osec lint`.
 mod lint;
 /// `osec opam check`.

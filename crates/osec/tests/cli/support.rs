@@ -48,8 +48,9 @@ impl TestDir {
     }
 
     /// Runs `osec ARGS` in the directory with extra environment variables. Every run
-    /// gets its own cache (`XDG_CACHE_HOME` in the directory), no proxy and no
-    /// `OSEC_OFFLINE` from the environment of the tests.
+    /// gets its own cache (`XDG_CACHE_HOME` in the directory) and opam root
+    /// (`OPAMROOT`, absent unless the test makes it), no proxy and no `OSEC_OFFLINE`
+    /// from the environment of the tests.
     pub(crate) fn osec_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_osec"));
         command.args(args);
@@ -105,7 +106,9 @@ impl TestDir {
     fn prepare(&self, command: &mut Command) {
         command
             .current_dir(self.path())
-            .env("XDG_CACHE_HOME", self.path().join(".cache"));
+            .env("XDG_CACHE_HOME", self.path().join(".cache"))
+            // Never the opam root of the user running the tests.
+            .env("OPAMROOT", self.path().join(".opam"));
         for name in [
             "OSEC_OFFLINE",
             "HTTP_PROXY",

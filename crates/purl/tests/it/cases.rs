@@ -367,20 +367,6 @@ fn opam_repository_url_names_another_repository() {
     assert_eq!(Purl::parse(&purl.to_string()).unwrap(), purl);
 }
 
-#[test]
-fn opam_definition_example_with_a_slash_typo_is_not_an_opam_purl() {
-    // The definition's second example `pkg:opam/git@3/16.1` (a typo for
-    // `git@3.16.1`) has a namespace under the generic rules.
-    assert_eq!(
-        error("pkg:opam/git@3/16.1").kind(),
-        ErrorKind::NamespaceProhibited
-    );
-    assert_eq!(
-        canonical("pkg:opam/ocaml-base-compiler@5.2.0"),
-        "pkg:opam/ocaml-base-compiler@5.2.0"
-    );
-}
-
 // --- other type rules the suite does not test -------------------------------------
 
 #[test]

@@ -4,9 +4,11 @@
 //!   duplicate keys, opam specifics, very long input, error positions);
 //! - `corpus`: every package and version of opam-repository and its archive
 //!   (from `OSEC_DATA`) as an opam package URL;
+//! - `examples`: every example of every purl-spec type definition;
 //! - `properties`: canonical form is a fixed point, build then parse is the identity.
 
 mod cases;
 mod conformance;
 mod corpus;
+mod examples;
 mod properties;

@@ -7,7 +7,7 @@ use crate::lint::{Finding, Rule};
 pub(crate) const DOC: &str = "\
 ## What it checks
 A field's value is not of the expected kind: a string where an identifier list is
-expected, a constraint with an operator in the wrong place, a reference without URL…
+expected, a constraint with an operator in the wrong place, or a reference without a URL.
 
 ## Why
 The value cannot be read, so it would be missing from the published record.

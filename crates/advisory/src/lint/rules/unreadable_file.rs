@@ -10,6 +10,7 @@ use crate::model::Advisory;
 pub(crate) const DOC: &str = "\
 ## What it checks
 The advisory file cannot be read as UTF-8 text.
+
 That is when it is not UTF-8, when it is not a regular file (a FIFO or a device
 named like an advisory, or a link to one), when it is larger than 16 MiB, or when the
 system refuses to read it. Nothing else is checked in such a file.

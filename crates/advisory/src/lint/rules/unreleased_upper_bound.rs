@@ -8,7 +8,9 @@ use crate::lint::{FileContext, Finding, Rule};
 pub(crate) const DOC: &str = "\
 ## What it checks
 With `--repo`: an upper bound (`<` or `<=`) names a version that is in none of the
-given repositories. This is a warning.
+given repositories.
+
+This is a warning, not an error.
 
 ## Why
 The upper bound is usually the fixed release; if it is not released, either the
