@@ -32,6 +32,9 @@ pub(crate) struct Reloader {
     pub(crate) metrics: Arc<Metrics>,
     /// The databases' fingerprints when they were last loaded or tried.
     pub(crate) seen: Vec<u64>,
+    /// SIGHUP, when it reloads: listened to from the start, so that a SIGHUP
+    /// right after [`crate::Server::bind`] reloads rather than ends the process.
+    pub(crate) hangups: Option<Hangups>,
 }
 
 /// The fingerprints of `specs` (one `stat` per file: run off the runtime).
@@ -45,11 +48,10 @@ impl Reloader {
     pub(crate) async fn run(
         mut self,
         poll: Option<Duration>,
-        on_sighup: bool,
         mut requests: mpsc::Receiver<ReloadRequest>,
         mut shutdown: watch::Receiver<bool>,
     ) {
-        let mut hangups = if on_sighup { hangups() } else { None };
+        let mut hangups = self.hangups.take();
         let mut ticks = poll.map(|every| {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -127,13 +129,13 @@ impl Reloader {
 }
 
 #[cfg(unix)]
-type Hangups = tokio::signal::unix::Signal;
+pub(crate) type Hangups = tokio::signal::unix::Signal;
 #[cfg(not(unix))]
-type Hangups = std::convert::Infallible;
+pub(crate) type Hangups = std::convert::Infallible;
 
 /// The SIGHUP stream, or `None` where there is none (or it cannot be had:
 /// then the error is logged and reloads come from polling and requests).
-fn hangups() -> Option<Hangups> {
+pub(crate) fn hangups() -> Option<Hangups> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

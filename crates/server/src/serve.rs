@@ -17,7 +17,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use crate::api::{AppState, router};
 use crate::error::{LoadError, ReloadError, ServeError};
 use crate::metrics::Metrics;
-use crate::reload::{ReloadRequest, Reloader, fingerprints};
+use crate::reload::{ReloadRequest, Reloader, fingerprints, hangups};
 use crate::source::DatabaseSpec;
 use crate::store::Store;
 
@@ -180,6 +180,11 @@ impl Server {
             store,
             metrics,
             seen,
+            hangups: if options.reload_on_sighup {
+                hangups()
+            } else {
+                None
+            },
         };
         let (reload, reload_requests) = mpsc::channel(8);
         let (stop, stop_receiver) = watch::channel(false);
@@ -226,7 +231,6 @@ impl Server {
         let limits = options.limits;
         let reloads = tokio::spawn(reloader.run(
             options.poll_interval,
-            options.reload_on_sighup,
             reload_requests,
             stop.clone(),
         ));
@@ -245,7 +249,7 @@ impl Server {
         loop {
             let (stream, peer) = tokio::select! {
                 () = &mut shutdown => break,
-                _ = stop.wait_for(|stopped| *stopped) => break,
+                () = stopped(&mut stop) => break,
                 accepted = listener.accept() => match accepted {
                     Ok(accepted) => accepted,
                     Err(error) => {
@@ -283,6 +287,12 @@ impl Server {
         }
         Ok(())
     }
+}
+
+/// Completes when [`Handle::shutdown`] is called (or every handle is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is dropped here, not held by the caller.
+    let _ = stop.wait_for(|stopped| *stopped).await.map(|_| ());
 }
 
 /// Completes on SIGTERM or SIGINT (Ctrl-C): pass it to [`Server::run`].
