@@ -229,11 +229,8 @@ impl Server {
             mut stop,
         } = self;
         let limits = options.limits;
-        let reloads = tokio::spawn(reloader.run(
-            options.poll_interval,
-            reload_requests,
-            stop.clone(),
-        ));
+        let reloads =
+            tokio::spawn(reloader.run(options.poll_interval, reload_requests, stop.clone()));
         let app = router(state);
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())

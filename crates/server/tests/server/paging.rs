@@ -11,7 +11,9 @@ use crate::support::{ids_of, start, start_limited};
 /// affecting every version.
 fn write_records(dir: &Path, name: &str, year: u32, count: usize) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
-    let mut ids: Vec<String> = (0..count).map(|i| format!("RUSTSEC-{year}-{i:04}")).collect();
+    let mut ids: Vec<String> = (0..count)
+        .map(|i| format!("RUSTSEC-{year}-{i:04}"))
+        .collect();
     for id in &ids {
         let record = json!({
             "id": id,
@@ -93,7 +95,14 @@ async fn a_batch_pages_each_query_and_stops_at_its_budget() {
     let server = start_limited(&[&dir.path().join("a"), &dir.path().join("b")], limits).await;
     let query = |name: &str| json!({"package": {"name": name, "ecosystem": "crates.io"}, "version": "1.0.0"});
     let empty = json!({"package": {"name": "none", "ecosystem": "crates.io"}, "version": "1.0.0"});
-    let results = server.batch(vec![query("alpha"), query("beta"), empty.clone(), query("alpha")]).await;
+    let results = server
+        .batch(vec![
+            query("alpha"),
+            query("beta"),
+            empty.clone(),
+            query("alpha"),
+        ])
+        .await;
     // alpha: a page of 5; beta: the 3 left of the budget of 8; no records: `{}`;
     // alpha again: no budget left, only a token to start it again.
     assert_eq!(ids_of(&results[0]), a[..5]);

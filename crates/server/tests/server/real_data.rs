@@ -30,9 +30,13 @@ fn lists(records: &[Value]) -> Lists {
         for affected in record["affected"].as_array().unwrap() {
             assert_eq!(affected["package"]["ecosystem"], "opam");
             let name = affected["package"]["name"].as_str().unwrap().to_owned();
-            let versions = affected["versions"].as_array().map_or_else(BTreeSet::new, |list| {
-                list.iter().map(|v| v.as_str().unwrap().to_owned()).collect()
-            });
+            let versions = affected["versions"]
+                .as_array()
+                .map_or_else(BTreeSet::new, |list| {
+                    list.iter()
+                        .map(|v| v.as_str().unwrap().to_owned())
+                        .collect()
+                });
             let id = record["id"].as_str().unwrap().to_owned();
             lists.entry((id, name)).or_default().extend(versions);
         }
@@ -43,7 +47,11 @@ fn lists(records: &[Value]) -> Lists {
 /// Asks `server` about every version of every package in `lists` (released in
 /// `stack`, or listed) and returns the disagreements with the lists, and how many
 /// (record, version) pairs were compared.
-async fn compare(server: &TestServer, lists: &Lists, stack: &RepositoryStack) -> (Vec<String>, usize) {
+async fn compare(
+    server: &TestServer,
+    lists: &Lists,
+    stack: &RepositoryStack,
+) -> (Vec<String>, usize) {
     let mut versions: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for ((_, name), listed) in lists {
         let released = stack.versions(&PackageName::parse(name).unwrap());

@@ -96,7 +96,11 @@ pub(crate) async fn start_with(options: Options) -> TestServer {
         addr,
         handle,
         task,
-        client: Client::builder(TokioExecutor::new()).build_http(),
+        // Idle connections are dropped before the quickest header read timeout of
+        // the tests (300 ms) closes them on the server's side.
+        client: Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_millis(200))
+            .build_http(),
     }
 }
 
@@ -111,18 +115,19 @@ pub(crate) struct Answer {
 impl Answer {
     /// The body as JSON (fails the test if it is not).
     pub(crate) fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// Asserts a JSON error `{code, message}` with this status and gRPC code;
     /// returns the message.
     pub(crate) fn error(&self, status: u16, code: u64) -> String {
-        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
         assert_eq!(self.content_type, "application/json");
         let json = self.json();
         assert_eq!(json["code"], code, "{json}");
@@ -192,9 +197,17 @@ impl TestServer {
     /// `POST /v1/querybatch` with these queries; the results.
     pub(crate) async fn batch(&self, queries: Vec<Value>) -> Vec<Value> {
         let answer = self
-            .post("/v1/querybatch", serde_json::json!({ "queries": queries }).to_string())
+            .post(
+                "/v1/querybatch",
+                serde_json::json!({ "queries": queries }).to_string(),
+            )
             .await;
-        assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+        assert_eq!(
+            answer.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&answer.body)
+        );
         answer.json()["results"].as_array().unwrap().clone()
     }
 
@@ -232,4 +245,30 @@ pub(crate) fn metric(text: &str, prefix: &str) -> Option<f64> {
         .find(|line| line.starts_with(prefix))
         .and_then(|line| line.rsplit(' ').next())
         .and_then(|value| value.parse().ok())
+}
+
+/// A raw connection to `addr`, for clients that misbehave.
+pub(crate) async fn raw(addr: SocketAddr) -> tokio::net::TcpStream {
+    tokio::net::TcpStream::connect(addr).await.unwrap()
+}
+
+/// Everything the server sends on `stream` until it closes it, or what came
+/// within `within` (then `closed` is false).
+pub(crate) async fn read_until_closed(
+    stream: &mut tokio::net::TcpStream,
+    within: Duration,
+) -> (String, bool) {
+    use tokio::io::AsyncReadExt as _;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return (String::from_utf8_lossy(&received).into_owned(), false),
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                return (String::from_utf8_lossy(&received).into_owned(), true);
+            }
+            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
 }
