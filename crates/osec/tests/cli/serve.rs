@@ -39,25 +39,24 @@ fn serve(dir: &TestDir, args: &[&str]) -> Serving {
         .stderr(Stdio::piped());
     dir.prepare(&mut command);
     let mut child = command.spawn().unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut logs = Vec::new();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    // Killed and waited for when dropped, also when a check below fails.
+    let mut serving = Serving {
+        child,
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        logs: Vec::new(),
+        stderr,
+    };
     loop {
         let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "no listening line: {logs:#?}"
-        );
+        let read = serving.stderr.read_line(&mut line).unwrap();
+        assert!(read > 0, "no listening line: {:#?}", serving.logs);
         let json: serde_json::Value =
             serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        logs.push(line);
+        serving.logs.push(line);
         if json["message"] == "listening" {
-            let addr = json["addr"].as_str().unwrap().parse().unwrap();
-            return Serving {
-                child,
-                addr,
-                logs,
-                stderr,
-            };
+            serving.addr = json["addr"].as_str().unwrap().parse().unwrap();
+            return serving;
         }
     }
 }
