@@ -21,7 +21,9 @@
 # Usage: bench/serve-load.sh [OSEC_BINARY]   (default: target/release/osec)
 #        GENERATED=FILE: an all.zip made by bench/gen-osv-db.py before, instead of
 #        generating one (minutes for 100,000 records).
-# Writes bench/results/serve-load-DATE.txt (wrk's raw reports and the RESULT lines).
+# Writes bench/results/serve-load-TIME.txt (TIME: YYYY-MM-DDTHHMM, UTC; wrk's raw
+# reports and the RESULT lines) and a table of the RESULT lines in
+# serve-load-TIME.table.md beside it (the summary is written by hand from them).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 osec=${1:-${CARGO_TARGET_DIR:-$here/target}/release/osec}
@@ -33,7 +35,7 @@ id=OSEC-2026-16
 query='{"package": {"name": "cohttp", "ecosystem": "opam"}, "version": "6.2.1"}'
 nginx_port=18081
 osec_port=18080
-out=$here/bench/results/serve-load-$(date -u +%Y-%m-%d).txt
+out=$here/bench/results/serve-load-$(date -u +%Y-%m-%dT%H%M).txt
 work=$(mktemp -d)
 chmod 755 "$work"   # nginx's workers run as another user
 server=
@@ -130,7 +132,9 @@ started=$(date +%s.%N)
 start_osec "$work/generated.zip"
 wait_ready "http://127.0.0.1:$osec_port/healthz"
 ready=$(date +%s.%N)
-say "RESULT load-$records seconds=$(echo "$ready - $started" | bc) $(grep -E '^(VmRSS|VmHWM)' /proc/"$server"/status | tr -s ' \t' ' ' | sed 's/: /=/; s/ kB/kB/' | tr '\n' ' ')"
+# CPU time (user + system) spent so far: the load, without the waits of a busy machine.
+cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/"$server"/stat)
+say "RESULT load-$records seconds=$(echo "$ready - $started" | bc) cpu_seconds=$cpu $(grep -E '^(VmRSS|VmHWM)' /proc/"$server"/status | tr -s ' \t' ' ' | sed 's/: /=/; s/ kB/kB/' | tr '\n' ' ')"
 query='{"package": {"name": "cohttp-g7", "ecosystem": "opam"}, "version": "6.2.1"}'
 say "# query answer on $records records: $(curl -fs -H 'Content-Type: application/json' -d "$query" "http://127.0.0.1:$osec_port/v1/query" | wc -c) bytes"
 run "osec-query-$records" "http://127.0.0.1:$osec_port/v1/query" query
@@ -139,4 +143,12 @@ run "osec-vulns-$records" "http://127.0.0.1:$osec_port/v1/vulns/$generated_id"
 say "RESULT after-$records $(grep -E '^(VmRSS|VmHWM)' /proc/"$server"/status | tr -s ' \t' ' ' | sed 's/: /=/; s/ kB/kB/' | tr '\n' ' ')"
 stop_osec
 grep -E "\"level\":\"(WARN|ERROR)\"" "$work/osec.log" >>"$out" || true
-echo "raw results: $out"
+# The table: one row per wrk run, then the load of the generated database.
+{
+  echo "| run | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors | non-2xx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  grep '^RESULT .* rps=' "$out" | sed -E 's/^RESULT ([^ ]+) requests=[0-9]+ seconds=[0-9.]+ rps=([0-9]+) p50_ms=([0-9.]+) p90_ms=([0-9.]+) p99_ms=([0-9.]+) max_ms=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+)/| \1 | \2 | \3 | \4 | \5 | \6 | \7 | \8 |/'
+  echo
+  grep -E '^RESULT (load|after)-' "$out" | sed 's/^RESULT /- /'
+} >"${out%.txt}.table.md"
+echo "raw results: $out; table: ${out%.txt}.table.md"
