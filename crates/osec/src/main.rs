@@ -72,6 +72,8 @@ enum Command {
     /// opam-repository policy: released sources never change (check-immutable).
     #[command(subcommand)]
     Repo(commands::repo::RepoCommand),
+    /// The osv.dev v1 HTTP API over OSV databases of any ecosystem, or advisories.
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Hook(cmd) => commands::hook::run(cmd),
         Command::Db(cmd) => commands::db::run(cmd, cli.offline),
         Command::Repo(cmd) => commands::repo::run(cmd),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(code) => code,

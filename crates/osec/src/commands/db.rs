@@ -83,7 +83,7 @@ pub(crate) struct LimitArgs {
 }
 
 impl LimitArgs {
-    fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         Limits {
             max_inflated_bytes: self.max_db_bytes,
             max_entries: self.max_db_entries,
@@ -117,7 +117,7 @@ pub(crate) fn choice(given: Option<PathBuf>, limits: &LimitArgs, allow_empty: bo
 }
 
 /// The cache directory, from `XDG_CACHE_HOME` and `HOME`.
-fn cache_dir() -> Option<PathBuf> {
+pub(crate) fn cache_dir() -> Option<PathBuf> {
     vulndb::cache::default_dir(
         std::env::var_os("XDG_CACHE_HOME").as_deref(),
         std::env::var_os("HOME").as_deref(),

@@ -11,6 +11,7 @@ pub(crate) mod opam_model;
 pub(crate) mod osv;
 pub(crate) mod purl;
 pub(crate) mod repo;
+pub(crate) mod serve;
 pub(crate) mod site;
 
 /// The tool SARIF logs written here name.

@@ -35,5 +35,7 @@ mod purl;
 mod repo;
 /// `--repo` in `opam versions`, `lint` and `osv export`.
 mod repositories;
+/// `osec serve`.
+mod serve;
 /// `osec site build`.
 mod site;

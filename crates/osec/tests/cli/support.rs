@@ -103,7 +103,7 @@ impl TestDir {
     }
 
     /// The directory, cache and environment of every run.
-    fn prepare(&self, command: &mut Command) {
+    pub(crate) fn prepare(&self, command: &mut Command) {
         command
             .current_dir(self.path())
             .env("XDG_CACHE_HOME", self.path().join(".cache"))

@@ -1,0 +1,2 @@
+-- GET the URL given to wrk, and the RESULT line.
+dofile(os.getenv("REPORT"))
