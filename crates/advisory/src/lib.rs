@@ -52,6 +52,7 @@ pub mod date;
 pub mod error;
 pub mod format;
 pub mod id;
+pub mod ids;
 pub mod lint;
 pub mod markdown;
 pub mod model;

@@ -51,6 +51,10 @@ enum Command {
     Lint(commands::lint::LintArgs),
     /// Rewrite advisory headers in the canonical layout (in place, atomically).
     Fmt(commands::fmt::FmtArgs),
+    /// The next free advisory ID of a database (published and reserved IDs counted).
+    NextId(commands::ids::IdArgs),
+    /// Reserve the next free advisory ID: a placeholder under advisories/reserved/YYYY/.
+    Reserve(commands::ids::IdArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -75,6 +79,8 @@ fn main() -> ExitCode {
         Command::Purl(cmd) => commands::purl::run(cmd),
         Command::Lint(args) => commands::lint::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
+        Command::NextId(args) => commands::ids::run_next_id(args),
+        Command::Reserve(args) => commands::ids::run_reserve(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

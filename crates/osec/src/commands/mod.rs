@@ -3,6 +3,7 @@
 pub(crate) mod audit;
 pub(crate) mod db;
 pub(crate) mod fmt;
+pub(crate) mod ids;
 pub(crate) mod lint;
 pub(crate) mod opam;
 pub(crate) mod opam_model;

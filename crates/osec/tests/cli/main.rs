@@ -15,6 +15,8 @@ mod audit;
 mod db;
 /// `osec fmt`.
 mod fmt;
+/// `osec next-id`, `osec reserve`.
+mod ids;
 /// `osec lint`.
 mod lint;
 /// `osec opam check`.

@@ -21,6 +21,7 @@ pub(crate) mod missing_header;
 pub(crate) mod missing_summary;
 pub(crate) mod no_affected_release;
 pub(crate) mod published_after_modified;
+pub(crate) mod reserved_id_published;
 pub(crate) mod severity_score_mismatch;
 pub(crate) mod summary_too_long;
 pub(crate) mod unknown_credit_type;
