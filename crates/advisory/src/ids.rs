@@ -132,7 +132,12 @@ impl Database {
     /// The database in `dir`: `dir/advisories` when that is a directory, else `dir`
     /// itself (so both the repository and its `advisories/` may be named).
     pub fn open(dir: &Path) -> Database {
-        let nested = dir.join("advisories");
+        // `advisories/…`, not `./advisories/…`, in the paths shown for `.`.
+        let nested = if dir == Path::new(".") {
+            PathBuf::from("advisories")
+        } else {
+            dir.join("advisories")
+        };
         let advisories = if nested.is_dir() {
             nested
         } else {

@@ -49,6 +49,7 @@
 #![forbid(unsafe_code)]
 
 pub mod date;
+pub mod draft;
 pub mod error;
 pub mod format;
 pub mod id;

@@ -55,6 +55,8 @@ enum Command {
     NextId(commands::ids::IdArgs),
     /// Reserve the next free advisory ID: a placeholder under advisories/reserved/YYYY/.
     Reserve(commands::ids::IdArgs),
+    /// Draft a new advisory with the next free ID, in canonical layout.
+    New(commands::new::NewArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(args),
         Command::NextId(args) => commands::ids::run_next_id(args),
         Command::Reserve(args) => commands::ids::run_reserve(args),
+        Command::New(args) => commands::new::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

@@ -127,6 +127,8 @@ impl FileReport {
 /// Everything a rule may look at for one file.
 pub(crate) struct FileContext<'a> {
     pub(crate) path: &'a Path,
+    /// The file's text.
+    pub(crate) source: &'a str,
     pub(crate) parsed: &'a ParsedAdvisory,
     pub(crate) options: &'a LintOptions<'a>,
 }
@@ -157,6 +159,7 @@ pub fn lint_source(path: &Path, source: String, options: &LintOptions<'_>) -> Fi
     let mut findings: Vec<Finding> = parsed.problems.iter().map(rules::parse_problem).collect();
     let context = FileContext {
         path,
+        source: &source,
         parsed: &parsed,
         options,
     };

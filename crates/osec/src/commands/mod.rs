@@ -5,6 +5,7 @@ pub(crate) mod db;
 pub(crate) mod fmt;
 pub(crate) mod ids;
 pub(crate) mod lint;
+pub(crate) mod new;
 pub(crate) mod opam;
 pub(crate) mod opam_model;
 pub(crate) mod osv;

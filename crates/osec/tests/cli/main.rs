@@ -19,6 +19,8 @@ mod fmt;
 mod ids;
 /// `osec lint`.
 mod lint;
+/// `osec new`.
+mod new;
 /// `osec opam check`.
 mod opam;
 /// `osec osv export | publish`.
