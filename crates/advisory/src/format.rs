@@ -375,10 +375,13 @@ fn write_inline(out: &mut String, value: &Value) {
             let _ = write!(out, "{} ", op.value.as_str());
             write_inline(out, v);
         }
-        ValueKind::Logop(op, a, b) => {
-            write_inline(out, a);
-            let _ = write!(out, " {} ", op.value.as_str());
-            write_inline(out, b);
+        ValueKind::Logop(chain) => {
+            for (i, operand) in chain.operands.iter().enumerate() {
+                if i > 0 {
+                    let _ = write!(out, " {} ", chain.op.as_str());
+                }
+                write_inline(out, operand);
+            }
         }
         ValueKind::Pfxop(op, v) => {
             out.push_str(op.value.as_str());
@@ -394,6 +397,13 @@ fn write_inline(out: &mut String, value: &Value) {
             write_inline(out, v);
             out.push(' ');
             write_sequence(out, "{", &options.value, "}");
+        }
+        ValueKind::StackedOptions(v, lists) => {
+            write_inline(out, v);
+            for options in lists {
+                out.push(' ');
+                write_sequence(out, "{", &options.value, "}");
+            }
         }
         ValueKind::EnvBinding(name, op, v) => {
             write_inline(out, name);

@@ -124,10 +124,11 @@ pub enum ConstraintKind {
         /// The version it compares to.
         version: Spanned<String>,
     },
-    /// Both hold.
-    And(Box<Constraint>, Box<Constraint>),
-    /// Either holds.
-    Or(Box<Constraint>, Box<Constraint>),
+    /// All of them hold (two or more): `a & b & c`, kept as one flat chain (see
+    /// [`opam_file::LogChain`]).
+    And(Vec<Constraint>),
+    /// Any of them holds (two or more): `a | b | c`.
+    Or(Vec<Constraint>),
 }
 
 impl Constraint {
@@ -138,9 +139,8 @@ impl Constraint {
         while let Some(c) = stack.pop() {
             match &c.kind {
                 ConstraintKind::Atom { op, version } => out.push((op, version)),
-                ConstraintKind::And(a, b) | ConstraintKind::Or(a, b) => {
-                    stack.push(b);
-                    stack.push(a);
+                ConstraintKind::And(operands) | ConstraintKind::Or(operands) => {
+                    stack.extend(operands.iter().rev());
                 }
             }
         }
@@ -165,8 +165,8 @@ impl Constraint {
                     RelOp::Lt => ord == Less,
                 }
             }
-            ConstraintKind::And(a, b) => a.matches(version, compare) && b.matches(version, compare),
-            ConstraintKind::Or(a, b) => a.matches(version, compare) || b.matches(version, compare),
+            ConstraintKind::And(all) => all.iter().all(|c| c.matches(version, compare)),
+            ConstraintKind::Or(any) => any.iter().any(|c| c.matches(version, compare)),
         }
     }
 }
@@ -490,16 +490,13 @@ mod tests {
             span: sp,
         };
         let c = Constraint {
-            kind: ConstraintKind::Or(
-                Box::new(atom(RelOp::Lt, "4")),
-                Box::new(Constraint {
-                    kind: ConstraintKind::And(
-                        Box::new(atom(RelOp::Geq, "5")),
-                        Box::new(atom(RelOp::Lt, "7")),
-                    ),
+            kind: ConstraintKind::Or(vec![
+                atom(RelOp::Lt, "4"),
+                Constraint {
+                    kind: ConstraintKind::And(vec![atom(RelOp::Geq, "5"), atom(RelOp::Lt, "7")]),
                     span: sp,
-                }),
-            ),
+                },
+            ]),
             span: sp,
         };
         let cmp = |a: &str, b: &str| a.cmp(b);

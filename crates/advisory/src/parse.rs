@@ -197,7 +197,7 @@ fn describe(value: &Value) -> &'static str {
         ValueKind::Pfxop(..) => "a prefixed value",
         ValueKind::List(_) => "a list",
         ValueKind::Group(_) => "a parenthesised group",
-        ValueKind::Option(..) => "a value with options `{…}`",
+        ValueKind::Option(..) | ValueKind::StackedOptions(..) => "a value with options `{…}`",
         ValueKind::EnvBinding(..) => "an environment binding",
     }
 }
@@ -407,11 +407,15 @@ impl HeaderReader<'_> {
                     .string(version)
                     .ok_or((CONSTRAINT_VERSION, &**version))?,
             },
-            ValueKind::Logop(op, a, b) => {
-                let (a, b) = (Box::new(self.constraint(a)?), Box::new(self.constraint(b)?));
-                match op.value {
-                    LogOp::And => ConstraintKind::And(a, b),
-                    LogOp::Or => ConstraintKind::Or(a, b),
+            ValueKind::Logop(chain) => {
+                let operands = chain
+                    .operands
+                    .iter()
+                    .map(|operand| self.constraint(operand))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match chain.op {
+                    LogOp::And => ConstraintKind::And(operands),
+                    LogOp::Or => ConstraintKind::Or(operands),
                 }
             }
             ValueKind::Group(inner) => match inner.value.as_slice() {

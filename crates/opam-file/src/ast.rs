@@ -133,8 +133,8 @@ pub enum ValueKind {
     Relop(Spanned<RelOp>, Box<Value>, Box<Value>),
     /// `op v`, as in a version constraint `>= "1.0"`.
     PrefixRelop(Spanned<RelOp>, Box<Value>),
-    /// `a & b` or `a | b`.
-    Logop(Spanned<LogOp>, Box<Value>, Box<Value>),
+    /// `a & b & …` or `a | b | …`: a chain of one operator (see [`LogChain`]).
+    Logop(LogChain),
     /// `!v` or `?v`.
     Pfxop(Spanned<PfxOp>, Box<Value>),
     /// `[ v … ]`; the span of the list is that of the brackets.
@@ -143,8 +143,37 @@ pub enum ValueKind {
     Group(Spanned<Vec<Value>>),
     /// `v { v … }`; the span of the list is that of the braces.
     Option(Box<Value>, Spanned<Vec<Value>>),
+    /// `v { … } { … } …`: a value followed by two or more lists of options, each
+    /// spanning its braces. opam reads it as options of options,
+    /// `Option(Option(v, a), b)`, and no field of opam's accepts it; it is kept flat
+    /// for the reason [`LogChain`] is.
+    StackedOptions(Box<Value>, Vec<Spanned<Vec<Value>>>),
     /// `name op v`, an environment update.
     EnvBinding(Box<Value>, Spanned<EnvOp>, Box<Value>),
+}
+
+/// `a & b & …` or `a | b | …`: two or more operands joined by one operator.
+///
+/// opam-file-format reads such a chain as a left-nested binary tree,
+/// `Logop(&, Logop(&, a, b), c)`. Here it is kept flat, so that a chain of 50,000
+/// terms (a generated `available:` filter, a long `depends:` conjunction) is a list
+/// rather than a tree 50,000 levels deep, which recursion over it (printing,
+/// converting, comparing, even dropping it) would overflow the stack on. The
+/// operands of a parsed chain are never chains of the same operator: `|` binds
+/// looser than `&`, so the operands of a `|` chain are `&` chains or simpler values,
+/// and those of a `&` chain are simpler values; the depth of the tree is bounded by
+/// [`crate::MAX_NESTING`] alone. Printers and [`crate::dump`] print the chain as the
+/// nested tree opam builds.
+///
+/// The spans of the operators are not kept (those of the operands are): one vector
+/// holds the chain, which keeps [`ValueKind`] at 40 bytes and costs one allocation
+/// where opam's two operands cost two.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LogChain {
+    /// The operator between every two operands.
+    pub op: LogOp,
+    /// The operands, left to right: two or more in a parsed chain.
+    pub operands: Vec<Value>,
 }
 
 impl Value {
@@ -225,6 +254,40 @@ impl Value {
         Value::new(ValueKind::List(Spanned::new(values, Span::default())))
     }
 
+    /// A new `left op right`, the tree the parser builds for that text: when `left`
+    /// is a chain of `op` already, `right` joins it (`a & b` then `& c` is the chain
+    /// `a & b & c`, opam's `Logop(&, Logop(&, a, b), c)`).
+    pub fn logop(op: LogOp, left: Value, right: Value) -> Value {
+        match left.kind {
+            ValueKind::Logop(mut chain) if chain.op == op => {
+                chain.operands.push(right);
+                Value::new(ValueKind::Logop(chain))
+            }
+            kind => Value::new(ValueKind::Logop(LogChain {
+                op,
+                operands: vec![Value { kind, ..left }, right],
+            })),
+        }
+    }
+
+    /// A new `subject {options}`, the tree the parser builds for that text: when
+    /// `subject` has options already, the list is stacked after them
+    /// ([`ValueKind::StackedOptions`]).
+    pub fn with_options(subject: Value, options: Vec<Value>) -> Value {
+        let options = Spanned::new(options, Span::default());
+        let kind = match subject.kind {
+            ValueKind::Option(inner, first) => {
+                ValueKind::StackedOptions(inner, vec![first, options])
+            }
+            ValueKind::StackedOptions(inner, mut lists) => {
+                lists.push(options);
+                ValueKind::StackedOptions(inner, lists)
+            }
+            kind => ValueKind::Option(Box::new(Value { kind, ..subject }), options),
+        };
+        Value::new(kind)
+    }
+
     /// A copy of this value with every span, its own and its children's, reset to
     /// the empty span: two values with the same structure compare equal after this,
     /// wherever they were written (opam's `value_equals`).
@@ -242,17 +305,20 @@ impl Value {
             ValueKind::PrefixRelop(o, a) => {
                 ValueKind::PrefixRelop(Spanned::new(o.value, none), Box::new(a.without_spans()))
             }
-            ValueKind::Logop(o, a, b) => ValueKind::Logop(
-                Spanned::new(o.value, none),
-                Box::new(a.without_spans()),
-                Box::new(b.without_spans()),
-            ),
+            ValueKind::Logop(chain) => ValueKind::Logop(LogChain {
+                op: chain.op,
+                operands: chain.operands.iter().map(Value::without_spans).collect(),
+            }),
             ValueKind::Pfxop(o, a) => {
                 ValueKind::Pfxop(Spanned::new(o.value, none), Box::new(a.without_spans()))
             }
             ValueKind::List(l) => ValueKind::List(list(l)),
             ValueKind::Group(l) => ValueKind::Group(list(l)),
             ValueKind::Option(v, l) => ValueKind::Option(Box::new(v.without_spans()), list(l)),
+            ValueKind::StackedOptions(v, lists) => ValueKind::StackedOptions(
+                Box::new(v.without_spans()),
+                lists.iter().map(list).collect(),
+            ),
             ValueKind::EnvBinding(a, o, b) => ValueKind::EnvBinding(
                 Box::new(a.without_spans()),
                 Spanned::new(o.value, none),

@@ -217,6 +217,36 @@ fn snippet_range(text: &str, span: Span) -> std::ops::Range<usize> {
     start..end
 }
 
+/// The lines a diagnostic shows: from the line before its first label to the line
+/// of its last, as a byte range of the text and the number of its first line.
+///
+/// annotate-snippets copies and indexes every line of the source it is given, several
+/// times the size of the text in memory. These lines render the same as the whole
+/// text (a test compares them); the line before the first label is among them
+/// because the layout of a label that starts at the end of a line depends on it. The
+/// lines between two labels are all kept: a diagnostic whose labels lie far apart
+/// still costs memory in proportion to the text between them.
+fn excerpt(file: &SourceFile, diagnostic: &Diagnostic) -> (std::ops::Range<usize>, usize) {
+    let ranges = std::iter::once(&diagnostic.primary)
+        .chain(&diagnostic.secondary)
+        .map(|label| snippet_range(&file.text, label.span));
+    let (low, high) = ranges.fold((usize::MAX, 0), |(low, high), range| {
+        (low.min(range.start), high.max(range.end))
+    });
+    let line_of = |offset: usize| {
+        file.line_column(u32::try_from(offset).unwrap_or(u32::MAX))
+            .0
+    };
+    let first_line = line_of(low).saturating_sub(1).max(1);
+    let index = file.line_index();
+    let start = index.line_start(first_line - 1).map_or(0, |at| at as usize);
+    // The 0-based number of the line after the last label's is its 1-based number.
+    let end = index
+        .line_start(line_of(high))
+        .map_or(file.text.len(), |at| at as usize);
+    (start..end, first_line)
+}
+
 /// Renders diagnostics of one file for people, in rustc's layout, without colour.
 pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
     let renderer = Renderer::plain();
@@ -226,18 +256,25 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let mut snippet = Snippet::source(file.text.as_str())
+        let (lines, first_line) = excerpt(file, diagnostic);
+        let source = file.text.get(lines.clone()).unwrap_or_default();
+        let in_excerpt = |span: Span| {
+            let range = snippet_range(&file.text, span);
+            range.start.saturating_sub(lines.start)..range.end.saturating_sub(lines.start)
+        };
+        let mut snippet = Snippet::source(source)
+            .line_start(first_line)
             .path(file.path.as_str())
             .fold(true)
             .annotation(
                 AnnotationKind::Primary
-                    .span(snippet_range(&file.text, diagnostic.primary.span))
+                    .span(in_excerpt(diagnostic.primary.span))
                     .label(diagnostic.primary.message.as_str()),
             );
         for label in &diagnostic.secondary {
             snippet = snippet.annotation(
                 AnnotationKind::Context
-                    .span(snippet_range(&file.text, label.span))
+                    .span(in_excerpt(label.span))
                     .label(label.message.as_str()),
             );
         }
@@ -413,6 +450,100 @@ mod tests {
             let diagnostic = Diagnostic::from_parse_error(&error);
             assert!(syntax_rule(&diagnostic.code).is_some(), "{src}");
         }
+    }
+
+    /// What [`render_human`] printed when it gave annotate-snippets the whole text.
+    fn render_whole_text(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        for diagnostic in diagnostics {
+            let mut snippet = Snippet::source(file.text.as_str())
+                .path(file.path.as_str())
+                .fold(true)
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(snippet_range(&file.text, diagnostic.primary.span))
+                        .label(diagnostic.primary.message.as_str()),
+                );
+            for label in &diagnostic.secondary {
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(snippet_range(&file.text, label.span))
+                        .label(label.message.as_str()),
+                );
+            }
+            let mut group = Level::ERROR
+                .primary_title(diagnostic.message.as_str())
+                .id(diagnostic.code.as_str())
+                .element(snippet);
+            if let Some(help) = &diagnostic.help {
+                group = group.element(Level::HELP.message(help.as_str()));
+            }
+            out.push_str(&Renderer::plain().render(&[group]));
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Rendering from the lines around the labels prints what rendering from the
+        /// whole text printed: the same lines, numbers, folds and carets.
+        #[test]
+        fn excerpts_render_as_the_whole_text(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "", "a", "x: [\"a\" }", "\té y", "  {", "}", "// c", "depends: [", "\u{1F600}",
+                ]),
+                0..14,
+            ),
+            crlf in proptest::bool::ANY,
+            final_newline in proptest::bool::ANY,
+            labels in proptest::collection::vec((0..300usize, 0..40usize), 1..4),
+        ) {
+            let mut text = lines.join(if crlf { "\r\n" } else { "\n" });
+            if final_newline {
+                text.push('\n');
+            }
+            let file = SourceFile::new("f.opam", text.as_bytes());
+            let label = |&(start, len): &(usize, usize)| {
+                let start = start % (text.len() + 1);
+                let end = (start + len).min(text.len());
+                Label::new(Span::new(start as u32, end as u32), "here")
+            };
+            let diagnostic = Diagnostic {
+                code: "SYN002".into(),
+                severity: Severity::Error,
+                message: "syntax error".into(),
+                primary: label(&labels[0]),
+                secondary: labels[1..].iter().map(label).collect(),
+                help: None,
+            };
+            let diagnostics = [diagnostic];
+            proptest::prop_assert_eq!(
+                render_human(&file, &diagnostics),
+                render_whole_text(&file, &diagnostics)
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_a_long_file_renders_its_last_lines_only() {
+        let mut text = "x-field: \"value\"\n".repeat(100_000);
+        text.push_str("broken: [\n");
+        let error = crate::parse(text.as_bytes()).expect_err("unterminated list");
+        let file = SourceFile::new("big.opam", text.as_bytes());
+        let diagnostic = Diagnostic::from_parse_error(&error);
+        let (lines, first_line) = excerpt(&file, &diagnostic);
+        // The end of the file is after the last newline: its last line, and the one
+        // before, are all the rendering needs.
+        assert_eq!(first_line, 100_001);
+        assert_eq!(&file.text[lines], "broken: [\n");
+        let diagnostics = [diagnostic];
+        assert_eq!(
+            render_human(&file, &diagnostics),
+            render_whole_text(&file, &diagnostics)
+        );
     }
 
     #[test]

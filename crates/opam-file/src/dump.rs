@@ -12,7 +12,7 @@
 
 use crate::ast::{Item, ItemKind, OpamFile, Value, ValueKind};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::source::{OcamlLines, Span};
+use crate::source::{OcamlLines, Span, Spanned};
 
 /// Renders a parsed file as the oracle's `dump ast`, positions from `lines`.
 pub fn dump_ast(file: &OpamFile, lines: &OcamlLines) -> Vec<u8> {
@@ -118,12 +118,21 @@ fn dump_value(out: &mut Vec<u8>, value: &Value) {
             dump_value(out, operand);
             out.push(b')');
         }
-        ValueKind::Logop(op, left, right) => {
-            out.extend_from_slice(format!("(Logop {} ", op.value.as_str()).as_bytes());
-            dump_value(out, left);
-            out.push(b' ');
-            dump_value(out, right);
-            out.push(b')');
+        ValueKind::Logop(chain) => {
+            // opam's left-nested tree: one `(Logop op ` per operator, outermost first.
+            let open = format!("(Logop {} ", chain.op.as_str());
+            for _ in chain.operands.iter().skip(1) {
+                out.extend_from_slice(open.as_bytes());
+            }
+            for (i, operand) in chain.operands.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                dump_value(out, operand);
+                if i > 0 {
+                    out.push(b')');
+                }
+            }
         }
         ValueKind::Pfxop(op, operand) => {
             out.extend_from_slice(format!("(Pfxop {} ", op.value.as_str()).as_bytes());
@@ -140,12 +149,10 @@ fn dump_value(out: &mut Vec<u8>, value: &Value) {
             dump_values(out, &values.value);
             out.push(b')');
         }
-        ValueKind::Option(value, options) => {
-            out.extend_from_slice(b"(Option ");
-            dump_value(out, value);
-            dump_values(out, &options.value);
-            out.push(b')');
+        ValueKind::Option(subject, options) => {
+            dump_options(out, subject, std::slice::from_ref(options));
         }
+        ValueKind::StackedOptions(subject, lists) => dump_options(out, subject, lists),
         ValueKind::EnvBinding(name, op, value) => {
             out.extend_from_slice(b"(Env ");
             dump_value(out, name);
@@ -153,6 +160,18 @@ fn dump_value(out: &mut Vec<u8>, value: &Value) {
             dump_value(out, value);
             out.push(b')');
         }
+    }
+}
+
+/// `subject {…} {…} …` as opam nests it: the innermost `Option` holds the first list.
+fn dump_options(out: &mut Vec<u8>, subject: &Value, lists: &[Spanned<Vec<Value>>]) {
+    for _ in lists {
+        out.extend_from_slice(b"(Option ");
+    }
+    dump_value(out, subject);
+    for options in lists {
+        dump_values(out, &options.value);
+        out.push(b')');
     }
 }
 

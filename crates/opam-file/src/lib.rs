@@ -21,7 +21,7 @@
 //!    and its `#` sentinel for files newer than [`LIBRARY_VERSION`]. Errors are
 //!    [`ParseError`]s classified as opam classifies them ([`ParseErrorKind`]).
 //! 3. [`ast`]: the tree ([`Item`], [`Value`], [`Section`]), every node with its
-//!    [`Span`]. [`OcamlLines`] turns spans into opam's `(line, column)` positions
+//!    [`Span`]; chains of `&` and `|` are flat ([`LogChain`]). [`OcamlLines`] turns spans into opam's `(line, column)` positions
 //!    and [`dump`] renders the tree as the reference oracle does.
 //! 4. Printers: the exact printer is [`Document::to_bytes`] (the input, byte for
 //!    byte); [`print::normalise`] is `OpamPrinter.FullPos.Normalise`;
@@ -54,8 +54,15 @@
 //!
 //! # Limitations
 //!
-//! - Values may nest at most [`MAX_NESTING`] levels; opam has no limit, but deeper
-//!   input is refused with [`ParseErrorKind::TooDeep`] instead of risking the stack.
+//! - Values may nest at most [`MAX_NESTING`] levels (brackets, parentheses, braces,
+//!   prefix operators, sections); opam has no limit, but deeper input is refused with
+//!   [`ParseErrorKind::TooDeep`] instead of risking the stack.
+//! - Chains have no limit but the file's size, as in opam: `a & b & …`, `a | b | …`
+//!   and stacked lists of options `v {…} {…} …` are one flat node each ([`LogChain`],
+//!   [`ValueKind::StackedOptions`]) where opam builds a left-nested tree, and the
+//!   parser, the printers and [`dump`] walk them in loops. Every recursion over a tree
+//!   is therefore bounded by [`MAX_NESTING`], whatever the length of its chains (a
+//!   1,000,000-term chain parses, prints and drops on a 2 MiB thread stack).
 //! - Files must be smaller than 4 GiB (spans are `u32`).
 //! - Edits reach top-level fields and fields of top-level sections only, and print
 //!   new values in normalised form (`! a` with a space, strings in `"…"`).
@@ -79,7 +86,9 @@ pub mod print;
 pub mod small;
 pub mod source;
 
-pub use ast::{EnvOp, Item, ItemKind, LogOp, OpamFile, PfxOp, RelOp, Section, Value, ValueKind};
+pub use ast::{
+    EnvOp, Item, ItemKind, LogChain, LogOp, OpamFile, PfxOp, RelOp, Section, Value, ValueKind,
+};
 pub use diagnostic::{Diagnostic, Label, Rule, Severity};
 pub use document::{Document, EditError, Scope};
 pub use error::{LexerError, ParseError, ParseErrorKind};

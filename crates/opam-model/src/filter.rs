@@ -28,10 +28,11 @@ pub enum Filter {
     Ident(FilterIdent),
     /// `a op b`, comparing with the version order.
     Op(Box<Filter>, RelOp, Box<Filter>),
-    /// `a & b`.
-    And(Box<Filter>, Box<Filter>),
-    /// `a | b`.
-    Or(Box<Filter>, Box<Filter>),
+    /// `a & b & …`, two or more filters: opam's left-nested `FAnd(FAnd(a, b), c)`,
+    /// kept flat (see [`crate::Formula`]) and reduced from the left as opam does.
+    And(Vec<Filter>),
+    /// `a | b | …`, two or more filters, as [`Filter::And`].
+    Or(Vec<Filter>),
     /// `!a`.
     Not(Box<Filter>),
     /// `?a`: whether `a` is defined.
@@ -200,18 +201,20 @@ impl Filter {
                     PfxOp::Defined => Filter::Defined(inner),
                 }
             }
-            ValueKind::Logop(op, a, b) => {
-                let (a, b) = (
-                    Box::new(Filter::from_value(a)?),
-                    Box::new(Filter::from_value(b)?),
-                );
-                match op.value {
-                    LogOp::And => Filter::And(a, b),
-                    LogOp::Or => Filter::Or(a, b),
+            ValueKind::Logop(chain) => {
+                let operands = chain
+                    .operands
+                    .iter()
+                    .map(Filter::from_value)
+                    .collect::<Result<Vec<_>, _>>()?;
+                match chain.op {
+                    LogOp::And => Filter::And(operands),
+                    LogOp::Or => Filter::Or(operands),
                 }
             }
             ValueKind::List(_)
             | ValueKind::Option(..)
+            | ValueKind::StackedOptions(..)
             | ValueKind::PrefixRelop(..)
             | ValueKind::EnvBinding(..) => {
                 return Err(shape_error(
@@ -249,8 +252,8 @@ impl Filter {
                 (Some(a), Some(b)) => FilterValue::Bool(relop_holds(*op, compare_versions(&a, &b))),
                 _ => FilterValue::Undefined,
             },
-            Filter::And(a, b) => logical(a.reduce(env), b.reduce(env), false),
-            Filter::Or(a, b) => logical(a.reduce(env), b.reduce(env), true),
+            Filter::And(all) => chain(all, env, false),
+            Filter::Or(any) => chain(any, env, true),
             Filter::Not(a) => match a.reduce(env).as_bool() {
                 Some(b) => FilterValue::Bool(!b),
                 None => FilterValue::Undefined,
@@ -283,6 +286,16 @@ pub(crate) fn relop_holds(op: RelOp, order: Ordering) -> bool {
         RelOp::Leq => order != Ordering::Greater,
         RelOp::Lt => order == Ordering::Less,
     }
+}
+
+/// The operands of a `&` (`absorbing` false) or `|` (`absorbing` true) chain,
+/// reduced, then combined from the left as opam's left-nested `logop2`s combine
+/// them (the order matters: a string `"false"` does not absorb, the boolean one
+/// step makes of it does).
+fn chain(operands: &[Filter], env: &dyn Environment, absorbing: bool) -> FilterValue {
+    let mut values = operands.iter().map(|operand| operand.reduce(env));
+    let first = values.next().unwrap_or(FilterValue::Bool(!absorbing));
+    values.fold(first, |done, next| logical(done, next, absorbing))
 }
 
 /// `&` (absorbing `false`) or `|` (absorbing `true`), as opam's `logop2`.
@@ -497,9 +510,15 @@ impl fmt::Display for Filter {
             // context: 0 = or, 1 = and, 2 = relop operand, 3 = under a prefix operator
             match filter {
                 Filter::Bool(b) => write!(f, "{b}"),
-                Filter::String(s) => {
-                    write!(f, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-                }
+                // `\r` escaped: the lexer reads a carriage return before a newline
+                // in a string as part of the newline.
+                Filter::String(s) => write!(
+                    f,
+                    "\"{}\"",
+                    s.replace('\\', "\\\\")
+                        .replace('"', "\\\"")
+                        .replace('\r', "\\r")
+                ),
                 Filter::Ident(ident) => write!(f, "{ident}"),
                 Filter::Op(a, op, b) => {
                     let paren = context >= 2;
@@ -514,16 +533,19 @@ impl fmt::Display for Filter {
                     }
                     Ok(())
                 }
-                Filter::And(a, b) | Filter::Or(a, b) => {
+                Filter::And(operands) | Filter::Or(operands) => {
                     let is_and = matches!(filter, Filter::And(..));
                     let paren = if is_and { context >= 2 } else { context >= 1 };
                     let inner = if is_and { 1 } else { 0 };
                     if paren {
                         f.write_str("(")?;
                     }
-                    write(a, f, inner)?;
-                    f.write_str(if is_and { " & " } else { " | " })?;
-                    write(b, f, inner)?;
+                    for (i, operand) in operands.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(if is_and { " & " } else { " | " })?;
+                        }
+                        write(operand, f, inner)?;
+                    }
                     if paren {
                         f.write_str(")")?;
                     }
@@ -644,6 +666,9 @@ mod tests {
             "a | b & c",
             "!(a & b)",
             r#"(a | b) & "x" < y"#,
+            // Found by fuzzing: a carriage return before a newline in a string was
+            // written as is, and read back as part of the newline.
+            r#""a\r\nb\r" = x"#,
         ] {
             let printed = filter(text).to_string();
             assert_eq!(
@@ -652,5 +677,46 @@ mod tests {
                 "{text} printed as {printed}"
             );
         }
+    }
+
+    #[test]
+    fn a_fifty_thousand_term_chain_reduces_prints_and_drops() {
+        let thread = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let count = 50_000;
+                let terms: Vec<String> = (0..count).map(|i| format!("os = \"o{i}\"")).collect();
+                let text = terms.join(" | ");
+                let available = filter(&text);
+                assert!(matches!(&available, Filter::Or(any) if any.len() == count));
+                let on = |os: &str| GlobalEnvironment::from_bindings(&format!("os={os}"));
+                assert!(available.eval_to_bool(&on("o49999"), false));
+                assert!(!available.eval_to_bool(&on("linux"), true));
+                // Undefined everywhere: every operand is undefined, so is the chain.
+                assert_eq!(
+                    available.reduce(&GlobalEnvironment::default()),
+                    FilterValue::Undefined
+                );
+                assert_eq!(available.to_string(), text);
+            })
+            .expect("thread starts");
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    #[test]
+    fn chains_combine_from_the_left_as_opam_nests_them() {
+        // `"false" & true` is the boolean false, which then absorbs an undefined
+        // `x`: opam's `("false" & true) & x`. Another grouping stays undefined.
+        let env = GlobalEnvironment::default();
+        assert_eq!(
+            filter(r#""false" & true & x"#).reduce(&env),
+            FilterValue::Bool(false)
+        );
+        assert_eq!(
+            filter(r#""false" & (true & x)"#).reduce(&env),
+            FilterValue::Undefined
+        );
     }
 }

@@ -21,6 +21,14 @@ use crate::package::Package;
 use crate::version::{Version, check_version_text};
 
 /// A boolean formula over atoms of type `A`, as opam's `OpamFormula.formula`.
+///
+/// opam's `And` and `Or` are binary, and a chain `a & b & c` is the left-nested
+/// `And(And(a, b), c)`. Here such a chain is one flat node, `And([a, b, c])`: a
+/// conjunction of 50,000 dependencies is then a list, not a tree 50,000 levels deep
+/// that evaluating, comparing or dropping it would recurse through. The
+/// correspondence is exact — a flat node is opam's left-nested chain, and an operand
+/// that is itself an `And` in an `And` is opam's right operand — so every operation
+/// gives the result opam's does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Formula<A> {
     /// No constraint at all (true when evaluated).
@@ -30,10 +38,10 @@ pub enum Formula<A> {
     Atom(A),
     /// A parenthesised formula.
     Block(Box<Formula<A>>),
-    /// Both formulas.
-    And(Box<Formula<A>>, Box<Formula<A>>),
-    /// Either formula.
-    Or(Box<Formula<A>>, Box<Formula<A>>),
+    /// All of the formulas (two or more), opam's left-nested `And`s.
+    And(Vec<Formula<A>>),
+    /// Any of the formulas (two or more), opam's left-nested `Or`s.
+    Or(Vec<Formula<A>>),
 }
 
 /// The result of partially evaluating a formula.
@@ -52,7 +60,7 @@ impl<A> Formula<A> {
     pub fn and(a: Formula<A>, b: Formula<A>) -> Formula<A> {
         match (a, b) {
             (Formula::Empty, r) | (r, Formula::Empty) => r,
-            (a, b) => Formula::And(Box::new(a), Box::new(b)),
+            (a, b) => Formula::conjunction(a, b),
         }
     }
 
@@ -60,7 +68,29 @@ impl<A> Formula<A> {
     pub fn or(a: Formula<A>, b: Formula<A>) -> Formula<A> {
         match (a, b) {
             (Formula::Empty, r) | (r, Formula::Empty) => r,
-            (a, b) => Formula::Or(Box::new(a), Box::new(b)),
+            (a, b) => Formula::disjunction(a, b),
+        }
+    }
+
+    /// opam's `And(a, b)`, `Empty` sides kept: `b` joins the chain `a` is.
+    fn conjunction(a: Formula<A>, b: Formula<A>) -> Formula<A> {
+        match a {
+            Formula::And(mut all) => {
+                all.push(b);
+                Formula::And(all)
+            }
+            a => Formula::And(vec![a, b]),
+        }
+    }
+
+    /// opam's `Or(a, b)`, `Empty` sides kept: `b` joins the chain `a` is.
+    fn disjunction(a: Formula<A>, b: Formula<A>) -> Formula<A> {
+        match a {
+            Formula::Or(mut any) => {
+                any.push(b);
+                Formula::Or(any)
+            }
+            a => Formula::Or(vec![a, b]),
         }
     }
 
@@ -74,14 +104,15 @@ impl<A> Formula<A> {
         formulas.into_iter().fold(Formula::Empty, Formula::or)
     }
 
-    /// Evaluates the formula; `Empty` is true.
+    /// Evaluates the formula, left to right and lazily as opam's `eval`; `Empty`
+    /// is true.
     pub fn eval(&self, atom: &mut impl FnMut(&A) -> bool) -> bool {
         match self {
             Formula::Empty => true,
             Formula::Atom(a) => atom(a),
             Formula::Block(f) => f.eval(atom),
-            Formula::And(a, b) => a.eval(atom) && b.eval(atom),
-            Formula::Or(a, b) => a.eval(atom) || b.eval(atom),
+            Formula::And(all) => all.iter().all(|f| f.eval(atom)),
+            Formula::Or(any) => any.iter().any(|f| f.eval(atom)),
         }
     }
 
@@ -91,8 +122,12 @@ impl<A> Formula<A> {
         match self {
             Formula::Empty => Formula::Empty,
             Formula::Atom(a) => f(a),
-            Formula::And(a, b) => Formula::and(a.map(f), b.map(f)),
-            Formula::Or(a, b) => Formula::or(a.map(f), b.map(f)),
+            Formula::And(all) => all
+                .iter()
+                .fold(Formula::Empty, |done, next| Formula::and(done, next.map(f))),
+            Formula::Or(any) => any
+                .iter()
+                .fold(Formula::Empty, |done, next| Formula::or(done, next.map(f))),
             Formula::Block(inner) => match inner.map(f) {
                 Formula::Empty => Formula::Empty,
                 other => Formula::Block(Box::new(other)),
@@ -107,32 +142,43 @@ impl<A> Formula<A> {
             Formula::Empty => Formula::Empty,
             Formula::Atom(a) => Formula::Atom(negate_atom(a)),
             Formula::Block(inner) => Formula::Block(Box::new(inner.negated(negate_atom))),
-            Formula::And(a, b) => Formula::or(a.negated(negate_atom), b.negated(negate_atom)),
-            Formula::Or(a, b) => Formula::and(a.negated(negate_atom), b.negated(negate_atom)),
+            Formula::And(all) => all.into_iter().fold(Formula::Empty, |done, next| {
+                Formula::or(done, next.negated(negate_atom))
+            }),
+            Formula::Or(any) => any.into_iter().fold(Formula::Empty, |done, next| {
+                Formula::and(done, next.negated(negate_atom))
+            }),
         }
     }
 
     /// Evaluates what can be evaluated: `false` absorbs `&`, `true` absorbs `|`,
-    /// and the other constant is the identity (opam's `partial_eval`).
+    /// and the other constant is the identity (opam's `partial_eval`; every atom is
+    /// evaluated, left to right).
     pub fn partial_eval<B>(&self, atom: &mut impl FnMut(&A) -> Partial<B>) -> Partial<B> {
         match self {
             Formula::Empty => Partial::Formula(Formula::Empty),
             Formula::Atom(a) => atom(a),
             Formula::Block(inner) => inner.partial_eval(atom),
-            Formula::And(a, b) => match (a.partial_eval(atom), b.partial_eval(atom)) {
-                (Partial::False, _) | (_, Partial::False) => Partial::False,
-                (Partial::True, f) | (f, Partial::True) => f,
-                (Partial::Formula(x), Partial::Formula(y)) => {
-                    Partial::Formula(Formula::And(Box::new(x), Box::new(y)))
+            // `true` is the identity of `&`: folding from it gives the first operand's
+            // result, then opam's rule for each `done & next`.
+            Formula::And(all) => all.iter().fold(Partial::True, |done, next| {
+                match (done, next.partial_eval(atom)) {
+                    (Partial::False, _) | (_, Partial::False) => Partial::False,
+                    (Partial::True, f) | (f, Partial::True) => f,
+                    (Partial::Formula(x), Partial::Formula(y)) => {
+                        Partial::Formula(Formula::conjunction(x, y))
+                    }
                 }
-            },
-            Formula::Or(a, b) => match (a.partial_eval(atom), b.partial_eval(atom)) {
-                (Partial::True, _) | (_, Partial::True) => Partial::True,
-                (Partial::False, f) | (f, Partial::False) => f,
-                (Partial::Formula(x), Partial::Formula(y)) => {
-                    Partial::Formula(Formula::Or(Box::new(x), Box::new(y)))
+            }),
+            Formula::Or(any) => any.iter().fold(Partial::False, |done, next| {
+                match (done, next.partial_eval(atom)) {
+                    (Partial::True, _) | (_, Partial::True) => Partial::True,
+                    (Partial::False, f) | (f, Partial::False) => f,
+                    (Partial::Formula(x), Partial::Formula(y)) => {
+                        Partial::Formula(Formula::disjunction(x, y))
+                    }
                 }
-            },
+            }),
         }
     }
 
@@ -148,43 +194,58 @@ impl<A> Formula<A> {
             Formula::Empty => {}
             Formula::Atom(a) => out.push(a),
             Formula::Block(inner) => inner.collect_atoms(out),
-            Formula::And(a, b) | Formula::Or(a, b) => {
-                a.collect_atoms(out);
-                b.collect_atoms(out);
+            Formula::And(operands) | Formula::Or(operands) => {
+                for operand in operands {
+                    operand.collect_atoms(out);
+                }
             }
         }
     }
 }
 
 impl<A: Clone> Formula<A> {
-    /// The disjunctive normal form, blocks removed (opam's `dnf_of_formula`).
+    /// The disjunctive normal form, blocks removed (opam's `dnf_of_formula`): an
+    /// `Or` of `And`s of atoms, where an `Empty` stays where opam leaves it. Like
+    /// opam's, it grows exponentially with the disjunctions under a conjunction.
     pub fn to_dnf(&self) -> Formula<A> {
-        fn distribute_left<A: Clone>(x: Formula<A>, y: &Formula<A>) -> Formula<A> {
-            match y {
-                Formula::Block(inner) => distribute_left(x, inner),
-                Formula::Or(a, b) => Formula::Or(
-                    Box::new(distribute_left(x.clone(), a)),
-                    Box::new(distribute_left(x, b)),
-                ),
-                _ => Formula::And(Box::new(x), Box::new(y.clone())),
-            }
-        }
-        fn distribute_right<A: Clone>(x: &Formula<A>, y: Formula<A>) -> Formula<A> {
-            match x {
-                Formula::Block(inner) => distribute_right(inner, y),
-                Formula::Or(a, b) => Formula::Or(
-                    Box::new(distribute_right(a, y.clone())),
-                    Box::new(distribute_right(b, y)),
-                ),
-                _ => distribute_left(x.clone(), &y),
-            }
-        }
+        let disjuncts = self.dnf_terms().into_iter().map(|conjuncts| {
+            conjuncts
+                .into_iter()
+                .reduce(Formula::conjunction)
+                .unwrap_or_default()
+        });
+        disjuncts.reduce(Formula::disjunction).unwrap_or_default()
+    }
+
+    /// The normal form as disjuncts, each a list of conjuncts (atoms or `Empty`),
+    /// in opam's order: `(a | b) & (c | d)` is `[[a, c], [a, d], [b, c], [b, d]]`.
+    fn dnf_terms(&self) -> Vec<Vec<Formula<A>>> {
         match self {
-            Formula::Empty => Formula::Empty,
-            Formula::Block(inner) => inner.to_dnf(),
-            Formula::Atom(a) => Formula::Atom(a.clone()),
-            Formula::Or(a, b) => Formula::Or(Box::new(a.to_dnf()), Box::new(b.to_dnf())),
-            Formula::And(a, b) => distribute_right(&a.to_dnf(), b.to_dnf()),
+            Formula::Empty => vec![vec![Formula::Empty]],
+            Formula::Atom(a) => vec![vec![Formula::Atom(a.clone())]],
+            Formula::Block(inner) => inner.dnf_terms(),
+            Formula::Or(any) => any.iter().flat_map(Formula::dnf_terms).collect(),
+            Formula::And(all) => {
+                let mut operands = all.iter();
+                let first = operands.next().map(Formula::dnf_terms).unwrap_or_default();
+                operands.fold(first, |mut left, operand| {
+                    let right = operand.dnf_terms();
+                    if let [only] = right.as_slice() {
+                        // Nothing to distribute: a chain of `&` stays linear.
+                        for conjuncts in &mut left {
+                            conjuncts.extend(only.iter().cloned());
+                        }
+                        return left;
+                    }
+                    left.iter()
+                        .flat_map(|x| {
+                            right
+                                .iter()
+                                .map(move |y| x.iter().chain(y).cloned().collect())
+                        })
+                        .collect()
+                })
+            }
         }
     }
 }
@@ -307,14 +368,15 @@ fn version_formula_from_value(value: &Value) -> Result<VersionFormula, Error> {
             op: op.value,
             version: version_from_value(version)?,
         }),
-        ValueKind::Logop(op, a, b) => {
-            let (a, b) = (
-                Box::new(version_formula_from_value(a)?),
-                Box::new(version_formula_from_value(b)?),
-            );
-            match op.value {
-                LogOp::And => Formula::And(a, b),
-                LogOp::Or => Formula::Or(a, b),
+        ValueKind::Logop(chain) => {
+            let operands = chain
+                .operands
+                .iter()
+                .map(version_formula_from_value)
+                .collect::<Result<Vec<_>, _>>()?;
+            match chain.op {
+                LogOp::And => Formula::And(operands),
+                LogOp::Or => Formula::Or(operands),
             }
         }
         ValueKind::Pfxop(op, inner) if op.value == PfxOp::Not => {
@@ -392,15 +454,17 @@ fn filtered_formula_from_value(value: &Value) -> Result<FilteredFormula, Error> 
             op.value,
             version_expression(version)?,
         )),
-        ValueKind::Logop(op, a, b) => {
-            let (a, b) = (
-                filtered_formula_from_value(a)?,
-                filtered_formula_from_value(b)?,
-            );
-            match op.value {
-                LogOp::And => Formula::and(a, b),
-                LogOp::Or => Formula::or(a, b),
-            }
+        ValueKind::Logop(chain) => {
+            // opam's `make_and`/`make_or` on the left-nested chain, from its left.
+            let mut operands = chain.operands.iter().map(filtered_formula_from_value);
+            let first = operands.next().transpose()?.unwrap_or_default();
+            operands.try_fold(first, |done, next| {
+                let next = next?;
+                Ok::<_, Error>(match chain.op {
+                    LogOp::And => Formula::and(done, next),
+                    LogOp::Or => Formula::or(done, next),
+                })
+            })?
         }
         ValueKind::Group(group) => {
             Formula::Block(Box::new(FilteredFormula::from_values(&group.value)?))
@@ -590,11 +654,15 @@ fn dependency_item(value: &Value) -> Result<DependencyFormula, Error> {
         ValueKind::Group(group) => {
             Formula::Block(Box::new(dependency_items(&group.value, Junction::And)?))
         }
-        ValueKind::Logop(op, a, b) => {
-            let (a, b) = (Box::new(dependency_item(a)?), Box::new(dependency_item(b)?));
-            match op.value {
-                LogOp::And => Formula::And(a, b),
-                LogOp::Or => Formula::Or(a, b),
+        ValueKind::Logop(chain) => {
+            let operands = chain
+                .operands
+                .iter()
+                .map(dependency_item)
+                .collect::<Result<Vec<_>, _>>()?;
+            match chain.op {
+                LogOp::And => Formula::And(operands),
+                LogOp::Or => Formula::Or(operands),
             }
         }
         _ => {
@@ -797,17 +865,15 @@ mod tests {
             r#"!(>= "1.0" & with-test)"#,
         )))
         .unwrap();
-        let expected = Formula::Block(Box::new(Formula::Or(
-            Box::new(Formula::Atom(FilteredConstraint::Constraint(
+        let expected = Formula::Block(Box::new(Formula::Or(vec![
+            Formula::Atom(FilteredConstraint::Constraint(
                 RelOp::Lt,
                 Filter::String("1.0".into()),
-            ))),
-            Box::new(Formula::Atom(FilteredConstraint::Filter(Filter::Not(
-                Box::new(Filter::Ident(
-                    crate::filter::FilterIdent::parse("with-test").unwrap(),
-                )),
+            )),
+            Formula::Atom(FilteredConstraint::Filter(Filter::Not(Box::new(
+                Filter::Ident(crate::filter::FilterIdent::parse("with-test").unwrap()),
             )))),
-        )));
+        ])));
         assert_eq!(formula, expected);
     }
 
@@ -886,22 +952,266 @@ mod tests {
     #[test]
     fn dnf_distributes_and_over_or() {
         let atom = |n: u8| Formula::Atom(n);
-        let f = Formula::And(
-            Box::new(Formula::Block(Box::new(Formula::Or(
-                Box::new(atom(1)),
-                Box::new(atom(2)),
-            )))),
-            Box::new(atom(3)),
-        );
+        let f = Formula::And(vec![
+            Formula::Block(Box::new(Formula::Or(vec![atom(1), atom(2)]))),
+            atom(3),
+        ]);
         let dnf = f.to_dnf();
-        let expected = Formula::Or(
-            Box::new(Formula::And(Box::new(atom(1)), Box::new(atom(3)))),
-            Box::new(Formula::And(Box::new(atom(2)), Box::new(atom(3)))),
-        );
+        let expected = Formula::Or(vec![
+            Formula::And(vec![atom(1), atom(3)]),
+            Formula::And(vec![atom(2), atom(3)]),
+        ]);
         assert_eq!(dnf, expected);
         for values in 0..8u8 {
             let truth = |n: &u8| values & (1 << (n - 1)) != 0;
             assert_eq!(f.eval(&mut |n| truth(n)), dnf.eval(&mut |n| truth(n)));
+        }
+    }
+
+    /// Runs `test` on a thread with a 2 MiB stack: recursion once per term of a
+    /// 50,000-term chain would overflow it.
+    fn on_small_stack(test: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(test)
+            .expect("thread starts");
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    #[test]
+    fn fifty_thousand_term_chains_read_evaluate_and_drop() {
+        on_small_stack(|| {
+            let count = 50_000;
+            let excluded: Vec<String> = (0..count).map(|i| format!("!= \"{i}\"")).collect();
+            let formula = VersionFormula::parse_text(&excluded.join(" & ")).unwrap();
+            assert!(matches!(&formula, Formula::And(all) if all.len() == count));
+            assert!(!formula.matches(&Version::parse("777").unwrap()));
+            assert!(formula.matches(&Version::parse("50000").unwrap()));
+            let negated = formula.clone().negated(&VersionConstraint::negated);
+            assert!(negated.matches(&Version::parse("777").unwrap()));
+            assert_eq!(negated.atoms().len(), count);
+
+            let names: Vec<String> = (0..count).map(|i| format!("\"p{i}\"")).collect();
+            let depends = value_of(&format!("[{}]", names.join(" & ")));
+            let formula = DependencyFormula::from_value(&depends, Junction::And).unwrap();
+            let resolved = formula.filter_deps(
+                &DependencyFlags::default(),
+                &GlobalEnvironment::default(),
+                false,
+            );
+            assert!(resolved.matches(&Package::parse("p49999.1").unwrap()));
+            assert!(!resolved.matches(&Package::parse("q.1").unwrap()));
+            let constraints = value_of(&format!("[{}]", excluded.join(" | ")));
+            let ValueKind::List(constraints) = &constraints.kind else {
+                panic!("a list");
+            };
+            let filtered = FilteredFormula::from_values(&constraints.value).unwrap();
+            assert_eq!(filtered.atoms().len(), count);
+            drop((formula, resolved, filtered));
+        });
+    }
+
+    /// opam's `OpamFormula` as it is written: binary `And` and `Or`. The flat
+    /// [`Formula`] must give the same results on every operation.
+    mod against_opam {
+        use super::super::{Formula, Partial};
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Bin {
+            Empty,
+            Atom(u8),
+            Block(Box<Bin>),
+            And(Box<Bin>, Box<Bin>),
+            Or(Box<Bin>, Box<Bin>),
+        }
+
+        fn make_and(a: Bin, b: Bin) -> Bin {
+            match (a, b) {
+                (Bin::Empty, r) | (r, Bin::Empty) => r,
+                (a, b) => Bin::And(Box::new(a), Box::new(b)),
+            }
+        }
+
+        fn make_or(a: Bin, b: Bin) -> Bin {
+            match (a, b) {
+                (Bin::Empty, r) | (r, Bin::Empty) => r,
+                (a, b) => Bin::Or(Box::new(a), Box::new(b)),
+            }
+        }
+
+        fn eval(f: &Bin, atom: &impl Fn(u8) -> bool) -> bool {
+            match f {
+                Bin::Empty => true,
+                Bin::Atom(a) => atom(*a),
+                Bin::Block(x) => eval(x, atom),
+                Bin::And(x, y) => eval(x, atom) && eval(y, atom),
+                Bin::Or(x, y) => eval(x, atom) || eval(y, atom),
+            }
+        }
+
+        fn map(f: &Bin, g: &impl Fn(u8) -> Bin) -> Bin {
+            match f {
+                Bin::Empty => Bin::Empty,
+                Bin::Atom(a) => g(*a),
+                Bin::And(x, y) => make_and(map(x, g), map(y, g)),
+                Bin::Or(x, y) => make_or(map(x, g), map(y, g)),
+                Bin::Block(x) => match map(x, g) {
+                    Bin::Empty => Bin::Empty,
+                    x => Bin::Block(Box::new(x)),
+                },
+            }
+        }
+
+        fn neg(f: Bin) -> Bin {
+            match f {
+                Bin::Empty => Bin::Empty,
+                Bin::Atom(a) => Bin::Atom(a + 100),
+                Bin::Block(x) => Bin::Block(Box::new(neg(*x))),
+                Bin::And(x, y) => make_or(neg(*x), neg(*y)),
+                Bin::Or(x, y) => make_and(neg(*x), neg(*y)),
+            }
+        }
+
+        fn partial_eval(f: &Bin, atom: &impl Fn(u8) -> Partial<u8>) -> Result<bool, Bin> {
+            let convert = |p: Partial<u8>| match p {
+                Partial::True => Ok(true),
+                Partial::False => Ok(false),
+                Partial::Formula(f) => Err(unflat(f)),
+            };
+            match f {
+                Bin::Empty => Err(Bin::Empty),
+                Bin::Atom(a) => convert(atom(*a)),
+                Bin::Block(x) => partial_eval(x, atom),
+                Bin::And(x, y) => match (partial_eval(x, atom), partial_eval(y, atom)) {
+                    (Ok(false), _) | (_, Ok(false)) => Ok(false),
+                    (Ok(true), f) | (f, Ok(true)) => f,
+                    (Err(x), Err(y)) => Err(Bin::And(Box::new(x), Box::new(y))),
+                },
+                Bin::Or(x, y) => match (partial_eval(x, atom), partial_eval(y, atom)) {
+                    (Ok(true), _) | (_, Ok(true)) => Ok(true),
+                    (Ok(false), f) | (f, Ok(false)) => f,
+                    (Err(x), Err(y)) => Err(Bin::Or(Box::new(x), Box::new(y))),
+                },
+            }
+        }
+
+        /// opam's `dnf_of_formula`.
+        fn dnf(f: &Bin) -> Bin {
+            fn left(x: Bin, y: &Bin) -> Bin {
+                match y {
+                    Bin::Block(y) => left(x, y),
+                    Bin::Or(a, b) => Bin::Or(Box::new(left(x.clone(), a)), Box::new(left(x, b))),
+                    _ => Bin::And(Box::new(x), Box::new(y.clone())),
+                }
+            }
+            fn right(x: &Bin, y: Bin) -> Bin {
+                match x {
+                    Bin::Block(x) => right(x, y),
+                    Bin::Or(a, b) => Bin::Or(Box::new(right(a, y.clone())), Box::new(right(b, y))),
+                    _ => left(x.clone(), &y),
+                }
+            }
+            match f {
+                Bin::Empty => Bin::Empty,
+                Bin::Block(x) => dnf(x),
+                Bin::Atom(a) => Bin::Atom(*a),
+                Bin::Or(x, y) => Bin::Or(Box::new(dnf(x)), Box::new(dnf(y))),
+                Bin::And(x, y) => right(&dnf(x), dnf(y)),
+            }
+        }
+
+        /// The flat formula of an opam formula: left-nested chains become one node.
+        fn flat(f: Bin) -> Formula<u8> {
+            match f {
+                Bin::Empty => Formula::Empty,
+                Bin::Atom(a) => Formula::Atom(a),
+                Bin::Block(x) => Formula::Block(Box::new(flat(*x))),
+                Bin::And(x, y) => Formula::conjunction(flat(*x), flat(*y)),
+                Bin::Or(x, y) => Formula::disjunction(flat(*x), flat(*y)),
+            }
+        }
+
+        /// The opam formula of a flat one.
+        fn unflat(f: Formula<u8>) -> Bin {
+            let chain = |operands: Vec<Formula<u8>>, node: fn(Box<Bin>, Box<Bin>) -> Bin| {
+                operands
+                    .into_iter()
+                    .map(unflat)
+                    .reduce(|x, y| node(Box::new(x), Box::new(y)))
+                    .unwrap_or(Bin::Empty)
+            };
+            match f {
+                Formula::Empty => Bin::Empty,
+                Formula::Atom(a) => Bin::Atom(a),
+                Formula::Block(x) => Bin::Block(Box::new(unflat(*x))),
+                Formula::And(all) => chain(all, Bin::And),
+                Formula::Or(any) => chain(any, Bin::Or),
+            }
+        }
+
+        fn bin() -> impl Strategy<Value = Bin> {
+            let leaf = prop_oneof![1 => Just(Bin::Empty), 6 => (0u8..6).prop_map(Bin::Atom)];
+            leaf.prop_recursive(5, 40, 2, |inner| {
+                prop_oneof![
+                    inner.clone().prop_map(|x| Bin::Block(Box::new(x))),
+                    (inner.clone(), inner.clone())
+                        .prop_map(|(x, y)| Bin::And(Box::new(x), Box::new(y))),
+                    (inner.clone(), inner).prop_map(|(x, y)| Bin::Or(Box::new(x), Box::new(y))),
+                ]
+            })
+        }
+
+        /// Atom `n` mapped to `Empty`, itself, or `n & n+1`, by `n % 3`.
+        fn substitute(n: u8) -> Bin {
+            match n % 3 {
+                0 => Bin::Empty,
+                1 => Bin::Atom(n),
+                _ => Bin::And(Box::new(Bin::Atom(n)), Box::new(Bin::Atom(n + 1))),
+            }
+        }
+
+        fn partial(n: u8) -> Partial<u8> {
+            match n % 4 {
+                0 => Partial::True,
+                1 => Partial::False,
+                2 => Partial::Formula(Formula::Empty),
+                _ => Partial::Formula(Formula::Atom(n)),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn flat_formulas_compute_what_opam_computes(f in bin()) {
+                let ours = flat(f.clone());
+                prop_assert_eq!(&flat(unflat(ours.clone())), &ours);
+                for values in 0..64u32 {
+                    let truth = |n: u8| values & (1 << (n % 6)) != 0;
+                    prop_assert_eq!(ours.eval(&mut |n| truth(*n)), eval(&f, &truth));
+                }
+                prop_assert_eq!(
+                    ours.map(&mut |n| flat(substitute(*n))),
+                    flat(map(&f, &substitute))
+                );
+                prop_assert_eq!(ours.clone().negated(&|n| n + 100), flat(neg(f.clone())));
+                let expected = match partial_eval(&f, &partial) {
+                    Ok(true) => Partial::True,
+                    Ok(false) => Partial::False,
+                    Err(rest) => Partial::Formula(flat(rest)),
+                };
+                prop_assert_eq!(ours.partial_eval(&mut |n| partial(*n)), expected);
+                // The normal forms hold the same atoms in the same order and agree on
+                // every assignment (opam's nests its `Or`s to the right).
+                let (ours_dnf, opam_dnf) = (ours.to_dnf(), dnf(&f));
+                let opam_flat = flat(opam_dnf.clone());
+                prop_assert_eq!(ours_dnf.atoms(), opam_flat.atoms());
+                for values in 0..64u32 {
+                    let truth = |n: u8| values & (1 << (n % 6)) != 0;
+                    prop_assert_eq!(ours_dnf.eval(&mut |n| truth(*n)), eval(&opam_dnf, &truth));
+                }
+            }
         }
     }
 }

@@ -83,6 +83,12 @@
 //!   `packages/NAME/NAME.VERSION`; only when a package is found nowhere there are the
 //!   directories indexed completely, so a package kept at both the usual place in
 //!   one repository and elsewhere in another misses the second one's versions.
+//! - A chain `a & b & c` is one flat `And` (in [`Formula`] and [`Filter`]) where
+//!   opam nests binary nodes; results are opam's, and reading, evaluating or dropping
+//!   a chain of any length recurses no deeper than a short one. Recursion follows
+//!   parentheses and `!` only, whose depth `opam-file` bounds
+//!   ([`opam_file::MAX_NESTING`]). [`Formula::to_dnf`] grows exponentially with the
+//!   disjunctions under a conjunction, as opam's does.
 
 // Unsafe code only where io_uring shares memory with the kernel (`read/uring.rs`,
 // which allows it for itself, with a SAFETY comment on every block).

@@ -470,18 +470,24 @@ fn write_formula(constraint: &Constraint, under_and: bool, out: &mut String) {
             out.push(' ');
             out.push_str(&ocaml_string_literal(&version.value));
         }
-        ConstraintKind::And(a, b) => {
-            write_formula(a, true, out);
-            out.push_str(" & ");
-            write_formula(b, true, out);
+        ConstraintKind::And(all) => {
+            for (i, operand) in all.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" & ");
+                }
+                write_formula(operand, true, out);
+            }
         }
-        ConstraintKind::Or(a, b) => {
+        ConstraintKind::Or(any) => {
             if under_and {
                 out.push('(');
             }
-            write_formula(a, false, out);
-            out.push_str(" | ");
-            write_formula(b, false, out);
+            for (i, operand) in any.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                write_formula(operand, false, out);
+            }
             if under_and {
                 out.push(')');
             }

@@ -14,3 +14,6 @@ mod format;
 
 /// No panic on any input.
 mod properties;
+
+/// Constraints of any length: no recursion per term.
+mod chains;

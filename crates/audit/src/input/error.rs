@@ -33,6 +33,43 @@ impl Position {
     }
 }
 
+/// Where the lines of a text start, to find the [`Position`] of many offsets in it
+/// (the entries of a long `depends:`) with one pass over the text, not one per offset.
+pub(crate) struct LineStarts {
+    /// The offset of each line's first byte: 0, then one after each `\n`.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineStarts {
+    pub(crate) fn new(text: &[u8]) -> LineStarts {
+        let after_newlines = text
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .map(|(i, _)| i + 1);
+        LineStarts {
+            starts: std::iter::once(0).chain(after_newlines).collect(),
+            len: text.len(),
+        }
+    }
+
+    /// [`Position::of_offset`] in the text.
+    pub(crate) fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.len);
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(offset - line_start + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.column)
@@ -194,6 +231,20 @@ mod tests {
             Position::of_offset(text, 99),
             Position { line: 4, column: 3 }
         );
+    }
+
+    #[test]
+    fn line_starts_give_the_positions_of_of_offset() {
+        for text in [&b"ab\ncd\n\nef"[..], b"", b"\n", b"x\n\n", b"no newline"] {
+            let lines = LineStarts::new(text);
+            for offset in 0..text.len() + 3 {
+                assert_eq!(
+                    lines.position(offset),
+                    Position::of_offset(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]

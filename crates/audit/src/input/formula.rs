@@ -88,9 +88,11 @@ fn collect<'a>(value: &'a Value, out: &mut Vec<Atom<'a>>) -> Result<(), FormulaE
             }
             Ok(())
         }
-        ValueKind::Logop(_, left, right) => {
-            collect(left, out)?;
-            collect(right, out)
+        ValueKind::Logop(chain) => {
+            for operand in &chain.operands {
+                collect(operand, out)?;
+            }
+            Ok(())
         }
         ValueKind::String(_) => out.push_atom(value, &[], value.span.end as usize),
         ValueKind::Option(inner, constraints) if matches!(inner.kind, ValueKind::String(_)) => {
@@ -187,7 +189,7 @@ impl KindCache {
 fn is_version_only(value: &Value) -> bool {
     match &value.kind {
         ValueKind::PrefixRelop(..) => true,
-        ValueKind::Logop(_, left, right) => is_version_only(left) && is_version_only(right),
+        ValueKind::Logop(chain) => chain.operands.iter().all(is_version_only),
         ValueKind::Group(items) => {
             !items.value.is_empty() && items.value.iter().all(is_version_only)
         }

@@ -15,7 +15,7 @@ use opam_file::{RelOp, Value, ValueKind};
 use opam_model::FilteredFormula;
 
 use super::Input;
-use super::error::{Error, Position, Result, read_bytes};
+use super::error::{Error, LineStarts, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry, Requirement};
 use super::opam_state::{field, parse_file, require_opam_version, string_field};
@@ -37,8 +37,10 @@ fn name_from_file(path: &Path) -> Option<String> {
 fn locked_version(constraints: &[Value]) -> Option<&str> {
     constraints.iter().find_map(|c| match &c.kind {
         ValueKind::PrefixRelop(op, v) if op.value == RelOp::Eq => v.as_str(),
-        ValueKind::Logop(_, l, r) => locked_version(std::slice::from_ref(l))
-            .or_else(|| locked_version(std::slice::from_ref(r))),
+        ValueKind::Logop(chain) => chain
+            .operands
+            .iter()
+            .find_map(|operand| locked_version(std::slice::from_ref(operand))),
         ValueKind::Group(items) => locked_version(&items.value),
         _ => None,
     })
@@ -157,6 +159,7 @@ fn read_requirements(
     inventory: &mut Inventory,
 ) -> Result<()> {
     let atoms = formula::atoms(value).map_err(|e| Error::formula(path, text, &e, OPAM_HELP))?;
+    let lines = LineStarts::new(text);
     for atom in atoms {
         let constraint_text = match (atom.constraints.first(), atom.constraints.last()) {
             (Some(first), Some(last)) => String::from_utf8_lossy(
@@ -176,7 +179,7 @@ fn read_requirements(
         let Some(kind) = formula::kind_of_formula(&constraint) else {
             continue;
         };
-        let start = Position::of_offset(text, atom.offset);
+        let start = lines.position(atom.offset);
         inventory.add_requirement(Requirement {
             name: atom.name.to_owned(),
             constraint,
@@ -185,7 +188,7 @@ fn read_requirements(
             line: start.line,
             field: field_name,
             start,
-            end: Position::of_offset(text, atom.end),
+            end: lines.position(atom.end),
         });
     }
     Ok(())

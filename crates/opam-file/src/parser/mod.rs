@@ -21,12 +21,19 @@
 //! read ahead (a lexer error among them is a syntax error), a file whose
 //! `opam-version` is newer than [`LIBRARY_VERSION`] turns any later error into a `#`
 //! sentinel section, and `opam-version` fields after the first are checked.
+//!
+//! The descent recurses once per level of nesting (brackets, parentheses, braces,
+//! prefix operators, sections), up to [`MAX_NESTING`]. The repetitions of the grammar
+//! are loops: `&` and `|` chains and stacked lists of options of any length make one
+//! flat node each ([`crate::ast::LogChain`], [`ValueKind::StackedOptions`]) where opam
+//! builds a left-nested tree, so no chain, however long, deepens the stack here or in
+//! the code that walks the tree.
 
 mod header;
 
 pub use header::{LIBRARY_VERSION, nopatch};
 
-use crate::ast::{Item, ItemKind, OpamFile, PfxOp, Section, Value, ValueKind};
+use crate::ast::{Item, ItemKind, LogChain, LogOp, OpamFile, PfxOp, Section, Value, ValueKind};
 use crate::error::{LexerError, ParseError, ParseErrorKind};
 use crate::lexer::{Checkpoint, Lexer, Token, TokenKind};
 use crate::small::{SmallBytes, SmallString};
@@ -432,30 +439,39 @@ impl<'src> Parser<'src> {
     /// `{ "|" and_e }` after the first operand `left`.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn or_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
-        self.logop_rest(left, TokenKind::Or, crate::ast::LogOp::Or, Self::or_operand)
+        self.logop_rest(left, TokenKind::Or, LogOp::Or, Self::or_operand)
     }
 
-    /// `{ token operand }` after the first operand `left`, left-associative: the
-    /// loop of `|` and of `&`.
+    /// `{ token operand }` after the first operand `left`: the loop of `|` and of
+    /// `&`, which makes one flat [`LogChain`] of any length (opam's left-nested
+    /// `Logop`s).
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn logop_rest(
         &mut self,
-        mut left: Value,
+        left: Value,
         token: TokenKind,
-        logop: crate::ast::LogOp,
+        op: LogOp,
         operand: fn(&mut Self) -> Result<Value, Box<ParseError>>,
     ) -> Result<Value, Box<ParseError>> {
-        while self.current.kind == token {
-            let op = Spanned::new(logop, self.current.span);
-            self.advance()?;
-            let right = operand(self)?;
-            let span = left.span.to(right.span);
-            left = Value {
-                kind: ValueKind::Logop(op, Box::new(left), Box::new(right)),
-                span,
-            };
+        if self.current.kind != token {
+            return Ok(left);
         }
-        Ok(left)
+        let start = left.span;
+        // The operands are gathered on the value stack, as a list's elements are,
+        // and moved out in one vector of their exact number.
+        let base = self.value_stack.len();
+        self.value_stack.push(left);
+        while self.current.kind == token {
+            self.advance()?;
+            let next = operand(self)?;
+            self.value_stack.push(next);
+        }
+        let operands = self.value_stack.split_off(base);
+        let end = operands.last().map_or(start, |last| last.span);
+        Ok(Value {
+            span: start.to(end),
+            kind: ValueKind::Logop(LogChain { op, operands }),
+        })
     }
 
     /// The grammar functions from `and_e` down to `atom` are inlined into `value`,
@@ -494,12 +510,7 @@ impl<'src> Parser<'src> {
     /// `{ "&" unary }` after the first operand `left`.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn and_rest(&mut self, left: Value) -> Result<Value, Box<ParseError>> {
-        self.logop_rest(
-            left,
-            TokenKind::And,
-            crate::ast::LogOp::And,
-            Self::and_operand,
-        )
+        self.logop_rest(left, TokenKind::And, LogOp::And, Self::and_operand)
     }
 
     /// `unary = PFXOP unary | postfix`
@@ -536,16 +547,35 @@ impl<'src> Parser<'src> {
 
     /// `{ "{" { value } "}" }` after the primary `value`.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn postfix_rest(&mut self, mut value: Value) -> Result<Value, Box<ParseError>> {
-        while self.current.kind == TokenKind::LBrace {
-            let options = self.values(TokenKind::RBrace)?;
-            let span = value.span.to(options.span);
-            value = Value {
-                kind: ValueKind::Option(Box::new(value), options),
-                span,
-            };
+    fn postfix_rest(&mut self, value: Value) -> Result<Value, Box<ParseError>> {
+        if self.current.kind != TokenKind::LBrace {
+            return Ok(value);
         }
-        Ok(value)
+        let options = self.values(TokenKind::RBrace)?;
+        if self.current.kind == TokenKind::LBrace {
+            return self.stacked_options(value, options);
+        }
+        Ok(option(value, options))
+    }
+
+    /// `subject {first} {…} …`, out of line: no real file stacks lists of options.
+    /// They make one flat node, however many there are (see
+    /// [`ValueKind::StackedOptions`]).
+    #[inline(never)]
+    fn stacked_options(
+        &mut self,
+        subject: Value,
+        first: Spanned<Vec<Value>>,
+    ) -> Result<Value, Box<ParseError>> {
+        let mut lists = vec![first];
+        while self.current.kind == TokenKind::LBrace {
+            lists.push(self.values(TokenKind::RBrace)?);
+        }
+        let end = lists.last().map_or(subject.span, |list| list.span);
+        Ok(Value {
+            span: subject.span.to(end),
+            kind: ValueKind::StackedOptions(Box::new(subject), lists),
+        })
     }
 
     /// `primary = atom [ RELOP atom | ENVOP atom ] | RELOP atom | "(" { value } ")" | "[" { value } "]"`
@@ -675,9 +705,10 @@ impl<'src> Parser<'src> {
             let Some(atom) = self.value_stack.pop() else {
                 return Err(self.unexpected());
             };
-            let value = Value {
-                span: atom.span.to(options.span),
-                kind: ValueKind::Option(Box::new(atom), options),
+            let value = if self.current.kind == TokenKind::LBrace {
+                self.stacked_options(atom, options)?
+            } else {
+                option(atom, options)
             };
             let value = if extends_primary(self.current.kind) {
                 self.value_from_primary(value)?
@@ -724,6 +755,15 @@ impl<'src> Parser<'src> {
             TokenKind::String { .. } => ValueKind::String(self.lexer.small_string_value()),
             _ => return Err(self.unexpected()),
         })
+    }
+}
+
+/// `subject {options}`, one list of options.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn option(subject: Value, options: Spanned<Vec<Value>>) -> Value {
+    Value {
+        span: subject.span.to(options.span),
+        kind: ValueKind::Option(Box::new(subject), options),
     }
 }
 

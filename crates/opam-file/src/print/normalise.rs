@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 
 use crate::ast::{Item, ItemKind, OpamFile, Value, ValueKind};
 use crate::parser::nopatch;
+use crate::source::Spanned;
 
 /// Why a file cannot be normalised: opam raises `Invalid_argument` for item lists
 /// that break the `opam-version` rules (a second `opam-version` after a 2.1+ one, or
@@ -152,12 +153,15 @@ pub fn print_value(out: &mut Vec<u8>, value: &Value) {
             out.push(b' ');
             print_value(out, right);
         }
-        ValueKind::Logop(op, left, right) => {
-            print_value(out, left);
-            out.push(b' ');
-            out.extend_from_slice(op.value.as_str().as_bytes());
-            out.push(b' ');
-            print_value(out, right);
+        ValueKind::Logop(chain) => {
+            for (i, operand) in chain.operands.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                    out.extend_from_slice(chain.op.as_str().as_bytes());
+                    out.push(b' ');
+                }
+                print_value(out, operand);
+            }
         }
         ValueKind::Pfxop(op, operand) => {
             out.extend_from_slice(op.value.as_str().as_bytes());
@@ -183,12 +187,10 @@ pub fn print_value(out: &mut Vec<u8>, value: &Value) {
             print_values(out, &values.value);
             out.push(b')');
         }
-        ValueKind::Option(value, options) => {
-            print_value(out, value);
-            out.extend_from_slice(b" {");
-            print_values(out, &options.value);
-            out.push(b'}');
+        ValueKind::Option(subject, options) => {
+            print_options(out, subject, std::slice::from_ref(options));
         }
+        ValueKind::StackedOptions(subject, lists) => print_options(out, subject, lists),
         ValueKind::EnvBinding(name, op, value) => {
             print_value(out, name);
             out.push(b' ');
@@ -196,6 +198,16 @@ pub fn print_value(out: &mut Vec<u8>, value: &Value) {
             out.push(b' ');
             print_value(out, value);
         }
+    }
+}
+
+/// `subject {…} {…} …`.
+fn print_options(out: &mut Vec<u8>, subject: &Value, lists: &[Spanned<Vec<Value>>]) {
+    print_value(out, subject);
+    for options in lists {
+        out.extend_from_slice(b" {");
+        print_values(out, &options.value);
+        out.push(b'}');
     }
 }
 

@@ -63,15 +63,16 @@
 //!   therefore print as text that reads back differently: `|` directly under `&`, a
 //!   relational operator after a bare atom in a list (`[a >= "1"]` from `a` and
 //!   `>= "1"`), or an environment update with `=` (read back as a comparison).
-//! * Printing recurses on the value tree; trees come from the parser, which bounds
-//!   their depth.
+//! * Printing recurses on the value tree, once per level of nesting; trees come from
+//!   the parser, which bounds their depth. Chains of `&` and `|` and stacked lists of
+//!   options are printed in loops, whatever their length.
 
 use std::borrow::Cow;
 
 use crate::ast::{Item, ItemKind, OpamFile, Section, Value, ValueKind};
 use crate::parser::nopatch;
 use crate::print::format::{BoxKind, Formatter};
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 
 /// An item list that opam refuses to print, because it breaks the rules on
 /// `opam-version` (the same rules the parser enforces).
@@ -188,8 +189,23 @@ fn format_value(f: &mut Formatter, value: &Value) {
         ValueKind::Relop(op, left, right) => {
             binary(f, BoxKind::H, left, op.value.as_str(), right);
         }
-        ValueKind::Logop(op, left, right) => {
-            binary(f, BoxKind::HV, left, op.value.as_str(), right);
+        ValueKind::Logop(chain) => {
+            // opam's left-nested `Logop`s, each an hv box around `left op right`: the
+            // boxes of the whole chain open first, and one closes after each operand.
+            for _ in chain.operands.iter().skip(1) {
+                f.open_box(BoxKind::HV, 0);
+            }
+            for (i, operand) in chain.operands.iter().enumerate() {
+                if i > 0 {
+                    f.text(b" ");
+                    f.text(chain.op.as_str().as_bytes());
+                    f.space();
+                }
+                format_value(f, operand);
+                if i > 0 {
+                    f.close_box();
+                }
+            }
         }
         ValueKind::EnvBinding(name, op, right) => {
             binary(f, BoxKind::H, name, op.value.as_str(), right);
@@ -231,16 +247,27 @@ fn format_value(f: &mut Formatter, value: &Value) {
             f.close_box();
         }
         ValueKind::Option(subject, options) => {
-            f.open_box(BoxKind::HoV, 2);
-            format_value(f, subject);
-            f.space();
-            f.text(b"{");
-            f.open_box(BoxKind::HV, 0);
-            format_values(f, &options.value);
-            f.close_box();
-            f.text(b"}");
-            f.close_box();
+            format_options(f, subject, std::slice::from_ref(options));
         }
+        ValueKind::StackedOptions(subject, lists) => format_options(f, subject, lists),
+    }
+}
+
+/// `subject {…} {…} …` as opam prints its nested `Option`s: an hov box around each
+/// `value {…}`, the boxes of all the lists opened first.
+fn format_options(f: &mut Formatter, subject: &Value, lists: &[Spanned<Vec<Value>>]) {
+    for _ in lists {
+        f.open_box(BoxKind::HoV, 2);
+    }
+    format_value(f, subject);
+    for options in lists {
+        f.space();
+        f.text(b"{");
+        f.open_box(BoxKind::HV, 0);
+        format_values(f, &options.value);
+        f.close_box();
+        f.text(b"}");
+        f.close_box();
     }
 }
 
@@ -342,6 +369,10 @@ fn format_field(f: &mut Formatter, name: &[u8], value: &Value) {
             let one_per_line = elements.iter().any(|element| match &element.kind {
                 ValueKind::List(_) => true,
                 ValueKind::Option(_, options) => !options.value.is_empty(),
+                // The outermost of opam's nested options is the last list.
+                ValueKind::StackedOptions(_, lists) => lists
+                    .last()
+                    .is_some_and(|options| !options.value.is_empty()),
                 _ => false,
             });
             let kind = if one_per_line {
@@ -477,7 +508,8 @@ mod tests {
                 b'p' => ValueKind::PrefixRelop(self.relop(), boxed(self)),
                 op @ (b'&' | b'|') => {
                     let op = if op == b'&' { LogOp::And } else { LogOp::Or };
-                    ValueKind::Logop(Spanned::new(op, Span::default()), boxed(self), boxed(self))
+                    let left = self.value();
+                    return Value::logop(op, left, self.value());
                 }
                 op @ (b'!' | b'?') => {
                     let op = if op == b'!' {
@@ -489,7 +521,10 @@ mod tests {
                 }
                 b'[' => ValueKind::List(self.values()),
                 b'(' => ValueKind::Group(self.values()),
-                b'o' => ValueKind::Option(boxed(self), self.values()),
+                b'o' => {
+                    let subject = self.value();
+                    return Value::with_options(subject, self.values().value);
+                }
                 b'E' => {
                     let op = match self.byte() {
                         b'0' => EnvOp::Eq,
@@ -1049,16 +1084,22 @@ tags: [
             ValueKind::PrefixRelop(op, v) => {
                 format!("(Prefix_relop {} {})", op.value.as_str(), dump_value(v))
             }
-            ValueKind::Logop(op, l, r) => format!(
-                "(Logop {} {} {})",
-                op.value.as_str(),
-                dump_value(l),
-                dump_value(r)
-            ),
+            ValueKind::Logop(chain) => {
+                let mut operands = chain.operands.iter().map(dump_value);
+                let first = operands.next().unwrap_or_default();
+                operands.fold(first, |left, right| {
+                    format!("(Logop {} {left} {right})", chain.op.as_str())
+                })
+            }
             ValueKind::Pfxop(op, v) => format!("(Pfxop {} {})", op.value.as_str(), dump_value(v)),
             ValueKind::List(l) => format!("(List{})", list(&l.value)),
             ValueKind::Group(l) => format!("(Group{})", list(&l.value)),
             ValueKind::Option(v, l) => format!("(Option {}{})", dump_value(v), list(&l.value)),
+            ValueKind::StackedOptions(v, lists) => {
+                lists.iter().fold(dump_value(v), |subject, l| {
+                    format!("(Option {subject}{})", list(&l.value))
+                })
+            }
             ValueKind::EnvBinding(n, op, v) => format!(
                 "(Env {} {} {})",
                 dump_value(n),
@@ -1730,12 +1771,11 @@ let () =
                     values
                         .clone()
                         .prop_map(|v| value(ValueKind::Group(spanned(v)))),
-                    (inner.clone(), values).prop_map(|(v, options)| {
-                        value(ValueKind::Option(Box::new(v), spanned(options)))
-                    }),
+                    (inner.clone(), values)
+                        .prop_map(|(v, options)| Value::with_options(v, options)),
                     (any::<bool>(), inner.clone(), inner.clone()).prop_map(|(and, l, r)| {
                         let op = if and { LogOp::And } else { LogOp::Or };
-                        value(ValueKind::Logop(spanned(op), Box::new(l), Box::new(r)))
+                        Value::logop(op, l, r)
                     }),
                     (any::<bool>(), inner).prop_map(|(not, v)| {
                         let op = if not { PfxOp::Not } else { PfxOp::Defined };
@@ -1748,21 +1788,11 @@ let () =
         /// How tightly a value binds, in the parser's grammar: `|` < `&` < prefix
         /// operators < options < the rest.
         fn level(value: &Value) -> u8 {
-            match value.kind {
-                ValueKind::Logop(
-                    Spanned {
-                        value: LogOp::Or, ..
-                    },
-                    ..,
-                ) => 0,
-                ValueKind::Logop(
-                    Spanned {
-                        value: LogOp::And, ..
-                    },
-                    ..,
-                ) => 1,
+            match &value.kind {
+                ValueKind::Logop(chain) if chain.op == LogOp::Or => 0,
+                ValueKind::Logop(_) => 1,
                 ValueKind::Pfxop(..) => 2,
-                ValueKind::Option(..) => 3,
+                ValueKind::Option(..) | ValueKind::StackedOptions(..) => 3,
                 _ => 4,
             }
         }
@@ -1784,7 +1814,8 @@ let () =
                 | ValueKind::Int(_)
                 | ValueKind::String(_)
                 | ValueKind::Ident(_) => true,
-                ValueKind::Logop(_, _, right) | ValueKind::Pfxop(_, right) => ends_with_atom(right),
+                ValueKind::Logop(chain) => chain.operands.last().is_some_and(ends_with_atom),
+                ValueKind::Pfxop(_, right) => ends_with_atom(right),
                 _ => false,
             }
         }
@@ -1793,9 +1824,10 @@ let () =
         fn leading_relop(value: &Value) -> Option<RelOp> {
             match &value.kind {
                 ValueKind::PrefixRelop(op, _) => Some(op.value),
-                ValueKind::Option(subject, _) | ValueKind::Logop(_, subject, _) => {
+                ValueKind::Option(subject, _) | ValueKind::StackedOptions(subject, _) => {
                     leading_relop(subject)
                 }
+                ValueKind::Logop(chain) => chain.operands.first().and_then(leading_relop),
                 _ => None,
             }
         }
@@ -1805,16 +1837,17 @@ let () =
         /// operator that follows a bare atom in a list, and around `= v` after `!`.
         fn parseable(v: Value) -> Value {
             let kind = match v.kind {
-                ValueKind::Logop(op, left, right) => {
-                    let (left_level, right_level) = match op.value {
+                ValueKind::Logop(chain) => {
+                    let (left_level, right_level) = match chain.op {
                         LogOp::Or => (0, 1),
                         LogOp::And => (1, 2),
                     };
-                    ValueKind::Logop(
-                        op,
-                        Box::new(at_level(parseable(*left), left_level)),
-                        Box::new(at_level(parseable(*right), right_level)),
-                    )
+                    let mut operands = chain.operands.into_iter();
+                    let first = operands.next().expect("a chain has operands");
+                    let first = at_level(parseable(first), left_level);
+                    return operands.fold(first, |left, right| {
+                        Value::logop(chain.op, left, at_level(parseable(right), right_level))
+                    });
                 }
                 ValueKind::Pfxop(op, operand) => {
                     let operand = at_level(parseable(*operand), 2);
@@ -1827,10 +1860,16 @@ let () =
                         };
                     ValueKind::Pfxop(op, Box::new(operand))
                 }
-                ValueKind::Option(subject, options) => ValueKind::Option(
-                    Box::new(at_level(parseable(*subject), 3)),
-                    spanned(juxtaposed(options.value)),
-                ),
+                ValueKind::Option(subject, options) => {
+                    let subject = at_level(parseable(*subject), 3);
+                    return Value::with_options(subject, juxtaposed(options.value));
+                }
+                ValueKind::StackedOptions(subject, lists) => {
+                    let subject = at_level(parseable(*subject), 3);
+                    return lists.into_iter().fold(subject, |subject, options| {
+                        Value::with_options(subject, juxtaposed(options.value))
+                    });
+                }
                 ValueKind::List(values) => ValueKind::List(spanned(juxtaposed(values.value))),
                 ValueKind::Group(values) => ValueKind::Group(spanned(juxtaposed(values.value))),
                 other => other,
@@ -1899,10 +1938,8 @@ let () =
                     without_spans_value(l);
                     without_spans_value(r);
                 }
-                ValueKind::Logop(op, l, r) => {
-                    op.span = Span::default();
-                    without_spans_value(l);
-                    without_spans_value(r);
+                ValueKind::Logop(chain) => {
+                    chain.operands.iter_mut().for_each(without_spans_value);
                 }
                 ValueKind::EnvBinding(l, op, r) => {
                     op.span = Span::default();
@@ -1925,6 +1962,13 @@ let () =
                     without_spans_value(v);
                     l.span = Span::default();
                     l.value.iter_mut().for_each(without_spans_value);
+                }
+                ValueKind::StackedOptions(v, lists) => {
+                    without_spans_value(v);
+                    for l in lists {
+                        l.span = Span::default();
+                        l.value.iter_mut().for_each(without_spans_value);
+                    }
                 }
                 ValueKind::Bool(_)
                 | ValueKind::Int(_)

@@ -11,3 +11,6 @@ mod cases;
 
 /// Generated input: no panics, bounded nesting, round trips.
 mod properties;
+
+/// Chains of any length: no recursion per term, the oracle's trees and texts.
+mod chains;

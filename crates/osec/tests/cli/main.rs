@@ -11,6 +11,8 @@ mod support;
 
 /// `osec audit`.
 mod audit;
+/// Chains of 50,000 terms in every input (issue 14).
+mod chains;
 /// `osec db fetch | status`, `--offline`.
 mod db;
 /// `osec fmt`.
