@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use crate::id::AdvisoryId;
 use crate::ids::{Database, IdError};
 use crate::lint::{LintOptions, Rule, lint_source};
-use crate::model::{Alias, CreditKind, Cwe};
+use crate::model::{Alias, Constraint, CreditKind, Cwe};
 
 /// The marker of text left to write in a draft; `osec lint` reports each one
 /// (`ADV030 draft-text`).
@@ -215,7 +215,7 @@ impl Draft {
             }
         }
         let summary = match &self.summary {
-            Some(summary) => summary.split_whitespace().collect::<Vec<_>>().join(" "),
+            Some(summary) => summary.replace(['\r', '\n'], " ").trim().to_owned(),
             None => format!("{DRAFT_MARKER}: one-line summary of the vulnerability"),
         };
         let mut text = format!("```\n{header}```\n\n# {summary}\n");
@@ -514,9 +514,10 @@ pub fn create_draft(
     }
 }
 
-/// Checks that `formula` reads as a version constraint of an affected package.
-fn check_constraint(package: &str, formula: &str) -> Result<(), DraftError> {
-    let field = if formula.is_empty() {
+/// The constraint `formula` (opam syntax, without braces; empty for every version)
+/// of package `package`, as the header reader reads it, or why it does not read.
+pub(crate) fn parse_formula(package: &str, formula: &str) -> Result<Option<Constraint>, String> {
+    let field = if formula.trim().is_empty() {
         format!("affected: {}", quote(package))
     } else {
         format!("affected: {} {{{formula}}}", quote(package))
@@ -530,8 +531,18 @@ fn check_constraint(package: &str, formula: &str) -> Result<(), DraftError> {
         }
         _ => None,
     });
-    match problem {
-        Some(reason) => Err(DraftError::InvalidValue {
+    match (problem, parsed.advisory.affected.into_iter().next()) {
+        (None, Some(affected)) => Ok(affected.constraint),
+        (Some(problem), _) => Err(problem),
+        (None, None) => Err("no package read".to_owned()),
+    }
+}
+
+/// Checks that `formula` reads as a version constraint of an affected package.
+fn check_constraint(package: &str, formula: &str) -> Result<(), DraftError> {
+    match parse_formula(package, formula) {
+        Ok(_) => Ok(()),
+        Err(reason) => Err(DraftError::InvalidValue {
             field: "--constraint".into(),
             value: formula.to_owned(),
             reason: format!(
@@ -539,7 +550,6 @@ fn check_constraint(package: &str, formula: &str) -> Result<(), DraftError> {
                  {{< \"1.2.3\"}} or {{>= \"2.0\" & < \"2.3\" | = \"1.0\"}}"
             ),
         }),
-        None => Ok(()),
     }
 }
 

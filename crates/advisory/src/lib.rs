@@ -7,7 +7,9 @@
 //! **Owns:** the advisory model ([`Advisory`], [`AdvisoryId`], vocabularies of the OSV
 //! schema), reading a file into it ([`parse()`]), the lint rules and their registry
 //! ([`lint`]), the canonical header layout ([`format`]), the conversion to OSV
-//! ([`to_osv()`], field by field as the published `generated-osv` records).
+//! ([`to_osv()`], field by field as the published `generated-osv` records), the
+//! conversion back from OSV and CVE JSON 5 records into drafts ([`import`]), drafts
+//! of new advisories ([`draft`]) and the IDs of a database ([`ids`]).
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`: the repository rules and the conversion take its
@@ -54,6 +56,7 @@ pub mod error;
 pub mod format;
 pub mod id;
 pub mod ids;
+pub mod import;
 pub mod lint;
 pub mod markdown;
 pub mod model;

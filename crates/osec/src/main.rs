@@ -57,6 +57,8 @@ enum Command {
     Reserve(commands::ids::IdArgs),
     /// Draft a new advisory with the next free ID, in canonical layout.
     New(commands::new::NewArgs),
+    /// Draft advisories from OSV or CVE JSON 5 records (backporting).
+    Import(commands::import::ImportArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -84,6 +86,7 @@ fn main() -> ExitCode {
         Command::NextId(args) => commands::ids::run_next_id(args),
         Command::Reserve(args) => commands::ids::run_reserve(args),
         Command::New(args) => commands::new::run(args),
+        Command::Import(args) => commands::import::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

@@ -12,6 +12,9 @@ mod fixtures;
 /// Formatting: idempotence and preservation of comments and Markdown.
 mod format;
 
+/// `osec import`: round trip of the real advisories, hand-made OSV and CVE records.
+mod import;
+
 /// No panic on any input.
 mod properties;
 

@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod db;
 pub(crate) mod fmt;
 pub(crate) mod ids;
+pub(crate) mod import;
 pub(crate) mod lint;
 pub(crate) mod new;
 pub(crate) mod opam;

@@ -19,6 +19,8 @@ mod db;
 mod fmt;
 /// `osec next-id`, `osec reserve`.
 mod ids;
+/// `osec import`.
+mod import;
 /// `osec lint`.
 mod lint;
 /// `osec new`.
