@@ -59,6 +59,8 @@ enum Command {
     New(commands::new::NewArgs),
     /// Draft advisories from OSV or CVE JSON 5 records (backporting).
     Import(commands::import::ImportArgs),
+    /// The announcement of an advisory: e-mail for the announce list, or Markdown.
+    Announce(commands::announce::AnnounceArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Reserve(args) => commands::ids::run_reserve(args),
         Command::New(args) => commands::new::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::Announce(args) => commands::announce::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

@@ -1,5 +1,6 @@
 //! One module per subcommand: take the arguments, call the library, print.
 
+pub(crate) mod announce;
 pub(crate) mod audit;
 pub(crate) mod db;
 pub(crate) mod fmt;

@@ -9,6 +9,8 @@ mod server;
 /// The test harness: a temporary directory and a way to run `osec` in it.
 mod support;
 
+/// `osec announce`.
+mod announce;
 /// `osec audit`.
 mod audit;
 /// Chains of 50,000 terms in every input (issue 14).
