@@ -61,6 +61,8 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// The announcement of an advisory: e-mail for the announce list, or Markdown.
     Announce(commands::announce::AnnounceArgs),
+    /// A vulnerability report skeleton for the security team, every item asked for.
+    Report(commands::report::ReportArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::New(args) => commands::new::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Announce(args) => commands::announce::run(args),
+        Command::Report(args) => commands::report::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

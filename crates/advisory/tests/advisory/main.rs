@@ -15,6 +15,9 @@ mod format;
 /// `osec import`: round trip of the real advisories, hand-made OSV and CVE records.
 mod import;
 
+/// `osec report`: the reporter's skeleton.
+mod report;
+
 /// No panic on any input.
 mod properties;
 

@@ -13,4 +13,5 @@ pub(crate) mod opam_model;
 pub(crate) mod osv;
 pub(crate) mod purl;
 pub(crate) mod repo;
+pub(crate) mod report;
 pub(crate) mod site;

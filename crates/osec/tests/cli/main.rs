@@ -35,6 +35,8 @@ mod osv;
 mod purl;
 /// `osec repo check-immutable`.
 mod repo;
+/// `osec report`.
+mod report;
 /// `--repo` in `opam versions`, `lint` and `osv export`.
 mod repositories;
 /// `osec site build`.
