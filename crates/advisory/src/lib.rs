@@ -10,7 +10,8 @@
 //! ([`to_osv()`], field by field as the published `generated-osv` records), the
 //! conversion back from OSV and CVE JSON 5 records into drafts ([`import`]), drafts
 //! of new advisories ([`draft`]), the IDs of a database ([`ids`]) and the skeleton of
-//! a reporter's vulnerability report ([`report`]).
+//! a reporter's vulnerability report ([`report`]), and the comparison with another
+//! OSV source ([`sync`]).
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`: the repository rules and the conversion take its
@@ -63,6 +64,7 @@ pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod sync;
 pub mod to_osv;
 pub mod tree;
 

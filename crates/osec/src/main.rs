@@ -63,6 +63,8 @@ enum Command {
     Announce(commands::announce::AnnounceArgs),
     /// A vulnerability report skeleton for the security team, every item asked for.
     Report(commands::report::ReportArgs),
+    /// Records and aliases another OSV source has that the database lacks.
+    Sync(commands::sync::SyncArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -93,6 +95,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(args),
         Command::Announce(args) => commands::announce::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Sync(args) => commands::sync::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

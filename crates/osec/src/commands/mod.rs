@@ -15,3 +15,4 @@ pub(crate) mod purl;
 pub(crate) mod repo;
 pub(crate) mod report;
 pub(crate) mod site;
+pub(crate) mod sync;

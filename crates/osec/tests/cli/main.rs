@@ -41,3 +41,5 @@ mod report;
 mod repositories;
 /// `osec site build`.
 mod site;
+/// `osec sync`.
+mod sync;
