@@ -43,3 +43,5 @@ mod repositories;
 mod site;
 /// `osec sync`.
 mod sync;
+/// The CI templates use existing commands and flags.
+mod templates;
