@@ -315,4 +315,60 @@ mod tests {
         assert_eq!(set, VersionSet::all());
         assert_eq!(problems.len(), 1);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const POOL: [&str; 10] = [
+            "0.1", "0.9", "1.0", "1.0.1", "1.1", "1.2~rc", "1.2", "2.0", "2.0+a", "3",
+        ];
+
+        fn event() -> impl Strategy<Value = osv::Event> {
+            (0..3u8, 0..POOL.len()).prop_map(|(kind, i)| {
+                let v = POOL.get(i).copied().unwrap_or("1.0").to_owned();
+                match kind {
+                    0 => osv::Event::Introduced(v),
+                    1 => osv::Event::Fixed(v),
+                    _ => osv::Event::LastAffected(v),
+                }
+            })
+        }
+
+        proptest! {
+            /// The formula written for ranges admits exactly the versions they admit:
+            /// every version without the releases, every release with them (`!=`
+            /// is exact on releases only).
+            #[test]
+            fn the_formula_admits_what_the_ranges_admit(
+                ranges in prop::collection::vec(prop::collection::vec(event(), 1..5), 1..4),
+                released_mask in prop::collection::vec(any::<bool>(), POOL.len()),
+            ) {
+                let mut problems = Vec::new();
+                let set = ranges.iter().fold(VersionSet::default(), |set, r| {
+                    set.union(&set_of_range(r, &mut problems))
+                });
+                let released: Vec<String> = POOL
+                    .iter()
+                    .zip(&released_mask)
+                    .filter(|(_, keep)| **keep)
+                    .map(|(v, _)| (*v).to_owned())
+                    .collect();
+                let compare = |a: &str, b: &str| compare_versions(a, b);
+                for (releases, checked) in [(None, POOL.to_vec()), (Some(released.as_slice()), released.iter().map(String::as_str).collect())] {
+                    let Some(text) = formula_text(&set, releases) else {
+                        prop_assert!(set.intervals().is_empty() || set == VersionSet::all());
+                        continue;
+                    };
+                    let constraint = crate::draft::parse_formula("p", &text)
+                        .map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?
+                        .ok_or_else(|| TestCaseError::fail(format!("{text}: no constraint")))?;
+                    for v in checked {
+                        prop_assert_eq!(constraint.matches(v, &compare), set.contains(v), "{} in {}", v, text);
+                    }
+                }
+            }
+        }
+    }
 }
