@@ -38,7 +38,7 @@
 //! assert_eq!(report.findings[0].rule, Rule::UnknownField);
 //! ```
 //!
-//! Rules: `ADV001`…`ADV028`, listed with their documentation in [`lint::Rule`]
+//! Rules: `ADV001`…`ADV030`, listed with their documentation in [`lint::Rule`]
 //! (registry in `lint/codes.rs`, one file per rule in `lint/rules/`). Findings become
 //! [`opam_file::Diagnostic`]s and are printed by opam-file's renderers
 //! ([`lint::render`]: rustc-style text, SARIF 2.1.0) or as one JSON document.

@@ -299,13 +299,7 @@ impl<'a> Facts<'a> {
             }
         };
         push("CVE", self.cves.iter().map(|c| (*c).to_owned()).collect());
-        push(
-            "Other IDs",
-            vec![self.other_ids.join(", ")]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect(),
-        );
+        push("Other IDs", joined(&self.other_ids));
         push(
             "CVSS",
             self.cvss
@@ -313,13 +307,7 @@ impl<'a> Facts<'a> {
                 .flat_map(|(score, vector)| [score.clone(), (*vector).to_owned()])
                 .collect(),
         );
-        push(
-            "CWE",
-            vec![self.cwes.join(", ")]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect(),
-        );
+        push("CWE", joined(&self.cwes));
         push(
             "Functions",
             self.bindings.iter().map(|b| (*b).to_owned()).collect(),
@@ -337,6 +325,15 @@ impl<'a> Facts<'a> {
             self.withdrawn.iter().map(|d| (*d).to_owned()).collect(),
         );
         fields
+    }
+
+    /// The parts of the details, each under its heading (empty when absent).
+    fn text_sections(&self) -> [(&'static str, &str); 3] {
+        [
+            ("Description", &self.description),
+            ("Workaround", &self.workaround),
+            ("Timeline", &self.timeline),
+        ]
     }
 
     fn credit_lines(&self) -> Vec<(String, String)> {
@@ -385,12 +382,7 @@ impl<'a> Facts<'a> {
                 out.fill(value, &first, &rest);
             }
         }
-        let sections = [
-            ("Description", &self.description),
-            ("Workaround", &self.workaround),
-            ("Timeline", &self.timeline),
-        ];
-        for (heading, markdown) in sections {
+        for (heading, markdown) in self.text_sections() {
             if markdown.is_empty() {
                 continue;
             }
@@ -445,11 +437,7 @@ impl<'a> Facts<'a> {
                 .collect();
             let _ = writeln!(out, "- **{label}:** {}", values.join(" "));
         }
-        for (heading, markdown) in [
-            ("Description", &self.description),
-            ("Workaround", &self.workaround),
-            ("Timeline", &self.timeline),
-        ] {
+        for (heading, markdown) in self.text_sections() {
             if !markdown.is_empty() {
                 let _ = write!(out, "\n## {heading}\n\n{}\n", demote_headings(markdown));
             }
@@ -471,6 +459,15 @@ impl<'a> Facts<'a> {
             }
         }
         out
+    }
+}
+
+/// The items on one line, or no line when there are none.
+fn joined(items: &[&str]) -> Vec<String> {
+    if items.is_empty() {
+        Vec::new()
+    } else {
+        vec![items.join(", ")]
     }
 }
 
