@@ -7,7 +7,11 @@
 //! **Owns:** the advisory model ([`Advisory`], [`AdvisoryId`], vocabularies of the OSV
 //! schema), reading a file into it ([`parse()`]), the lint rules and their registry
 //! ([`lint`]), the canonical header layout ([`format`]), the conversion to OSV
-//! ([`to_osv()`], field by field as the published `generated-osv` records).
+//! ([`to_osv()`], field by field as the published `generated-osv` records), the
+//! conversion back from OSV and CVE JSON 5 records into drafts ([`import`]), drafts
+//! of new advisories ([`draft`]), the IDs of a database ([`ids`]) and the skeleton of
+//! a reporter's vulnerability report ([`report`]), and the comparison with another
+//! OSV source ([`sync`]).
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`: the repository rules and the conversion take its
@@ -34,7 +38,7 @@
 //! assert_eq!(report.findings[0].rule, Rule::UnknownField);
 //! ```
 //!
-//! Rules: `ADV001`…`ADV028`, listed with their documentation in [`lint::Rule`]
+//! Rules: `ADV001`…`ADV030`, listed with their documentation in [`lint::Rule`]
 //! (registry in `lint/codes.rs`, one file per rule in `lint/rules/`). Findings become
 //! [`opam_file::Diagnostic`]s and are printed by opam-file's renderers
 //! ([`lint::render`]: rustc-style text, SARIF 2.1.0) or as one JSON document.
@@ -49,13 +53,18 @@
 #![forbid(unsafe_code)]
 
 pub mod date;
+pub mod draft;
 pub mod error;
 pub mod format;
 pub mod id;
+pub mod ids;
+pub mod import;
 pub mod lint;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod report;
+pub mod sync;
 pub mod to_osv;
 pub mod tree;
 

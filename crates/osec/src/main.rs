@@ -51,6 +51,20 @@ enum Command {
     Lint(commands::lint::LintArgs),
     /// Rewrite advisory headers in the canonical layout (in place, atomically).
     Fmt(commands::fmt::FmtArgs),
+    /// The next free advisory ID of a database (published and reserved IDs counted).
+    NextId(commands::ids::IdArgs),
+    /// Reserve the next free advisory ID: a placeholder under advisories/reserved/YYYY/.
+    Reserve(commands::ids::IdArgs),
+    /// Draft a new advisory with the next free ID, in canonical layout.
+    New(commands::new::NewArgs),
+    /// Draft advisories from OSV or CVE JSON 5 records (backporting).
+    Import(commands::import::ImportArgs),
+    /// The announcement of an advisory: e-mail for the announce list, or Markdown.
+    Announce(commands::announce::AnnounceArgs),
+    /// A vulnerability report skeleton for the security team, every item asked for.
+    Report(commands::report::ReportArgs),
+    /// Records and aliases another OSV source has that the database lacks.
+    Sync(commands::sync::SyncArgs),
     /// OSV records for osv.dev: the generated tree, all.zip, modified_id.csv.
     #[command(subcommand)]
     Osv(commands::osv::OsvCommand),
@@ -84,6 +98,13 @@ fn main() -> ExitCode {
         Command::Purl(cmd) => commands::purl::run(cmd),
         Command::Lint(args) => commands::lint::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
+        Command::NextId(args) => commands::ids::run_next_id(args),
+        Command::Reserve(args) => commands::ids::run_reserve(args),
+        Command::New(args) => commands::new::run(args),
+        Command::Import(args) => commands::import::run(args),
+        Command::Announce(args) => commands::announce::run(args),
+        Command::Report(args) => commands::report::run(args),
+        Command::Sync(args) => commands::sync::run(args),
         Command::Osv(cmd) => commands::osv::run(cmd),
         Command::Site(cmd) => commands::site::run(cmd),
         Command::Audit(args) => commands::audit::run(args),

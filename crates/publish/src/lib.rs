@@ -1,7 +1,7 @@
 //! Outputs of the OCaml security advisory database for osv.dev, mirrors and people:
 //! the generated OSV tree (`OUT/YYYY/OSEC-YYYY-NN.json`, what the `generated-osv`
 //! branch of ocaml/security-advisories holds), `all.zip`, `modified_id.csv`, and the
-//! static web site with its Atom feed ([`site`]).
+//! static web site with its Atom feed ([`site`]), and announcement texts ([`announce`]).
 //!
 //! **Owns:** walking the advisories, skipping those that fail lint, writing one record
 //! per advisory (two-space indent, trailing newline, deterministic) only when its bytes
@@ -50,6 +50,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod announce;
 mod archive;
 mod error;
 mod export;

@@ -102,6 +102,8 @@ registry! {
     "ADV026" NoAffectedRelease "no-affected-release" Error no_affected_release,
     "ADV027" UnreleasedUpperBound "unreleased-upper-bound" Warning unreleased_upper_bound,
     "ADV028" UnreadableFile "unreadable-file" Error unreadable_file,
+    "ADV029" ReservedIdPublished "reserved-id-published" Error reserved_id_published,
+    "ADV030" DraftText "draft-text" Error draft_text,
 }
 
 impl Rule {

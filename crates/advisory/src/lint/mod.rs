@@ -2,7 +2,8 @@
 //!
 //! [`lint_source`] checks one file; [`lint_files`] checks a set of files and adds the
 //! rules that look across files (duplicate IDs); [`lint_read`] does the same for files
-//! as read from disk, some of which may be unreadable or not UTF-8 (`ADV028`).
+//! as read from disk, some of which may be unreadable or not UTF-8 (`ADV028`);
+//! [`lint_reservations`] checks reservation placeholders against them (`ADV029`).
 //! Checks against package repositories run when [`LintOptions::packages`] is given: the
 //! released versions of the packages that [`affected_packages`] names, as opam-model
 //! reads them from `--repo`.
@@ -18,6 +19,7 @@ use jiff::Timestamp;
 use opam_file::Span;
 use opam_model::{PackageName, ReleasedVersions};
 
+use crate::ids::Reservation;
 use crate::model::Advisory;
 use crate::parse::{ParsedAdvisory, parse};
 pub use codes::{Level, Rule, Status};
@@ -125,6 +127,8 @@ impl FileReport {
 /// Everything a rule may look at for one file.
 pub(crate) struct FileContext<'a> {
     pub(crate) path: &'a Path,
+    /// The file's text.
+    pub(crate) source: &'a str,
     pub(crate) parsed: &'a ParsedAdvisory,
     pub(crate) options: &'a LintOptions<'a>,
 }
@@ -155,6 +159,7 @@ pub fn lint_source(path: &Path, source: String, options: &LintOptions<'_>) -> Fi
     let mut findings: Vec<Finding> = parsed.problems.iter().map(rules::parse_problem).collect();
     let context = FileContext {
         path,
+        source: &source,
         parsed: &parsed,
         options,
     };
@@ -199,6 +204,13 @@ pub fn lint_read(
         })
         .collect();
     across_files(reports)
+}
+
+/// The reports of the reservation placeholders ([`crate::ids::find_reservations`])
+/// whose ID an advisory of `reports` already has (`ADV029`), one per such placeholder,
+/// for `osec lint` to print after the advisories' reports.
+pub fn lint_reservations(reservations: &[Reservation], reports: &[FileReport]) -> Vec<FileReport> {
+    rules::reserved_id_published::check(reservations, reports)
 }
 
 /// Adds the findings of the rules across files, and sorts each file's findings.

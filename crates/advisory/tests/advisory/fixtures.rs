@@ -2,14 +2,18 @@
 //! fixture states what it must produce in HTML comments at its end:
 //! `<!-- expect: ADV005 27 -->` (code and line, one comment per finding) and optionally
 //! `<!-- path: advisories/2026/OSEC-2026-03.md -->`, the path it is linted under
-//! (default `advisories/2026/OSEC-2026-02.md`). Each fixture is linted together with
+//! (default `advisories/2026/OSEC-2026-02.md`), and
+//! `<!-- reservation: advisories/reserved/2026/OSEC-2026-02.reserved -->`, reservation
+//! placeholders beside it (checked with `lint_reservations`; their findings count as
+//! the fixture's, at their line in the placeholder). Each fixture is linted together with
 //! `clean.md` (as `advisories/2026/OSEC-2026-01.md`), so that cross-file rules fire.
 //! Fixtures are read as bytes and linted with [`lint_read`], as `osec lint` does: a
 //! fixture need not be UTF-8 (`ADV028`).
 
 use std::path::{Path, PathBuf};
 
-use advisory::lint::{LintOptions, OutputFormat, Rule, lint_read, render};
+use advisory::ids::Reservation;
+use advisory::lint::{LintOptions, OutputFormat, Rule, lint_read, lint_reservations, render};
 use opam_model::{PackageName, ReleasedVersions, Version};
 
 use crate::support::{data_dir, options};
@@ -67,19 +71,25 @@ fn lint_fixtures() {
         }
         let reports = lint_read(files, &options);
         let report = reports.iter().find(|r| r.path == path).unwrap();
-        let rendered = render(std::slice::from_ref(report), OutputFormat::Human);
+        let mut shown = vec![report.clone()];
+        shown.extend(reservation_reports(
+            &directives(&text, "reservation"),
+            &reports,
+        ));
+        let rendered = render(&shown, OutputFormat::Human);
         insta::assert_snapshot!(rendered);
 
-        let index = opam_file::LineIndex::new(&report.source);
-        let mut found: Vec<String> = report
-            .findings
+        let mut found: Vec<String> = shown
             .iter()
-            .map(|f| {
-                format!(
-                    "{} {}",
-                    f.rule.code(),
-                    index.line_column(&report.source, f.span.start).0
-                )
+            .flat_map(|report| {
+                let index = opam_file::LineIndex::new(&report.source);
+                report.findings.iter().map(move |f| {
+                    format!(
+                        "{} {}",
+                        f.rule.code(),
+                        index.line_column(&report.source, f.span.start).0
+                    )
+                })
             })
             .collect();
         let mut expected = directives(&text, "expect");
@@ -98,6 +108,34 @@ fn lint_fixtures() {
             );
         }
     });
+}
+
+/// The reports of placeholders at `relative` paths (written into a temporary
+/// directory, reported under the relative path) checked against `reports`.
+fn reservation_reports(
+    relative: &[String],
+    reports: &[advisory::lint::FileReport],
+) -> Vec<advisory::lint::FileReport> {
+    let dir = tempfile::tempdir().unwrap();
+    let reservations: Vec<Reservation> = relative
+        .iter()
+        .map(|relative| {
+            let path = dir.path().join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let id = path.file_stem().unwrap().to_str().unwrap().parse().unwrap();
+            std::fs::write(
+                &path,
+                format!("# {id} reserved by `osec reserve` on 2026-11-20T09:00:00Z.\n"),
+            )
+            .unwrap();
+            Reservation { id, path }
+        })
+        .collect();
+    let mut out = lint_reservations(&reservations, reports);
+    for report in &mut out {
+        report.path = report.path.strip_prefix(dir.path()).unwrap().to_path_buf();
+    }
+    out
 }
 
 #[test]

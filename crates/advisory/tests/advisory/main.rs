@@ -12,6 +12,12 @@ mod fixtures;
 /// Formatting: idempotence and preservation of comments and Markdown.
 mod format;
 
+/// `osec import`: round trip of the real advisories, hand-made OSV and CVE records.
+mod import;
+
+/// `osec report`: the reporter's skeleton.
+mod report;
+
 /// No panic on any input.
 mod properties;
 

@@ -1,4 +1,5 @@
-//! `osec lint [PATH...] [--repo DIR]... [--format human|json|sarif]`: check advisories.
+//! `osec lint [PATH...] [--repo DIR]... [--format human|json|sarif]`: check advisories,
+//! and the reservation placeholders among them (`ADV029`).
 //! Exit 1 on errors; 2 when a file could not be read as UTF-8 text (`ADV028`, reported
 //! like any finding, the other files still checked).
 
@@ -6,7 +7,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{LintOptions, OutputFormat, affected_packages, lint_read, render, totals};
+use advisory::lint::{
+    LintOptions, OutputFormat, affected_packages, lint_read, lint_reservations, render, totals,
+};
 use advisory::tree::read_advisories;
 use anyhow::Context as _;
 use opam_model::{ReleasedVersions, RepositorySpec};
@@ -32,12 +35,15 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         args.paths
     };
     let files = read_advisories(&paths)?;
+    let reservations = advisory::ids::find_reservations(&paths)?;
     let released = released_versions(&args.repos, &files)?;
     let options = LintOptions {
         now: jiff::Timestamp::now(),
         packages: released.as_ref(),
     };
-    let reports = lint_read(files, &options);
+    let mut reports = lint_read(files, &options);
+    let stale = lint_reservations(&reservations, &reports);
+    reports.extend(stale);
     let totals = totals(&reports);
     let text = render(&reports, args.format.into());
     let mut stdout = std::io::stdout().lock();

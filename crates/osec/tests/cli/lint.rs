@@ -75,7 +75,7 @@ fn sarif_output_is_sarif_2_1_0_with_rules() {
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "osec");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 28);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 30);
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "ADV003");
     assert_eq!(

@@ -9,6 +9,8 @@ mod server;
 /// The test harness: a temporary directory and a way to run `osec` in it.
 mod support;
 
+/// `osec announce`.
+mod announce;
 /// `osec audit`.
 mod audit;
 /// Chains of 50,000 terms in every input (issue 14).
@@ -23,8 +25,14 @@ mod db;
 mod fmt;
 /// `osec hook` with Debian's opam in a throwaway opam root.
 mod hook;
+/// `osec next-id`, `osec reserve`.
+mod ids;
+/// `osec import`.
+mod import;
 /// `osec lint`.
 mod lint;
+/// `osec new`.
+mod new;
 /// `osec opam check`.
 mod opam;
 /// `osec osv export | publish`.
@@ -33,9 +41,15 @@ mod osv;
 mod purl;
 /// `osec repo check-immutable`.
 mod repo;
+/// `osec report`.
+mod report;
 /// `--repo` in `opam versions`, `lint` and `osv export`.
 mod repositories;
 /// `osec serve`.
 mod serve;
 /// `osec site build`.
 mod site;
+/// `osec sync`.
+mod sync;
+/// The CI templates use existing commands and flags.
+mod templates;

@@ -37,6 +37,18 @@ impl TestDir {
         std::fs::read_to_string(self.path().join(relative)).unwrap()
     }
 
+    /// The codes of the findings of `osec lint PATH --format json`.
+    pub(crate) fn lint_codes(&self, path: &str) -> Vec<String> {
+        let lint = self.osec(&["lint", path, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// The cache directory `osec` uses in this directory's runs (`$XDG_CACHE_HOME/osec`).
     pub(crate) fn cache(&self) -> PathBuf {
         self.path().join(".cache/osec")

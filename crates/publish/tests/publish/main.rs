@@ -4,6 +4,8 @@
 // A test whose reference data is absent says so on standard output.
 #![allow(clippy::print_stdout)]
 
+/// Announcements of the real advisories.
+mod announce;
 /// The 26 real advisories against the published `generated-osv` records.
 mod published;
 /// The static site and its feed.

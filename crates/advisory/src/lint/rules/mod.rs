@@ -3,6 +3,7 @@
 //! the structural rules found while reading the file, the constructor of its finding.
 
 pub(crate) mod date_in_future;
+pub(crate) mod draft_text;
 pub(crate) mod duplicate_field;
 pub(crate) mod duplicate_id;
 pub(crate) mod header_syntax;
@@ -21,6 +22,7 @@ pub(crate) mod missing_header;
 pub(crate) mod missing_summary;
 pub(crate) mod no_affected_release;
 pub(crate) mod published_after_modified;
+pub(crate) mod reserved_id_published;
 pub(crate) mod severity_score_mismatch;
 pub(crate) mod summary_too_long;
 pub(crate) mod unknown_credit_type;
@@ -78,6 +80,7 @@ pub(crate) fn check_file(cx: &FileContext<'_>, out: &mut Vec<Finding>) {
     insecure_url::check(cx, out);
     invalid_git_commit::check(cx, out);
     unknown_event_type::check(cx, out);
+    draft_text::check(cx, out);
     if let Some(packages) = cx.options.packages {
         unknown_package::check(cx, packages, out);
         no_affected_release::check(cx, packages, out);
