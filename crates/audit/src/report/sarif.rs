@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Report, fixed_text, path_text};
+use super::{Report, fixed_text, hidden_text, path_text, reach_text};
 use crate::scan::{Finding, Severity, by_id};
 
 pub(super) fn document(report: &Report) -> Value {
@@ -23,7 +23,13 @@ pub(super) fn document(report: &Report) -> Value {
         .iter()
         .flat_map(|input| {
             let location = artifact_uri(&input.path, input.kind);
-            input.findings.iter().map(move |f| result(f, &location))
+            input.findings.iter().map(move |f| {
+                let mut result = result(f, &location);
+                if let Some(outcome) = input.reachability_of(f) {
+                    add_reachability(&mut result, f, outcome);
+                }
+                result
+            })
         })
         .collect();
     let mut run = json!({
@@ -36,6 +42,12 @@ pub(super) fn document(report: &Report) -> Value {
         "results": results,
     });
     let notifications = notifications(report);
+    if let (Some(hidden), Some(map)) = (report.hidden_not_referenced(), run.as_object_mut()) {
+        map.insert(
+            "properties".to_owned(),
+            json!({"hiddenNotReferenced": hidden, "hiddenNote": hidden_text(hidden)}),
+        );
+    }
     if let (false, Some(map)) = (notifications.is_empty(), run.as_object_mut()) {
         map.insert(
             "invocations".to_owned(),
@@ -188,6 +200,23 @@ fn result(finding: &Finding, input_uri: &str) -> Value {
             "osecFinding/v1": fingerprint,
         },
     })
+}
+
+/// `--reachability`: the verdict at the end of the message, and as the result's
+/// `reachability` property (`called`, `not-referenced`, `unknown`).
+fn add_reachability(result: &mut Value, finding: &Finding, outcome: &ocaml_reach::Outcome) {
+    let text = reach_text(finding, outcome);
+    if let Some(message) = result.pointer_mut("/message/text")
+        && let Some(before) = message.as_str()
+    {
+        *message = json!(format!("{before} Reachability: {text}."));
+    }
+    if let Some(map) = result.as_object_mut() {
+        map.insert(
+            "properties".to_owned(),
+            json!({"reachability": outcome.verdict.as_str(), "reachabilityDetail": text}),
+        );
+    }
 }
 
 fn level(finding: &Finding) -> &'static str {

@@ -98,6 +98,7 @@ pub(crate) fn run_on(path: &Path) -> audit::Outcome {
         include_pinned: false,
         now: "2026-11-30T12:00:00Z".parse().expect("a time"),
         tool_version: "0.0.0-test".to_owned(),
+        reachability: None,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -23,6 +23,7 @@ fn request(inputs: Inputs) -> Request {
         include_pinned: false,
         now: "2026-11-30T12:00:00Z".parse().unwrap(),
         tool_version: "0.0.0-test".to_owned(),
+        reachability: None,
     }
 }
 
