@@ -25,6 +25,8 @@ mod opam;
 mod osv;
 /// `osec purl`.
 mod purl;
+/// `osec audit --reachability`.
+mod reach;
 /// `osec repo check-immutable`.
 mod repo;
 /// `--repo` in `opam versions`, `lint` and `osv export`.
