@@ -128,7 +128,7 @@ fn request(args: AuditArgs) -> audit::Request {
         include_pinned: args.include_pinned,
         now: jiff::Timestamp::now(),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        reachability: args.reachability.then(|| audit::ReachabilityOptions {
+        reachability: args.reachability.then_some(audit::ReachabilityOptions {
             sources: args.src,
             reachable_only: args.reachable_only,
         }),
