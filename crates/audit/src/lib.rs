@@ -184,6 +184,7 @@
 //!     include_pinned: false,
 //!     now: "2026-11-30T12:00:00Z".parse().expect("a time"),
 //!     tool_version: "0.1.0".to_owned(),
+//!     reachability: None,
 //! };
 //! let outcome = audit::run(&request)?;
 //! assert_eq!(outcome.verdict(), audit::Verdict::Vulnerable);
