@@ -63,7 +63,10 @@
 //! 7. Reachability (`--reachability`): [`reach::analyse`] gives each finding the
 //!    verdict of crate `ocaml-reach` (called, not referenced, unknown) from the
 //!    advisory's `affected_bindings`, the project's sources and the switch's installed
-//!    ones; [`report::openvex`] renders an OpenVEX v0.2.0 document from it.
+//!    ones ([`ReachabilityOptions`]); every format shows it, and `--reachable-only`
+//!    hides the not-referenced findings, counting them
+//!    ([`report::InputReport::set_reachability`]); [`report::openvex`] renders an
+//!    OpenVEX v0.2.0 document from it.
 //!
 //! # The JSON report (`osec audit --format json`, schema `osec-audit/1`)
 //!
@@ -83,7 +86,9 @@
 //!     "pinned_skipped": [NAME],
 //!     "findings": [FINDING],                 // these make the exit code 1
 //!     "ignored": [{"finding": FINDING, "reason": "ignore: …" | "development only" | "below threshold"}],
-//!     "notes": [{"kind": NOTE_KIND, "message": TEXT, "location": LOCATION}]
+//!     "notes": [{"kind": NOTE_KIND, "message": TEXT, "location": LOCATION}],
+//!     "reachability": [REACHABILITY],        // only with --reachability: one per finding
+//!     "hidden_not_referenced": N             // only with --reachable-only: findings hidden
 //!   }],
 //!   "errors": [{                             // inputs that could not be read: exit code 2
 //!     "kind": KIND, "path": PATH, "file": PATH, "line": N | null, "column": N | null,
@@ -105,6 +110,17 @@
 //!   "location": LOCATION                    // where the input writes the package, when known
 //! }
 //! LOCATION = {"path": PATH, "line": N, "column": N}
+//! REACHABILITY = {                          // crate ocaml-reach's Outcome, with the ID
+//!   "id": ID, "package": NAME,
+//!   "verdict": "called", "references": [{"at": LOCATION', "package": NAME (absent for the
+//!       project), "text": TEXT, "binding": PATH, "chain": [LINK]}], "more": N
+//!   | "verdict": "not-referenced", "files_scanned": N
+//!   | "verdict": "unknown", "why": [{"kind": WHY_KIND, …}],
+//!   "bindings": [{"binding": PATH, "verdict": …}],  // each advisory binding's own verdict
+//!   "files_scanned": N, "notes": [{"kind": "large-file-skipped" | "not-ocaml" | "no-library-directory", …}]
+//! }
+//! LOCATION' = {"file": PATH, "line": N, "column": N}
+//! LINK = {"package": NAME, "definition": PATH, "at": LOCATION', "text": TEXT}  // library step
 //! NOTE_KIND = "read-as" | "release-pins" | "esy-compiler" | "duplicate-package"
 //!             | "newer-format" | "unknown-fields"
 //! CONSTRAINT = {
@@ -173,6 +189,7 @@
 //!     now: "2026-11-30T12:00:00Z".parse().expect("a time"),
 //!     tool_version: "0.1.0".to_owned(),
 //!     repositories: audit::Repositories::None,
+//!     reachability: None,
 //! };
 //! let outcome = audit::run(&request)?;
 //! assert_eq!(outcome.verdict(), audit::Verdict::Vulnerable);
@@ -230,6 +247,6 @@ mod run;
 pub mod scan;
 
 pub use run::{
-    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, Repositories, Request, RunError,
-    Verdict, run,
+    Audited, Inputs, NothingScanned, Outcome, PolicyOptions, ReachabilityOptions, Repositories,
+    Request, RunError, Verdict, run,
 };

@@ -39,6 +39,21 @@ pub struct Request {
     pub tool_version: String,
     /// Where upgrade plans find versions and dependencies.
     pub repositories: Repositories,
+    /// `--reachability`: analyse whether each finding's vulnerable code is used.
+    pub reachability: Option<ReachabilityOptions>,
+}
+
+/// What `--reachability` was told.
+#[derive(Debug, Clone, Default)]
+pub struct ReachabilityOptions {
+    /// The project's source trees (`--src`). Empty: the audited directory
+    /// ([`Inputs::path`]) when it is a directory that is not itself the switch
+    /// audited; else none, and a switch's root packages are the entry points (see
+    /// [`crate::reach`]).
+    pub sources: Vec<PathBuf>,
+    /// `--reachable-only`: hide the findings found not referenced (never the unknown
+    /// ones); the report counts them, and they do not fail the run.
+    pub reachable_only: bool,
 }
 
 /// The repositories upgrade plans read (see [`crate::plan`]).
@@ -349,12 +364,42 @@ fn scan_inputs(
             }
             Err(_) => Vec::new(),
         };
+        let reachability = match &request.reachability {
+            Some(reach) => {
+                let project = project_sources(reach, &request.inputs, inputs);
+                let sources = crate::reach::Sources::for_input(input, project);
+                let options = ocaml_reach::Options::default();
+                let found =
+                    crate::reach::analyse(&decision.reported, &inventory, db, &sources, options)?;
+                Some((found, reach.reachable_only))
+            }
+            None => None,
+        };
         report.push(result, decision);
         if let Some(last) = report.inputs.last_mut() {
             last.plans = plans;
+            if let Some((found, reachable_only)) = reachability {
+                last.set_reachability(found, reachable_only);
+            }
         }
     }
     Ok(report)
+}
+
+/// The project's source trees: `--src`, else the audited directory unless it is the
+/// switch itself (whose `lib/` is read as installed packages, not as the project).
+fn project_sources(reach: &ReachabilityOptions, choice: &Inputs, inputs: &[Input]) -> Vec<PathBuf> {
+    if !reach.sources.is_empty() {
+        return reach.sources.clone();
+    }
+    let named = choice.switch.is_some() || choice.export.is_some() || choice.lock.is_some();
+    let is_switch = inputs
+        .iter()
+        .any(|i| matches!(i, Input::Switch { dir } if dir == &choice.path));
+    if named || is_switch || !choice.path.is_dir() {
+        return Vec::new();
+    }
+    vec![choice.path.clone()]
 }
 
 /// The day `now` falls on in UTC.

@@ -13,12 +13,14 @@ use opam_model::Version;
 
 use serde_json::{Value, json};
 
-use super::Report;
+use super::{Report, hidden_text, reach_text};
 use crate::input::{InstalledPackage, Registry};
+use crate::reach::Reachability;
 use crate::scan::{Finding, by_id};
 
 pub(super) fn document(report: &Report) -> Value {
     let all: Vec<Finding> = report.findings().cloned().collect();
+    let reachability = report.reachability();
     let mut components: BTreeMap<String, Value> = BTreeMap::new();
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for input in &report.inputs {
@@ -122,6 +124,9 @@ pub(super) fn document(report: &Report) -> Value {
                     .collect();
                 map.insert("references".to_owned(), Value::Array(references));
             }
+            if let Some(analysis) = analysis(&findings, &reachability) {
+                map.insert("analysis".to_owned(), analysis);
+            }
             let plan = report
                 .inputs
                 .iter()
@@ -149,15 +154,25 @@ pub(super) fn document(report: &Report) -> Value {
             Some(vulnerability)
         })
         .collect();
+    let mut metadata = json!({"tools": {"components": [{
+        "type": "application",
+        "name": "osec",
+        "version": report.tool_version,
+    }]}});
+    if let (Some(hidden), Some(map)) = (report.hidden_not_referenced(), metadata.as_object_mut()) {
+        map.insert(
+            "properties".to_owned(),
+            json!([
+                {"name": "osec:hidden-not-referenced", "value": hidden.to_string()},
+                {"name": "osec:hidden-note", "value": hidden_text(hidden)},
+            ]),
+        );
+    }
     json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
         "version": 1,
-        "metadata": {"tools": {"components": [{
-            "type": "application",
-            "name": "osec",
-            "version": report.tool_version,
-        }]}},
+        "metadata": metadata,
         "components": components.into_values().collect::<Vec<_>>(),
         "dependencies": graph
             .into_iter()
@@ -207,6 +222,36 @@ fn installed_purl(package: &InstalledPackage) -> String {
         // readable (and unique) if not.
         Err(_) => format!("pkg:generic/{}@{}", package.name, package.version),
     }
+}
+
+/// `--reachability` as CycloneDX's analysis of one vulnerability (all its findings):
+/// `exploitable` when one is called, `not_affected` with `code_not_reachable` when all
+/// are not referenced, `in_triage` otherwise; `detail` says where or why.
+fn analysis(findings: &[&Finding], reachability: &Reachability) -> Option<Value> {
+    let verdicts: Vec<(&Finding, &ocaml_reach::Outcome)> = findings
+        .iter()
+        .filter_map(|f| {
+            reachability
+                .get(&(f.id.clone(), f.package.clone()))
+                .map(|o| (*f, o))
+        })
+        .collect();
+    if verdicts.is_empty() {
+        return None;
+    }
+    let detail: Vec<String> = verdicts
+        .iter()
+        .map(|(f, o)| format!("{}: {}", f.package, reach_text(f, o)))
+        .collect();
+    let detail = detail.join(". ");
+    let is = |name: &str| verdicts.iter().any(|(_, o)| o.verdict.as_str() == name);
+    Some(if is("called") {
+        json!({"state": "exploitable", "detail": detail})
+    } else if !is("unknown") && verdicts.len() == findings.len() {
+        json!({"state": "not_affected", "justification": "code_not_reachable", "detail": detail})
+    } else {
+        json!({"state": "in_triage", "detail": detail})
+    })
 }
 
 /// The package URL of the finding's package: with the installed version, or without

@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    Report, admits_text, constraint_text, count_text, fixed_text, path_text, pinned_text,
-    severity_text,
+    Report, admits_text, constraint_text, count_text, fixed_text, hidden_text, path_text,
+    pinned_text, reach_text, severity_text,
 };
 
 pub(super) fn render(report: &Report) -> String {
@@ -79,6 +79,25 @@ pub(super) fn render(report: &Report) -> String {
                 );
             }
             out.push('\n');
+            let mut reached = false;
+            for f in &input.findings {
+                if let Some(outcome) = input.reachability_of(f) {
+                    let _ = writeln!(
+                        out,
+                        "- **{}** in {}: {}",
+                        escape(&f.id),
+                        escape(&f.package),
+                        escape(&reach_text(f, outcome))
+                    );
+                    reached = true;
+                }
+            }
+            if reached {
+                out.push('\n');
+            }
+        }
+        if let Some(hidden) = input.hidden_not_referenced {
+            let _ = writeln!(out, "{}\n", escape(&hidden_text(hidden)));
         }
         if !input.plans.is_empty() {
             out.push_str("**Upgrade plans**\n\n");

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::input::{self, Input, Note};
 use crate::plan::Plan;
 use crate::policy::{Decision, Ignored, PolicyWarning};
+use crate::reach::Reachability;
 use crate::scan::{Component, ConstraintMatch, Finding, Scan, Severity};
 
 /// The name and version of the JSON report's layout.
@@ -33,6 +34,8 @@ pub enum Format {
     Markdown,
     /// CycloneDX 1.6 JSON: components with purls and their vulnerabilities.
     CycloneDx,
+    /// OpenVEX 0.2.0: one statement per finding, from its reachability ([`openvex`]).
+    OpenVex,
 }
 
 /// Which database the report was made with.
@@ -72,12 +75,63 @@ pub struct InputReport {
     /// `*.opam` file): what `--format cyclonedx` lists. Not part of the JSON report.
     #[serde(skip)]
     pub components: Vec<Component>,
+    /// `--reachability`: the verdict of each reported finding (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachability: Option<Vec<FindingReachability>>,
+    /// `--reachable-only`: how many not-referenced findings were hidden (absent
+    /// without it). They count for nothing, the exit code included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_not_referenced: Option<usize>,
+}
+
+/// One finding's reachability: its ID and the scan's [`ocaml_reach::Outcome`]
+/// (`package`, `verdict`, the verdict's details, `bindings`, `files_scanned`, `notes`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingReachability {
+    /// The vulnerability's ID.
+    pub id: String,
+    /// The verdict for the finding's package.
+    #[serde(flatten)]
+    pub outcome: ocaml_reach::Outcome,
 }
 
 impl InputReport {
     /// The plan for `package`, if one was made.
     pub fn plan_for(&self, package: &str) -> Option<&Plan> {
         self.plans.iter().find(|plan| plan.package == package)
+    }
+
+    /// The reachability of `finding`, when analysed.
+    pub fn reachability_of(&self, finding: &Finding) -> Option<&ocaml_reach::Outcome> {
+        self.reachability
+            .iter()
+            .flatten()
+            .find(|r| r.id == finding.id && r.outcome.package == finding.package)
+            .map(|r| &r.outcome)
+    }
+
+    /// Keeps the verdicts (`reachability`) and, with `reachable_only`, hides the
+    /// findings found not referenced, counting them.
+    pub fn set_reachability(&mut self, reachability: Reachability, reachable_only: bool) {
+        if reachable_only {
+            let before = self.findings.len();
+            self.findings.retain(|f| {
+                !matches!(
+                    reachability.get(&(f.id.clone(), f.package.clone())),
+                    Some(ocaml_reach::Outcome {
+                        verdict: ocaml_reach::Verdict::NotReferenced { .. },
+                        ..
+                    })
+                )
+            });
+            self.hidden_not_referenced = Some(before - self.findings.len());
+        }
+        self.reachability = Some(
+            reachability
+                .into_iter()
+                .map(|((id, _), outcome)| FindingReachability { id, outcome })
+                .collect(),
+        );
     }
 }
 
@@ -183,6 +237,8 @@ impl Report {
             notes: scan.notes,
             plans: Vec::new(),
             components: scan.components,
+            reachability: None,
+            hidden_not_referenced: None,
         });
     }
 
@@ -219,6 +275,27 @@ impl Report {
             .collect()
     }
 
+    /// The reachability of every analysed finding, over all inputs (the first input's
+    /// verdict when several analysed the same one).
+    pub fn reachability(&self) -> Reachability {
+        let mut all = Reachability::new();
+        for input in &self.inputs {
+            for r in input.reachability.iter().flatten() {
+                all.entry((r.id.clone(), r.outcome.package.clone()))
+                    .or_insert_with(|| r.outcome.clone());
+            }
+        }
+        all
+    }
+
+    /// How many not-referenced findings `--reachable-only` hid, over all inputs.
+    pub fn hidden_not_referenced(&self) -> Option<usize> {
+        self.inputs
+            .iter()
+            .filter_map(|i| i.hidden_not_referenced)
+            .reduce(|a, b| a + b)
+    }
+
     /// True when some finding fails the run (exit code 1).
     pub fn is_vulnerable(&self) -> bool {
         self.findings().next().is_some()
@@ -235,6 +312,16 @@ impl Report {
             Format::Sarif => to_json(&sarif::document(self)),
             Format::Markdown => markdown::render(self),
             Format::CycloneDx => to_json(&cyclonedx::document(self)),
+            // Dated by the database, so that the same inputs give the same bytes; an
+            // empty database has no date, and gives the epoch.
+            Format::OpenVex => openvex::render(
+                self,
+                &self.reachability(),
+                self.database
+                    .last_modified
+                    .as_deref()
+                    .unwrap_or("1970-01-01T00:00:00Z"),
+            ),
         }
     }
 }
@@ -315,6 +402,54 @@ fn count_text(count: usize) -> String {
     format!(
         "{count} vulnerabilit{}",
         if count == 1 { "y" } else { "ies" }
+    )
+}
+
+/// A finding's reachability as a phrase: `called: Cohttp.Path.resolve_local_file at
+/// src/main.ml:8:15 (project → cohttp-lwt-unix → cohttp)` (the advisory's binding,
+/// where the project refers to it, and the packages the call goes through), `not referenced (in 12
+/// files scanned)`, `unknown: the advisory names no affected functions`.
+fn reach_text(finding: &Finding, outcome: &ocaml_reach::Outcome) -> String {
+    /// References written out; the rest are counted.
+    const SHOWN: usize = 3;
+    match &outcome.verdict {
+        ocaml_reach::Verdict::Called { references, more } => {
+            let mut places: Vec<String> = references
+                .iter()
+                .take(SHOWN)
+                .map(|r| {
+                    format!(
+                        "{} at {}:{}:{} ({})",
+                        r.binding,
+                        r.at.file.display(),
+                        r.at.line,
+                        r.at.column,
+                        r.packages(&finding.package).join(" → ")
+                    )
+                })
+                .collect();
+            let hidden = references.len().saturating_sub(SHOWN) + more;
+            if hidden > 0 {
+                places.push(format!("and {hidden} more"));
+            }
+            format!("called: {}", places.join("; "))
+        }
+        ocaml_reach::Verdict::NotReferenced { files_scanned } => format!(
+            "not referenced (in {files_scanned} file{} scanned)",
+            if *files_scanned == 1 { "" } else { "s" }
+        ),
+        ocaml_reach::Verdict::Unknown { why } => {
+            let reasons: Vec<String> = why.iter().map(openvex::why_text).collect();
+            format!("unknown: {}", reasons.join("; "))
+        }
+    }
+}
+
+/// `--reachable-only`'s count as a sentence, when it hid something or was asked for.
+fn hidden_text(hidden: usize) -> String {
+    format!(
+        "{hidden} not-referenced finding{} hidden (--reachable-only)",
+        if hidden == 1 { "" } else { "s" }
     )
 }
 

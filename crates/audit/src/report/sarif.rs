@@ -11,7 +11,7 @@
 use opam_file::diagnostic::sarif_artifact_location;
 use serde_json::{Value, json};
 
-use super::{Report, fixed_text, path_text};
+use super::{Report, fixed_text, hidden_text, path_text, reach_text};
 use crate::plan::Plan;
 use crate::scan::{Finding, Severity, by_id};
 
@@ -27,10 +27,13 @@ pub(super) fn document(report: &Report) -> Value {
         .iter()
         .flat_map(|input| {
             let location = artifact_location(&input.path, input.kind);
-            input
-                .findings
-                .iter()
-                .map(move |f| result(f, &location, input.plan_for(&f.package)))
+            input.findings.iter().map(move |f| {
+                let mut result = result(f, &location, input.plan_for(&f.package));
+                if let Some(outcome) = input.reachability_of(f) {
+                    add_reachability(&mut result, f, outcome);
+                }
+                result
+            })
         })
         .collect();
     let mut run = json!({
@@ -44,6 +47,12 @@ pub(super) fn document(report: &Report) -> Value {
         "results": results,
     });
     let notifications = notifications(report);
+    if let (Some(hidden), Some(map)) = (report.hidden_not_referenced(), run.as_object_mut()) {
+        map.insert(
+            "properties".to_owned(),
+            json!({"hiddenNotReferenced": hidden, "hiddenNote": hidden_text(hidden)}),
+        );
+    }
     if let (false, Some(map)) = (notifications.is_empty(), run.as_object_mut()) {
         map.insert(
             "invocations".to_owned(),
@@ -237,6 +246,23 @@ fn result(finding: &Finding, input_location: &Value, plan: Option<&Plan>) -> Val
             "osecFinding/v1": fingerprint,
         },
     })
+}
+
+/// `--reachability`: the verdict at the end of the message, and as the result's
+/// `reachability` property (`called`, `not-referenced`, `unknown`).
+fn add_reachability(result: &mut Value, finding: &Finding, outcome: &ocaml_reach::Outcome) {
+    let text = reach_text(finding, outcome);
+    if let Some(message) = result.pointer_mut("/message/text")
+        && let Some(before) = message.as_str()
+    {
+        *message = json!(format!("{before} Reachability: {text}."));
+    }
+    if let Some(map) = result.as_object_mut() {
+        map.insert(
+            "properties".to_owned(),
+            json!({"reachability": outcome.verdict.as_str(), "reachabilityDetail": text}),
+        );
+    }
 }
 
 fn level(finding: &Finding) -> &'static str {

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    Report, admits_text, constraint_text, count_text, fixed_text, path_text, pinned_text,
-    severity_text,
+    Report, admits_text, constraint_text, count_text, fixed_text, hidden_text, path_text,
+    pinned_text, reach_text, severity_text,
 };
 use crate::scan::Severity;
 
@@ -91,6 +91,20 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
                     let _ = writeln!(out, "  {}: {}", finding.id, finding.summary);
                 }
             }
+            for finding in &input.findings {
+                if let Some(outcome) = input.reachability_of(finding) {
+                    let _ = writeln!(
+                        out,
+                        "  {} in {}: {}",
+                        finding.id,
+                        finding.package,
+                        reach_text(finding, outcome)
+                    );
+                }
+            }
+        }
+        if let Some(hidden) = input.hidden_not_referenced {
+            let _ = writeln!(out, "  {}", hidden_text(hidden));
         }
         for ignored in &input.ignored {
             let _ = writeln!(

@@ -101,6 +101,7 @@ pub(crate) fn run_on(path: &Path) -> audit::Outcome {
         now: "2026-11-30T12:00:00Z".parse().expect("a time"),
         tool_version: "0.0.0-test".to_owned(),
         repositories: audit::Repositories::None,
+        reachability: None,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -60,6 +60,7 @@ fn request(inputs: Inputs, db: PathBuf, repositories: Vec<RepositorySpec>) -> Re
         now: "2026-11-30T12:00:00Z".parse().expect("a time"),
         tool_version: "0.0.0-test".to_owned(),
         repositories: Repositories::Given(repositories),
+        reachability: None,
     }
 }
 

@@ -11,7 +11,7 @@ use audit::scan::{ScanOptions, Severity};
 use ocaml_reach::{Note, Verdict, Why};
 use serde_json::Value;
 
-use crate::{embedded_database, report, scenario};
+use crate::{embedded_database, report};
 
 fn reach_data() -> PathBuf {
     // Relative, as the tests run in the crate directory: reports name the same paths
@@ -19,8 +19,8 @@ fn reach_data() -> PathBuf {
     PathBuf::from("tests/data/reach")
 }
 
-fn analysed() -> (audit::report::Report, Reachability) {
-    let inputs = detect(&scenario("vulnerable")).expect("detect");
+pub(crate) fn analysed() -> (audit::report::Report, Reachability) {
+    let inputs = detect(Path::new("tests/data/audit/vulnerable")).expect("detect");
     let policy = Policy {
         threshold: Severity::None,
         ..Policy::default()
@@ -227,4 +227,91 @@ fn openvex_without_reachability_says_affected_with_the_fix() {
     assert_eq!(cohttp["status"], "affected");
     assert_eq!(cohttp["action_statement"], "Upgrade cohttp to 6.3.0");
     assert_eq!(cohttp["products"][0]["@id"], "pkg:opam/cohttp@6.2.2");
+}
+
+/// Every format shows each finding's verdict: where it is called and through which
+/// packages, in how many files it is not referenced, or why it is unknown.
+#[test]
+fn every_format_shows_the_verdicts() {
+    use audit::report::Format;
+    let (mut report, reach) = analysed();
+    report.inputs[0].set_reachability(reach, false);
+    let called = "called: Cohttp.Path.resolve_local_file at tests/data/reach/myapp/src/main.ml:8:15 (project → cohttp-lwt-unix → cohttp)";
+    let table = report.render(Format::Table, false);
+    assert!(
+        table.contains(&format!("OSEC-2026-16 in cohttp: {called}")),
+        "{table}"
+    );
+    insta::assert_snapshot!("reachability_table", table);
+    let markdown = report.render(Format::Markdown, false);
+    insta::assert_snapshot!("reachability_markdown", markdown);
+    let json: Value = serde_json::from_str(&report.render(Format::Json, false)).expect("JSON");
+    let verdicts: Vec<(&str, &str)> = json["inputs"][0]["reachability"]
+        .as_array()
+        .expect("reachability")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default(),
+                r["verdict"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts.len(), 10);
+    assert!(verdicts.contains(&("OSEC-2026-16", "called")));
+    assert!(verdicts.contains(&("OSEC-2026-12", "not-referenced")));
+    assert!(verdicts.contains(&("OSEC-2026-06", "unknown")));
+    assert!(json["inputs"][0].get("hidden_not_referenced").is_none());
+    let sarif: Value = serde_json::from_str(&report.render(Format::Sarif, false)).expect("JSON");
+    let cohttp = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "OSEC-2026-16")
+        .expect("cohttp result");
+    assert_eq!(cohttp["properties"]["reachability"], "called");
+    let message = cohttp["message"]["text"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("Reachability: {called}")),
+        "{message}"
+    );
+}
+
+/// `--reachable-only` hides the four not-referenced findings, keeps the called and
+/// the unknown ones, and says how many it hid.
+#[test]
+fn reachable_only_hides_not_referenced_findings_and_counts_them() {
+    use audit::report::Format;
+    let (mut report, reach) = analysed();
+    report.inputs[0].set_reachability(reach, true);
+    let kept: Vec<&str> = report.findings().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        kept,
+        [
+            "OSEC-2026-16",
+            "OSEC-2026-01",
+            "OSEC-2026-04",
+            "OSEC-2026-05",
+            "OSEC-2026-06",
+            "OSEC-2026-07"
+        ]
+    );
+    assert_eq!(report.hidden_not_referenced(), Some(4));
+    let hidden = "4 not-referenced findings hidden (--reachable-only)";
+    assert!(report.render(Format::Table, false).contains(hidden));
+    assert!(
+        report
+            .render(Format::Markdown, false)
+            .contains("4 not\\-referenced findings hidden \\(\\-\\-reachable\\-only\\)")
+    );
+    let json: Value = serde_json::from_str(&report.render(Format::Json, false)).expect("JSON");
+    assert_eq!(json["inputs"][0]["hidden_not_referenced"], 4);
+    let sarif: Value = serde_json::from_str(&report.render(Format::Sarif, false)).expect("JSON");
+    assert_eq!(sarif["runs"][0]["properties"]["hiddenNotReferenced"], 4);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(6)
+    );
+    let bom: Value = serde_json::from_str(&report.render(Format::CycloneDx, false)).expect("JSON");
+    assert_eq!(bom["metadata"]["properties"][0]["value"], "4");
 }

@@ -24,6 +24,7 @@ fn request(inputs: Inputs) -> Request {
         now: "2026-11-30T12:00:00Z".parse().unwrap(),
         tool_version: "0.0.0-test".to_owned(),
         repositories: audit::Repositories::None,
+        reachability: None,
     }
 }
 

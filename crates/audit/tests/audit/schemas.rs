@@ -122,10 +122,75 @@ fn scenario_reports() -> Vec<(String, Report)> {
             default,
         ),
     ];
-    cases
+    let mut reports: Vec<(String, Report)> = cases
         .into_iter()
         .map(|(name, inputs, policy, options)| (name.to_owned(), report(&inputs, policy, options)))
+        .collect();
+    reports.extend(reachability_reports());
+    reports
+}
+
+/// The `vulnerable` scenario with `--reachability` (called, not referenced and unknown
+/// findings), and with `--reachable-only`.
+fn reachability_reports() -> Vec<(String, Report)> {
+    [false, true]
+        .into_iter()
+        .map(|reachable_only| {
+            let (mut report, reach) = crate::reach::analysed();
+            report.inputs[0].set_reachability(reach, reachable_only);
+            let name = if reachable_only {
+                "vulnerable, --reachable-only"
+            } else {
+                "vulnerable, --reachability"
+            };
+            (name.to_owned(), report)
+        })
         .collect()
+}
+
+/// CycloneDX carries each vulnerability's reachability as its analysis.
+#[test]
+fn cyclonedx_analysis_states_follow_the_reachability_verdicts() {
+    let validator = cyclonedx_validator();
+    let (_, report) = &reachability_reports()[0];
+    let bom = rendered(report, Format::CycloneDx);
+    assert!(validator.is_valid(&bom));
+    let states: Vec<(String, String, String)> = bom["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+        .iter()
+        .map(|v| {
+            let text = |value: &Value| value.as_str().unwrap_or("-").to_owned();
+            (
+                text(&v["id"]),
+                text(&v["analysis"]["state"]),
+                text(&v["analysis"]["justification"]),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("OSEC-2026-01", "in_triage", "-"),
+        ("OSEC-2026-04", "in_triage", "-"),
+        ("OSEC-2026-05", "in_triage", "-"),
+        ("OSEC-2026-06", "in_triage", "-"),
+        ("OSEC-2026-07", "in_triage", "-"),
+        ("OSEC-2026-12", "not_affected", "code_not_reachable"),
+        ("OSEC-2026-13", "not_affected", "code_not_reachable"),
+        ("OSEC-2026-15", "not_affected", "code_not_reachable"),
+        ("OSEC-2026-16", "exploitable", "-"),
+        ("OSEC-2026-17", "not_affected", "code_not_reachable"),
+    ]
+    .iter()
+    .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(states, expected);
+    let cohttp = &bom["vulnerabilities"][8]["analysis"]["detail"];
+    assert!(
+        cohttp
+            .as_str()
+            .is_some_and(|d| d.contains("tests/data/reach/myapp/src/main.ml:8:15")),
+        "{cohttp}"
+    );
 }
 
 fn rendered(report: &Report, format: Format) -> Value {

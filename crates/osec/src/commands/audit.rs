@@ -1,6 +1,7 @@
 //! `osec audit [PATH] [--switch NAME|DIR] [--export FILE] [--lock FILE] [--db DIR|ZIP]
 //! [--format …] [--severity-threshold LEVEL] [--ignore ID] [--config osec.toml]
-//! [--no-dev] [--include-pinned] [--allow-empty-db] [--offline]`. Exit 0 clean,
+//! [--no-dev] [--include-pinned] [--reachability [--src DIR]... [--reachable-only]]
+//! [--allow-empty-db] [--offline]`. Exit 0 clean,
 //! 1 vulnerable, 2 error (also when one input could not be read: the others are
 //! still reported), 3 nothing to scan. The run is `audit::run`; this file
 //! builds its request and renders its outcome. Audit never uses the network
@@ -67,6 +68,16 @@ pub(crate) struct AuditArgs {
     /// (repeatable, highest priority first; default: the opam root's repositories).
     #[arg(long = "repo", value_name = "DIR")]
     repos: Vec<opam_model::RepositorySpec>,
+    /// Say of each finding whether the project calls the affected functions (called,
+    /// not referenced, unknown), reading its OCaml sources and the switch's.
+    #[arg(long)]
+    reachability: bool,
+    /// The project's OCaml sources for --reachability (default: PATH); repeatable.
+    #[arg(long, value_name = "DIR", requires = "reachability")]
+    src: Vec<PathBuf>,
+    /// Hide the findings found not referenced (never the unknown ones), counting them.
+    #[arg(long, requires = "reachability")]
+    reachable_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -76,6 +87,7 @@ enum FormatArg {
     Sarif,
     Markdown,
     Cyclonedx,
+    Openvex,
 }
 
 pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
@@ -122,6 +134,10 @@ fn request(args: AuditArgs) -> audit::Request {
         include_pinned: args.include_pinned,
         now: jiff::Timestamp::now(),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        reachability: args.reachability.then_some(audit::ReachabilityOptions {
+            sources: args.src,
+            reachable_only: args.reachable_only,
+        }),
     }
 }
 
@@ -144,6 +160,7 @@ fn format(arg: FormatArg) -> Format {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Cyclonedx => Format::CycloneDx,
+        FormatArg::Openvex => Format::OpenVex,
     }
 }
 
@@ -161,6 +178,9 @@ fn render(audited: &Audited, format: Format) -> anyhow::Result<()> {
     if format != Format::Table {
         for warning in &audited.report.warnings {
             eprintln!("warning: {warning}");
+        }
+        if let Some(hidden) = audited.report.hidden_not_referenced() {
+            eprintln!("osec audit: {hidden} not-referenced findings hidden (--reachable-only)");
         }
     }
     for error in &audited.report.errors {

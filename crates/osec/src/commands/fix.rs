@@ -60,6 +60,7 @@ pub(crate) fn run(args: FixArgs) -> anyhow::Result<ExitCode> {
             include_pinned: false,
             now: jiff::Timestamp::now(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            reachability: None,
         },
         dry_run: args.dry_run,
         bounds: args.bounds,

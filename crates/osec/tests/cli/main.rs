@@ -39,6 +39,8 @@ mod opam;
 mod osv;
 /// `osec purl`.
 mod purl;
+/// `osec audit --reachability`.
+mod reach;
 /// `osec repo check-immutable`.
 mod repo;
 /// `osec report`.
