@@ -96,3 +96,11 @@ fn stored_expectations_agree_with_the_installed_oracle() {
     }
     std::fs::remove_dir_all(&scratch).expect("scratch removed");
 }
+
+/// A file that stops in the middle of a value says so in words.
+#[test]
+fn an_early_end_of_file_reads_as_one() {
+    let error = opam_file::parse(b"depends: [\"a\"").expect_err("unterminated list");
+    assert_eq!(error.to_string(), "syntax error: unexpected end of file");
+    assert_eq!((error.span().start, error.span().end), (13, 13));
+}
