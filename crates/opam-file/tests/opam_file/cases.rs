@@ -69,7 +69,29 @@ fn tokens_cover_every_case_without_gaps() {
     }
 }
 
-/// Re-runs the installed oracle on every case, to catch a stale table.
+/// What the oracle's `dump MODE` says of `path`: its output, or, when a printer's
+/// exception ended it, that exception in `dump`'s `EXN …` form (as
+/// scripts/oracle/cases.py records it).
+fn oracle_says(dump: &std::path::Path, mode: &str, path: &std::path::Path) -> String {
+    let output = std::process::Command::new(dump)
+        .arg(mode)
+        .arg(path)
+        .output()
+        .expect("oracle runs");
+    let mut said = show(&output.stdout);
+    if !output.status.success() {
+        let stderr = show(&output.stderr);
+        let exception = stderr
+            .split_once("Fatal error: exception ")
+            .map(|(_, exception)| exception.trim())
+            .unwrap_or_else(|| panic!("{}: dump {mode} failed: {stderr}", path.display()));
+        said.push_str(&format!("EXN {exception}\n"));
+    }
+    said
+}
+
+/// Re-runs the installed oracle on every case, for both stored outputs (`dump ast`
+/// and `dump norm`), to catch a stale table.
 #[test]
 fn stored_expectations_agree_with_the_installed_oracle() {
     let Some(dump) = test_references::require_oracle(
@@ -80,19 +102,16 @@ fn stored_expectations_agree_with_the_installed_oracle() {
     };
     let scratch = std::env::temp_dir().join(format!("osec-cases-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
-    for (name, input, expected_ast, _) in CASES {
+    for (name, input, expected_ast, expected_norm) in CASES {
         let path = scratch.join(format!("{name}.opam"));
         std::fs::write(&path, input).expect("case written");
-        let output = std::process::Command::new(&dump)
-            .arg("ast")
-            .arg(&path)
-            .output()
-            .expect("oracle runs");
-        assert_eq!(
-            show(&output.stdout),
-            show(expected_ast),
-            "{name}: the oracle now says otherwise; rerun scripts/oracle/cases.py"
-        );
+        for (mode, expected) in [("ast", expected_ast), ("norm", expected_norm)] {
+            assert_eq!(
+                oracle_says(&dump, mode, &path),
+                show(expected),
+                "{name}: the oracle's {mode} now says otherwise; rerun scripts/oracle/cases.py"
+            );
+        }
     }
     std::fs::remove_dir_all(&scratch).expect("scratch removed");
 }

@@ -301,7 +301,10 @@ fn ast_and_print_match_the_oracle() {
                 .arg(&path)
                 .output()
                 .expect("the oracle runs");
-            assert!(oracle.status.success(), "{name}: the oracle's {mode} failed");
+            assert!(
+                oracle.status.success(),
+                "{name}: the oracle's {mode} failed"
+            );
             let out = dir.osec(&[args, &[name]].concat());
             assert_eq!(out.code, 0, "{name} {mode}: {}", out.stderr);
             assert_eq!(
