@@ -19,6 +19,10 @@
 # machine's load between them moves the ratio. The comparison is therefore made in
 # OSEC_BENCH_ROUNDS rounds (default 3), each timing every command, and the summary
 # gives each round's ratio and their median.
+#
+# The raw measurements (hyperfine's JSON of every round) and the summary printed
+# here are kept in bench/runs/DATE-opam-parse/ (OSEC_BENCH_OUT to put them elsewhere),
+# so that a figure quoted in the README can be traced to the runs it came from.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${OSEC_DATA:-$root/../shared/data}"
@@ -28,29 +32,35 @@ rounds="${OSEC_BENCH_ROUNDS:-3}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+results="${OSEC_BENCH_OUT:-$root/bench/runs/$(date -u +%Y-%m-%d)-opam-parse}"
+mkdir -p "$results"
 
 cargo build --release -q -p osec --manifest-path "$root/Cargo.toml"
 osec="$CARGO_TARGET_DIR/release/osec"
 tar xzf "$data/opam-repository.tar.gz" -C "$work"
 (cd "$work" && find opam-repository -type f \( -name opam -o -name '*.opam' \) | LC_ALL=C sort > files.txt)
+# Everything printed from here on is the summary, kept beside the raw runs.
+exec > >(tee "$results/summary.txt")
+echo "bench/opam-parse.sh, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "files: $(wc -l < "$work/files.txt"), cores: $(nproc), $(uptime)"
 
 cd "$work"
 if command -v hyperfine >/dev/null; then
   for round in $(seq "$rounds"); do
-    hyperfine --warmup 2 --runs "$runs" --export-json "times-$round.json" \
+    hyperfine --warmup 2 --runs "$runs" --export-json "$results/times-$round.json" \
       -n batch "$oracle/batch < files.txt" \
       -n osec-list-1-thread "RAYON_NUM_THREADS=1 $osec opam check --files-from files.txt" \
       -n osec-dir-1-thread "RAYON_NUM_THREADS=1 $osec opam check opam-repository" \
       -n osec-list-all-threads "$osec opam check --files-from files.txt" \
       -n osec-dir-all-threads "$osec opam check opam-repository" >/dev/null
   done
-  python3 - "$rounds" <<'PY'
+  python3 - "$rounds" "$results" <<'PY'
 import json, statistics, sys
 rounds = int(sys.argv[1])
+results_dir = sys.argv[2]
 ratios = {}
 for n in range(1, rounds + 1):
-    results = json.load(open(f"times-{n}.json"))["results"]
+    results = json.load(open(f"{results_dir}/times-{n}.json"))["results"]
     r = {x["command"]: x for x in results}
     print(f"round {n}:")
     for k, x in r.items():
@@ -64,6 +74,7 @@ for k, values in ratios.items():
     print(f"ratio batch / {k:22} median {statistics.median(values):.1f}x  (rounds: {each})")
 PY
   echo "after: $(uptime)"
+  echo "raw measurements: $results/times-*.json"
 else
   t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
   tb=$(t sh -c "$oracle/batch < files.txt")

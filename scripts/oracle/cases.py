@@ -7,7 +7,7 @@ includes (cases_table.rs). Rerun after adding a case:
 
     python3 scripts/oracle/cases.py && cargo fmt -p opam-file
 """
-import os, subprocess, sys, tempfile
+import os, re, subprocess, sys, tempfile
 
 ORACLE = os.environ.get("OSEC_ORACLE_DIR", "/tmp/osec-oracle")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -177,10 +177,15 @@ def oracle(mode, data):
         name = f.name
     try:
         r = subprocess.run([os.path.join(ORACLE, "dump"), mode, name], capture_output=True)
-        out = r.stdout
-        if r.returncode != 0 and b"Invalid_argument" in r.stderr:
-            out = b'EXN Invalid_argument("OpamPrinter.Normalise.items")\n'
-        return out
+        if r.returncode == 0:
+            return r.stdout
+        # `dump` prints the exceptions of parsing itself (`EXN ...`); one raised by a
+        # printer ends the program. Record that exception as the oracle named it, in
+        # the same `EXN ...` form; anything else is a failure of this script.
+        fatal = re.search(rb"Fatal error: exception (.*)", r.stderr)
+        if fatal is None:
+            sys.exit("dump %s failed on %r: %s" % (mode, data, r.stderr.decode(errors="replace")))
+        return r.stdout + b"EXN " + fatal.group(1).strip() + b"\n"
     finally:
         os.unlink(name)
 

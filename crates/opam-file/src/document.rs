@@ -506,12 +506,8 @@ mod tests {
         name: None,
     };
 
-    #[test]
-    fn unmodified_document_prints_its_input() {
-        let given = "# c\nopam-version: \"2.0\"  (* x *)\r\ndepends: [\n  \"a\"\n]";
-        let document = Document::parse(given).expect("parses");
-        assert_eq!(document.to_bytes(), given.as_bytes());
-    }
+    // An unmodified document printing its input is checked from the tree in
+    // tests/opam_file/exact.rs, where the tree walk can see every node.
 
     #[test]
     fn replacing_a_value_keeps_the_comment_after_it() {

@@ -377,10 +377,17 @@ mod tests {
     }
 
     fn version_text() -> impl Strategy<Value = String> {
-        proptest::string::string_regex("[0a~.+-1B]{0,6}").unwrap()
+        proptest::string::string_regex("[0a~.+1B_-]{0,6}").unwrap()
     }
 
     proptest! {
+        /// The strategy draws version text only (a regex range such as `+-1` would
+        /// also draw `,` and `/`).
+        #[test]
+        fn version_text_is_made_of_version_characters(a in version_text()) {
+            prop_assert!(a.is_empty() || Version::parse(&a).is_ok(), "{a:?}");
+        }
+
         #[test]
         fn compare_is_antisymmetric(a in version_text(), b in version_text()) {
             prop_assert_eq!(compare_versions(&a, &b), compare_versions(&b, &a).reverse());

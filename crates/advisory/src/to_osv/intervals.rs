@@ -499,18 +499,37 @@ mod tests {
             fn intervals_and_ranges_agree_with_the_formula(
                 c in formula(),
                 released_mask in proptest::collection::vec(any::<bool>(), POOL.len()),
+                drawn in proptest::collection::vec("[0-9a-z~+.]{1,6}", 0..8),
+                released_drawn in any::<bool>(),
             ) {
                 let set = VersionSet::of_constraint(&c);
                 let compare = |a: &str, b: &str| compare_versions(a, b);
-                for v in POOL {
+                // The bounds are pool versions; a bound off by a little shows on the
+                // versions just around them and on versions drawn at random.
+                let probes: Vec<String> = POOL
+                    .iter()
+                    .flat_map(|v| {
+                        [(*v).to_owned(), format!("{v}~"), format!("{v}~~"), format!("{v}.0"), format!("{v}a")]
+                    })
+                    .chain(drawn)
+                    .collect();
+                for v in &probes {
                     prop_assert_eq!(set.contains(v), c.matches(v, &compare), "version {}", v);
                 }
-                let released: Vec<String> = POOL
+                let mut released: Vec<String> = POOL
                     .iter()
                     .zip(&released_mask)
                     .filter(|(v, keep)| **keep && **v != "~a")
                     .map(|(v, _)| (*v).to_owned())
                     .collect();
+                if released_drawn {
+                    // Versions below "0" are never released (an OSV range starts there).
+                    released.extend(
+                        probes.iter().filter(|v| compare_versions(v, "0") != std::cmp::Ordering::Less).cloned(),
+                    );
+                    released.sort_by(|a, b| compare_versions(a, b));
+                    released.dedup_by(|a, b| compare_versions(a, b) == std::cmp::Ordering::Equal);
+                }
                 let ranges: Vec<Vec<osv::Event>> =
                     set.intervals().iter().filter_map(|i| events_of(i, &released)).collect();
                 for v in &released {

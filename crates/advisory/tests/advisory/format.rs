@@ -1,7 +1,6 @@
 use advisory::format::format_advisory;
-use advisory::parse;
 
-use crate::support::{data_dir, read_tree};
+use crate::support::{data_dir, meaning, read_tree};
 
 /// Formatting any fixture that parses gives a file that formats to itself, keeps the
 /// Markdown after the header, and reads back to the same advisory.
@@ -21,35 +20,48 @@ fn formatting_fixtures_is_idempotent_and_keeps_meaning() {
             "{} not idempotent",
             path.display()
         );
-        let before = parse(text).advisory;
-        let after = parse(&once).advisory;
-        assert_eq!(before.details, after.details, "{}", path.display());
-        assert_eq!(
-            before.summary.map(|s| s.value),
-            after.summary.map(|s| s.value)
-        );
-        assert_eq!(
-            before.id.map(|s| s.value),
-            after.id.map(|s| s.value),
-            "{}",
-            path.display()
-        );
-        assert_eq!(before.affected.len(), after.affected.len());
-        assert_eq!(
-            before.events.len(),
-            after.events.len(),
-            "{}",
-            path.display()
-        );
-        assert_eq!(before.credits.len(), after.credits.len());
-        assert_eq!(
-            before.aliases.iter().map(|a| &a.value).collect::<Vec<_>>(),
-            after.aliases.iter().map(|a| &a.value).collect::<Vec<_>>()
-        );
+        assert_eq!(meaning(text), meaning(&once), "{}", path.display());
     }
     assert!(
         formatted_count > 55,
         "only {formatted_count} fixtures formatted"
+    );
+}
+
+/// The meaning comparison sees a changed value: it is not blind to what fmt could
+/// get wrong.
+#[test]
+fn the_meaning_comparison_sees_a_changed_value() {
+    let text = "```\nid: OSEC-2026-01\naffected: \"pkg\" {< \"1.0\"}\ncredits: [ [reporter \"A\"] ]\n```\n# T\n";
+    let moved = text.replace("id:", "\nid:");
+    assert_eq!(meaning(text), meaning(&moved));
+    for changed in [
+        text.replace("< \"1.0\"", "<= \"1.0\""),
+        text.replace("reporter", "finder"),
+        text.replace("\"A\"", "\"B\""),
+    ] {
+        assert_ne!(meaning(text), meaning(&changed), "{changed}");
+    }
+}
+
+/// fmt keeps the meaning of every real advisory, and rewrites some of them (so the
+/// comparison is not of unchanged texts).
+#[test]
+fn formatting_the_real_advisories_keeps_their_meaning() {
+    let real = data_dir().join("real");
+    let files = read_tree(&real, &real);
+    assert_eq!(files.len(), 26);
+    let mut rewritten = 0;
+    for (path, text) in &files {
+        let once = format_advisory(text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        if &once != text {
+            rewritten += 1;
+        }
+        assert_eq!(meaning(text), meaning(&once), "{}", path.display());
+    }
+    assert!(
+        rewritten >= 10,
+        "only {rewritten} real advisories rewritten"
     );
 }
 

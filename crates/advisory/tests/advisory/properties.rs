@@ -2,7 +2,7 @@ use advisory::format::format_advisory;
 use advisory::lint::{LintOptions, Rule, lint_files, lint_read};
 use proptest::prelude::*;
 
-use crate::support::{data_dir, options, read_tree};
+use crate::support::{data_dir, meaning, options, read_tree};
 
 /// Pieces real headers are made of, to build inputs close to valid ones.
 fn header_piece() -> impl Strategy<Value = String> {
@@ -71,6 +71,15 @@ proptest! {
     fn format_never_panics_and_is_idempotent(text in advisory_text()) {
         if let Ok(once) = format_advisory(&text) {
             prop_assert_eq!(format_advisory(&once).ok(), Some(once.clone()));
+        }
+    }
+
+    /// Whatever fmt rewrites reads back to the same advisory: every field, event,
+    /// credit and reference.
+    #[test]
+    fn format_keeps_the_meaning(text in advisory_text()) {
+        if let Ok(once) = format_advisory(&text) {
+            prop_assert_eq!(meaning(&text), meaning(&once));
         }
     }
 

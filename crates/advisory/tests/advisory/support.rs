@@ -34,6 +34,23 @@ pub(crate) fn read_tree(dir: &Path, base: &Path) -> Vec<(PathBuf, String)> {
     out
 }
 
+/// What an advisory means: every field, event, credit and reference as parsed, with
+/// the positions left out (formatting moves them). Two texts with the same meaning
+/// give the same string.
+pub(crate) fn meaning(text: &str) -> String {
+    let debug = format!("{:?}", advisory::parse(text).advisory);
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(at) = rest.find("Span { start: ") {
+        let end = rest[at..].find(" }").expect("a span's end") + at + " }".len();
+        out.push_str(&rest[..at]);
+        out.push_str("Span");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A fixed "now" so that tests do not depend on the clock: 2026-11-24T00:00:00Z.
 pub(crate) fn options() -> LintOptions<'static> {
     LintOptions {

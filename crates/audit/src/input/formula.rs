@@ -386,31 +386,23 @@ mod tests {
 mod corpus_tests {
     use std::collections::BTreeMap;
     use std::io::Read;
-    use std::path::PathBuf;
 
     use opam_file::ItemKind;
 
     use super::{atoms, kind_of};
     use crate::input::DepKind;
 
-    fn data_dir() -> PathBuf {
-        std::env::var_os("OSEC_DATA").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-            PathBuf::from,
-        )
-    }
-
     #[test]
     fn reads_every_dependency_of_the_repositories() {
         for tarball in ["opam-repository.tar.gz", "opam-repository-archive.tar.gz"] {
-            let path = data_dir().join(tarball);
-            let Ok(file) = std::fs::File::open(&path) else {
-                #[allow(clippy::print_stdout)]
-                {
-                    println!("skipped: {} not found (set OSEC_DATA)", path.display());
-                }
+            let Some(data) = test_references::require_data(
+                "reads_every_dependency_of_the_repositories",
+                tarball,
+            ) else {
                 continue;
             };
+            let path = data.join(tarball);
+            let file = std::fs::File::open(&path).expect("the tarball opens");
             let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
             let mut kinds: BTreeMap<Option<DepKind>, usize> = BTreeMap::new();
             let mut failures = Vec::new();

@@ -99,7 +99,7 @@ impl TokenKind {
             TokenKind::Or => "`|`",
             TokenKind::Pfxop(_) => "a prefix operator",
             TokenKind::EnvOp(_) => "an environment update operator",
-            TokenKind::Eof => "the end of the file",
+            TokenKind::Eof => "end of file",
         }
     }
 }

@@ -777,11 +777,13 @@ let () =
 
     /// Thousands of random layouts give the same bytes as OCaml's `Format`.
     #[test]
-    #[allow(clippy::print_stderr)]
     fn random_layouts_match_ocaml() {
         use std::io::Write;
         let Some(driver) = oracle_driver() else {
-            eprintln!("skipped: OCaml (ocamlfind) is not installed");
+            test_references::skip(
+                "random_layouts_match_ocaml",
+                "OCaml (ocamlfind) is not installed",
+            );
             return;
         };
         let commands: Vec<Command> = (1..=400)

@@ -1153,20 +1153,19 @@ tags: [
     /// Re-derives every hand-written case from the oracle: its `dump ast` of the
     /// source must be the case's AST, and its `dump print` the expected output.
     #[test]
-    #[allow(clippy::print_stderr)]
     fn hand_written_cases_agree_with_the_oracle() {
-        let dump = std::path::Path::new("/tmp/osec-oracle/dump");
-        if !dump.exists() {
-            eprintln!("skipped: no oracle at {}", dump.display());
+        let Some(dump) =
+            test_references::require_oracle("hand_written_cases_agree_with_the_oracle", "dump")
+        else {
             return;
-        }
+        };
         let dir = std::env::temp_dir().join(format!("osec-printer-cases-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for case in CASES {
             let path = dir.join(format!("{}.opam", case.name));
             std::fs::write(&path, case.source).unwrap();
             let run = |mode: &str| {
-                let output = std::process::Command::new(dump)
+                let output = std::process::Command::new(&dump)
                     .arg(mode)
                     .arg(&path)
                     .output()
@@ -1623,7 +1622,10 @@ let () =
     #[allow(clippy::print_stderr)]
     fn random_files_match_the_oracle() {
         let Some(driver) = oracle_driver() else {
-            eprintln!("skipped: the OCaml oracle (ocamlfind, opam-file-format) is not installed");
+            test_references::skip(
+                "random_files_match_the_oracle",
+                "the OCaml oracle (ocamlfind, opam-file-format) is not installed",
+            );
             return;
         };
         let dir = std::env::temp_dir().join(format!("osec-printer-random-{}", std::process::id()));

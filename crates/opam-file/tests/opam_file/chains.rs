@@ -5,8 +5,6 @@
 //! walk of the tree that recursed once per term would overflow it long before the
 //! end of a 1,000,000-term chain.
 
-use std::path::PathBuf;
-
 use opam_file::print::{normalise, standard};
 use opam_file::{ItemKind, OpamFile, ValueKind};
 
@@ -167,14 +165,6 @@ fn chains_under_the_nesting_limit_stay_within_it() {
     ));
 }
 
-/// The oracle's `dump`, when installed (see shared/oracle/install.sh).
-fn oracle_dump() -> Option<PathBuf> {
-    let dir = std::env::var_os("OSEC_ORACLE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp/osec-oracle"));
-    Some(dir.join("dump")).filter(|dump| dump.is_file())
-}
-
 /// Our three outputs for `src`, as the oracle's `dump ast|print|norm` print them.
 fn ours(src: &[u8]) -> [Vec<u8>; 3] {
     let file: OpamFile = opam_file::parse(src).expect("parses");
@@ -190,8 +180,9 @@ fn ours(src: &[u8]) -> [Vec<u8>; 3] {
 /// stops at a length it can print.)
 #[test]
 fn ten_thousand_term_chains_match_the_oracle() {
-    let Some(dump) = oracle_dump() else {
-        println!("long-chain oracle comparison skipped: no oracle dump installed");
+    let Some(dump) =
+        test_references::require_oracle("ten_thousand_term_chains_match_the_oracle", "dump")
+    else {
         return;
     };
     let count = 10_000;

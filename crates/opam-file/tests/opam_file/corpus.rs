@@ -8,16 +8,9 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use opam_file::Document;
-
-fn data_dir() -> PathBuf {
-    match std::env::var_os("OSEC_DATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    }
-}
 
 /// `(entry name, bytes)` of every `opam` / `*.opam` file of a tarball.
 fn opam_files(tarball: &Path) -> Vec<(String, Vec<u8>)> {
@@ -95,18 +88,14 @@ fn ours(tag: &str, src: &[u8]) -> Option<Vec<u8>> {
 
 #[test]
 fn corpus_matches_oracle() {
-    let data = data_dir();
+    let test = "corpus_matches_oracle";
+    let Some(data) = test_references::require_data(test, "opam-repository.tar.gz") else {
+        return;
+    };
     let tarballs = [
         data.join("opam-repository.tar.gz"),
         data.join("opam-repository-archive.tar.gz"),
     ];
-    if !tarballs.iter().all(|t| t.is_file()) {
-        println!(
-            "corpus test skipped: no tarballs in {} (set OSEC_DATA)",
-            data.display()
-        );
-        return;
-    }
     let files: Vec<(String, Vec<u8>)> = tarballs.iter().flat_map(|t| opam_files(t)).collect();
     assert!(
         files.len() > 30_000,
@@ -118,7 +107,7 @@ fn corpus_matches_oracle() {
     let mut rejected = Vec::new();
     for (name, src) in &files {
         match Document::parse(src.clone()) {
-            Ok(document) => assert_eq!(document.to_bytes(), &src[..], "{name}: exact print"),
+            Ok(document) => crate::exact::assert_round_trips_exactly(name, &document, src),
             Err(error) => rejected.push(format!("{name}: {error}")),
         }
     }
@@ -129,8 +118,11 @@ fn corpus_matches_oracle() {
     );
 
     let Some(oracle_path) = std::env::var_os("OSEC_ORACLE_OUT") else {
-        println!("oracle comparison skipped: set OSEC_ORACLE_OUT (see scripts/oracle-corpus.sh)");
         assert!(rejected.is_empty(), "rejected: {rejected:?}");
+        test_references::skip(
+            test,
+            "the oracle's printing was not compared: set OSEC_ORACLE_OUT (see scripts/oracle-corpus.sh)",
+        );
         return;
     };
     let oracle = read_oracle(Path::new(&oracle_path));

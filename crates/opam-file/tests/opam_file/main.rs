@@ -3,6 +3,9 @@
 // Tests report what they skipped and how many files differ.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// The exact printer checked from the tree.
+mod exact;
+
 /// The whole corpus: every opam file of both repository tarballs, against the oracle.
 mod corpus;
 

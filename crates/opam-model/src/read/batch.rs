@@ -169,8 +169,6 @@ fn open_without_waiting(path: &Path) -> std::io::Result<File> {
 }
 
 #[cfg(test)]
-// Tests tell plainly when they are skipped.
-#[allow(clippy::print_stderr)]
 mod tests {
     use super::*;
 
@@ -327,7 +325,10 @@ mod tests {
     #[test]
     fn the_ring_reads_whole_files_that_fit_and_only_those() {
         let Some(mut ring) = uring::Ring::new(16) else {
-            eprintln!("skipped: io_uring is not available here");
+            test_references::skip(
+                "the_ring_reads_whole_files_that_fit_and_only_those",
+                "io_uring is not available here",
+            );
             return;
         };
         let dir = tempfile::tempdir().unwrap();
@@ -335,7 +336,10 @@ mod tests {
         let refs: Vec<&Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
         assert!(ring.read(&refs));
         if ring.never_without_waiting(0) {
-            eprintln!("skipped: this filesystem cannot be read without waiting");
+            test_references::skip(
+                "the_ring_reads_whole_files_that_fit_and_only_those",
+                "this filesystem cannot be read without waiting",
+            );
             return;
         }
         let read: Vec<bool> = paths

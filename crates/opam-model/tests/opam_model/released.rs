@@ -138,8 +138,9 @@ fn a_directory_without_packages_or_a_missing_path_is_an_error_naming_it() {
 #[test]
 fn a_git_revision_is_a_repository_spec() {
     let Some(git) = git_repository_of(&mini_repo()) else {
-        eprintln!(
-            "skipped a_git_revision_is_a_repository_spec: no git command to build the fixture"
+        test_references::skip(
+            "a_git_revision_is_a_repository_spec",
+            "no git command to build the fixture",
         );
         return;
     };

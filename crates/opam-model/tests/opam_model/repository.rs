@@ -133,8 +133,9 @@ fn indexes_a_tarball_like_the_directory() {
 #[test]
 fn reads_a_git_revision_without_checkout() {
     let Some(git) = git_repository_of(&mini_repo()) else {
-        eprintln!(
-            "skipped reads_a_git_revision_without_checkout: no git command to build the fixture"
+        test_references::skip(
+            "reads_a_git_revision_without_checkout",
+            "no git command to build the fixture",
         );
         return;
     };

@@ -268,3 +268,108 @@ fn check_refuses_files_over_the_size_limit() {
         out.stderr
     );
 }
+
+/// `opam ast`, `opam print` and `opam print --normalise` print what opam's own
+/// implementation prints for the same file (the oracle's `dump ast|print|norm`), on
+/// files holding every kind of value, comments and sections.
+#[test]
+fn ast_and_print_match_the_oracle() {
+    let Some(dump) = test_references::require_oracle("ast_and_print_match_the_oracle", "dump")
+    else {
+        return;
+    };
+    let dir = TestDir::new();
+    let files = [
+        (
+            "filters.opam",
+            "opam-version: \"2.0\" # c\nname: \"x\"\ndepends: [\n  \"ocaml\" {>= \"4.08\" & < \"5.0\"}\n  \"dune\" {build & >= \"3\"}\n  (\"a\" | \"b\" {!with-test})\n]\nbuild: [[\"dune\" \"build\" \"-j\" jobs \"@install\"] {os != \"win32\"}]\n",
+        ),
+        (
+            "sections.opam",
+            "(* header *)\nx-flag: true\nx-int: -3\nsetenv: [[PATH += \"%{bin}%\"] [A = \"\\x41\\n\"]]\nurl {\n  src: \"https://e/x.tgz\"\n  checksum: [\"md5=0\" \"sha256=1\"]\n}\nextra-source \"p.diff\" { src: \"u\" }\ndescr: \"\"\"long\ntext\"\"\"\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.write(name, text);
+        for (mode, args) in [
+            ("ast", &["opam", "ast"][..]),
+            ("print", &["opam", "print"][..]),
+            ("norm", &["opam", "print", "--normalise"][..]),
+        ] {
+            let oracle = std::process::Command::new(&dump)
+                .arg(mode)
+                .arg(&path)
+                .output()
+                .expect("the oracle runs");
+            assert!(
+                oracle.status.success(),
+                "{name}: the oracle's {mode} failed"
+            );
+            let out = dir.osec(&[args, &[name]].concat());
+            assert_eq!(out.code, 0, "{name} {mode}: {}", out.stderr);
+            assert_eq!(
+                out.stdout,
+                String::from_utf8(oracle.stdout).expect("text"),
+                "{name}: {mode}"
+            );
+        }
+    }
+}
+
+/// A tarball with a rejected file among good ones, checked as JSON lines and as
+/// SARIF: each names the file inside the archive, line and column, and the rule.
+fn rejected_in_a_tarball(dir: &TestDir) {
+    let mut archive = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (entry, body) in [
+        ("repo/packages/a/a.1/opam", "opam-version: \"2.0\"\n"),
+        (
+            "repo/packages/b/b.1/opam",
+            "opam-version: \"2.0\"\ndepends: [\"x\" {>= }]\n",
+        ),
+        ("repo/packages/c/c.1/opam", "opam-version: \"2.0\"\n"),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        archive
+            .append_data(&mut header, entry, body.as_bytes())
+            .expect("entry added");
+    }
+    let bytes = archive
+        .into_inner()
+        .and_then(flate2::write::GzEncoder::finish)
+        .expect("archive written");
+    std::fs::write(dir.path().join("repo.tar.gz"), bytes).expect("archive saved");
+}
+
+#[test]
+fn check_of_a_tarball_as_json_lines() {
+    let dir = TestDir::new();
+    rejected_in_a_tarball(&dir);
+    let out = dir.osec(&["opam", "check", "--format", "json", "repo.tar.gz"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON value a line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", out.stdout);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn check_of_a_tarball_as_sarif() {
+    let dir = TestDir::new();
+    rejected_in_a_tarball(&dir);
+    let out = dir.osec(&["opam", "check", "--format", "sarif", "repo.tar.gz"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{}", out.stdout);
+    insta::assert_snapshot!(out.stdout);
+}

@@ -1,21 +1,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The shared reference data (`OSEC_DATA`, by default `<workspace>/../shared/data`),
-/// or `None` (and a line saying the test is skipped) when it is absent.
+/// The shared reference data, or `None` when it is absent (recorded as a skip, a
+/// failure under CI: see crate `test-references`).
 pub(crate) fn data_dir(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("OSEC_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if dir.join("security-advisories").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "{test}: skipped, the reference data is not at {} (set OSEC_DATA)",
-            dir.display()
-        );
-        None
-    }
+    test_references::require_data(test, "security-advisories")
 }
 
 /// The published records, copied from the `generated-osv` branch (see SOURCE there).

@@ -9,16 +9,8 @@
 //! all unreserved except `+`, which becomes `%2B`), and that it parses back.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use purl::Purl;
-
-fn data_dir() -> PathBuf {
-    match std::env::var_os("OSEC_DATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    }
-}
 
 /// `(name, version)` of every `packages/NAME/NAME.VERSION/opam` in a tarball.
 fn packages(tarball: &std::path::Path) -> BTreeSet<(String, String)> {
@@ -48,16 +40,12 @@ fn packages(tarball: &std::path::Path) -> BTreeSet<(String, String)> {
 #[test]
 #[allow(clippy::print_stdout)]
 fn every_opam_package_is_a_canonical_purl() {
-    let dir = data_dir();
+    let test = "every_opam_package_is_a_canonical_purl";
+    let Some(dir) = test_references::require_data(test, "opam-repository-archive.tar.gz") else {
+        return;
+    };
     let tarballs =
         ["opam-repository.tar.gz", "opam-repository-archive.tar.gz"].map(|name| dir.join(name));
-    if tarballs.iter().any(|path| !path.exists()) {
-        println!(
-            "skipped: the opam repositories are not in {} (set OSEC_DATA)",
-            dir.display()
-        );
-        return;
-    }
     let mut all = BTreeSet::new();
     for tarball in &tarballs {
         all.extend(packages(tarball));
