@@ -45,8 +45,12 @@ fn no_advisories_at_the_paths_given() {
             .starts_with("no advisory (OSEC-*.md) under ")
     );
     let missing = empty.path().join("missing");
-    let error = annotate(repo.path(), &[missing.clone()], AnnotateOptions::default())
-        .expect_err("missing advisories");
+    let error = annotate(
+        repo.path(),
+        std::slice::from_ref(&missing),
+        AnnotateOptions::default(),
+    )
+    .expect_err("missing advisories");
     assert!(matches!(error, Error::Advisories(_)), "{error:?}");
     assert!(
         error.to_string().contains(&missing.display().to_string()),
