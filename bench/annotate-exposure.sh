@@ -12,7 +12,7 @@
 # The reference in the same run is `osec opam check` of the same directory or
 # tarballs: parsing every opam file once, which both commands must do at least.
 # What each annotate run printed goes to bench/runs/DAY-annotate-exposure/, the
-# exposure list of each 2026 advisory (Markdown) to bench/results/.
+# exposure list of each 2026 advisory (Markdown, about 440 KB: not committed) too.
 #
 # Usage: bench/annotate-exposure.sh [OSEC_BINARY]   (default target/release/osec)
 set -eu
@@ -47,7 +47,7 @@ hyperfine --warmup 1 --runs 3 -N -i --export-json "$runs/hyperfine-exposure.json
 
 "$osec" repo exposure --format markdown \
   --repo "$data/opam-repository.tar.gz" --repo "$data/opam-repository-archive.tar.gz" \
-  "$advisories"/2026 > "$here/bench/results/$day-exposure-2026.md" || true
+  "$advisories"/2026 > "$runs/exposure-2026.md" || true
 # The JSON must be one document.
 "$osec" repo exposure --format json \
   --repo "$data/opam-repository.tar.gz" --repo "$data/opam-repository-archive.tar.gz" \
