@@ -22,13 +22,21 @@
 //! open the database, read the policy, scan and decide each input); the steps are public
 //! too, for other uses:
 //!
-//! 1. Find inputs: [`input::detect`] on a path (a local `_opam/` switch, `*.opam.locked`,
-//!    `dune.lock/`, `esy.lock/index.json`, `*.opam`), or name one: [`input::Input::switch`]
-//!    (`--switch NAME|DIR`), [`input::Input::export`] (`--export FILE`),
-//!    [`input::Input::lock`] (`--lock FILE`).
-//! 2. Read each: [`input::Input::read`] gives an [`input::Inventory`] of
-//!    [`input::InstalledPackage`]s and their dependency edges, each with a
-//!    [`input::DepKind`] (normal, build, post, test, doc, dev, dev-setup).
+//! 1. Find inputs: [`input::detect`] on a path, as OCaml projects lay them out, in the
+//!    directory and one level down (a local `_opam/` switch, lock files with any
+//!    `--lock-suffix` and `opam.locked`, `opam.export`/`*.export`, `dune.lock/`,
+//!    `dev-tools.locks/TOOL/`, `esy.lock/` and `*.esy.lock/`, else the project's
+//!    `*.opam`); a file or directory given as the path is read as what it is. Or name
+//!    one: [`input::Input::switch`] (`--switch NAME|DIR`), [`input::Input::export`]
+//!    (`--export FILE`), [`input::Input::lock`] (`--lock FILE`).
+//! 2. Read each, on its own: [`input::Input::read`] gives an [`input::Inventory`] of
+//!    [`input::InstalledPackage`]s (every version listed, with where each is written)
+//!    and their dependency edges, each with a [`input::DepKind`] (normal, build, post,
+//!    test, doc, dev, dev-setup), and [`input::Note`]s on what was read differently
+//!    from the file's name or could not be taken into account. An input that cannot be
+//!    read is an error of the report, the others are still audited; so is a file that
+//!    writes one field (or, in esy's JSON, one key) twice, since either could hide the
+//!    other's versions. A pin covers the version it names, not the others of the name.
 //! 3. Explain: [`input::Inventory::path_to`] gives the shortest path from a root,
 //!    preferring paths without test/doc/dev edges, and says when only such paths exist.
 //! 4. Match: [`scan::scan`] queries a `vulndb::Database` for every opam package (pinned
@@ -45,7 +53,9 @@
 //!    (checked when `osec.toml` is read: `2026-13-45` is an error naming its line and
 //!    column), compared with the UTC day of the run.
 //! 6. Report: [`report::Report`] collects the inputs and renders them
-//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6.
+//!    ([`report::Format`]): table, JSON, SARIF 2.1.0, Markdown, CycloneDX 1.6. A
+//!    vulnerability is counted once per package version, with the inputs that carry
+//!    it ([`report::Report::vulnerabilities`]).
 //! 7. Reachability (`--reachability`): [`reach::analyse`] gives each finding the
 //!    verdict of crate `ocaml-reach` (called, not referenced, unknown) from the
 //!    advisory's `affected_bindings`, the project's sources and the switch's installed
@@ -63,13 +73,23 @@
 //!   "database": {"source": "<embedded>" | PATH, "records": N, "last_modified": RFC3339 | null},
 //!   "threshold": "none" | "low" | "medium" | "high" | "critical",
 //!   "inputs": [{
-//!     "kind": "opam-switch" | "opam-export" | "opam-lock" | "dune-lock" | "esy-lock" | "opam-file",
-//!     "path": PATH, "packages_scanned": N,   // for "opam-file": dependency entries checked
+//!     "kind": "opam-switch" | "opam-export" | "opam-lock" | "dune-lock" | "dune-dev-tool"
+//!             | "esy-lock" | "opam-file",
+//!     "path": PATH, "packages_scanned": N,   // see below
 //!     "pinned_skipped": [NAME],
 //!     "findings": [FINDING],                 // these make the exit code 1
-//!     "ignored": [{"finding": FINDING, "reason": "ignore: …" | "development only" | "below threshold"}]
+//!     "ignored": [{"finding": FINDING, "reason": "ignore: …" | "development only" | "below threshold"}],
+//!     "notes": [{"kind": NOTE_KIND, "message": TEXT, "location": LOCATION}]
 //!   }],
-//!   "warnings": [{"kind": "expired-ignore", "id": ID, "until": DATE} | {"kind": "unused-ignore", "id": ID}]
+//!   "errors": [{                             // inputs that could not be read: exit code 2
+//!     "kind": KIND, "path": PATH, "file": PATH, "line": N | null, "column": N | null,
+//!     "message": TEXT                        // as osec prints it, with what to do
+//!   }],
+//!   "warnings": [{"kind": "expired-ignore", "id": ID, "until": DATE} | {"kind": "unused-ignore", "id": ID}],
+//!   "vulnerabilities": [{                    // what the report counts: each once
+//!     "id": ID, "package": NAME, "installed_version": VERSION ("" for "opam-file"),
+//!     "inputs": [PATH]                       // the inputs whose findings carry it
+//!   }]
 //! }
 //! FINDING = {
 //!   "id": "OSEC-2026-16", "aliases": [ID], "summary": TEXT,
@@ -77,8 +97,12 @@
 //!   "package": NAME, "installed_version": VERSION ("" for "opam-file"), "fixed_versions": [VERSION],
 //!   "path": [ROOT, …, NAME] (empty when no root leads there, always for "opam-file"),
 //!   "development_only": BOOL, "url": URL | null,
-//!   "constraint": CONSTRAINT                // only for "opam-file" inputs
+//!   "constraint": CONSTRAINT,               // only for "opam-file" inputs
+//!   "location": LOCATION                    // where the input writes the package, when known
 //! }
+//! LOCATION = {"path": PATH, "line": N, "column": N}
+//! NOTE_KIND = "read-as" | "release-pins" | "esy-compiler" | "duplicate-package"
+//!             | "newer-format" | "unknown-fields"
 //! CONSTRAINT = {
 //!   "field": "depends" | "depopts",
 //!   "text": "{>= \"5.0\"}" (as written, braces included; "" for none),
@@ -87,6 +111,17 @@
 //!   "region": {"start_line": N, "start_column": N, "end_line": N, "end_column": N}
 //! }
 //! ```
+//!
+//! `packages_scanned` is, for every kind but "opam-file", the number of distinct
+//! package versions (name and version) the input installs or locks that were matched
+//! against the database: every version of a package listed at several, but not the
+//! project's own packages (the subject of a lock file, a `dune-project`'s packages,
+//! esy's root: built from the checkout, not from a repository), not pinned packages
+//! (listed in `pinned_skipped` instead, unless `--include-pinned`), and not esy's npm
+//! packages (its `ocaml` compiler package is matched, as opam's `ocaml`). For
+//! "opam-file", it is the number of `depends:`/`depopts:` entries checked. A
+//! "dune-dev-tool" input is a `dev-tools.locks/TOOL/` directory: all its findings are
+//! development-only.
 //!
 //! For an "opam-file" finding, `fixed_versions` are the fixes later than some admitted
 //! version, and `development_only` is true when only the development flags
@@ -164,8 +199,15 @@
 //!   a plain `*.opam` file's affected dependencies have no version (their `affects`
 //!   entries list the admitted affected versions).
 //! - A finding without a CVSS vector has no level and is reported at every threshold.
-//! - esy's `ocaml` package is an npm package with esy's own version encoding: it is
-//!   listed with [`input::Registry::Npm`], not matched as the opam `ocaml`.
+//! - esy's `ocaml` package is numbered `MAJOR.MINOR.(PATCH × 1000 + FIX)`: it is
+//!   matched as opam's `ocaml` `MAJOR.MINOR.PATCH` (with a note); a version not of
+//!   that form is noted and not matched.
+//! - An opam-monorepo pin is audited as a release only when its URL names the locked
+//!   version as a word and ends in an archive extension (see the module
+//!   `input::opam_lock`); a release re-packaged elsewhere (`%2B` in the URL, another
+//!   project's tarball) stays pinned.
+//! - Inputs are searched one directory down, not deeper: `osec audit` on a monorepo
+//!   whose locks sit two levels down needs the subdirectory as PATH.
 //! - Roots of a dune lock directory without a `dune-project` beside it are guessed: the
 //!   locked packages nothing else depends on.
 

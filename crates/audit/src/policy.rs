@@ -328,6 +328,7 @@ mod tests {
             development_only,
             url: None,
             constraint: None,
+            location: None,
         }
     }
 

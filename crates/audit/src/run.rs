@@ -5,7 +5,9 @@
 //!
 //! One function per phase, in order: find the inputs, open the database, read
 //! the policy, scan and decide each input. A PATH that holds nothing to audit
-//! stops before the database is opened.
+//! stops before the database is opened. Each input is read on its own: one that
+//! cannot be read is an error in the report (and exit code 2), the others are
+//! still matched and reported.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +16,7 @@ use jiff::civil::Date;
 
 use crate::input::{self, Input};
 use crate::policy::{Ignore, Policy, PolicyError};
-use crate::report::{DatabaseInfo, Report};
+use crate::report::{DatabaseInfo, InputError, Report};
 use crate::scan::{ScanOptions, Severity, scan};
 
 /// Everything an audit run needs to know.
@@ -102,11 +104,15 @@ pub struct Audited {
 
 /// What the run means for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Nothing fails the run (exit 0).
     Clean,
     /// Some finding fails the run (exit 1).
     Vulnerable,
+    /// Some input could not be read (exit 2): whatever the others hold, the audit is
+    /// not complete. The report names each such input and says why.
+    Incomplete,
     /// Nothing was scanned (exit 3).
     NothingScanned,
 }
@@ -124,14 +130,6 @@ pub enum RunError {
     /// A named input was not found, or PATH could not be searched.
     #[error(transparent)]
     Input(#[from] input::Error),
-    /// An input could not be read.
-    #[error("reading {input}")]
-    Read {
-        /// The input.
-        input: Input,
-        /// Why.
-        source: input::Error,
-    },
     /// The database could not be opened.
     #[error(transparent)]
     Database(#[from] vulndb::source::OpenError),
@@ -148,6 +146,7 @@ impl Outcome {
     pub fn verdict(&self) -> Verdict {
         match self {
             Outcome::NothingScanned(_) => Verdict::NothingScanned,
+            Outcome::Audited(audited) if !audited.report.errors.is_empty() => Verdict::Incomplete,
             Outcome::Audited(audited) if audited.report.is_vulnerable() => Verdict::Vulnerable,
             Outcome::Audited(_) => Verdict::Clean,
         }
@@ -163,7 +162,7 @@ pub fn run(request: &Request) -> Result<Outcome, RunError> {
     let database = request.database.open()?;
     let policy = read_policy(&request.policy, &request.inputs.path)?;
     let report = scan_inputs(request, &inputs, &database.db, &policy)?;
-    if report.inputs.is_empty() {
+    if report.inputs.is_empty() && report.errors.is_empty() {
         return Ok(Outcome::NothingScanned(NothingScanned::NoPackages));
     }
     let stale_database = database.stale_warning(request.now);
@@ -248,7 +247,8 @@ fn read_policy(options: &PolicyOptions, path: &Path) -> Result<Policy, PolicyErr
 }
 
 /// Reads, matches and decides each input; inputs with no package and no
-/// dependency are left out of the report.
+/// dependency are left out of the report, inputs that cannot be read are its
+/// errors.
 fn scan_inputs(
     request: &Request,
     inputs: &[Input],
@@ -266,11 +266,17 @@ fn scan_inputs(
     };
     let today = utc_day(request.now);
     for input in inputs {
-        let inventory = input.read().map_err(|source| RunError::Read {
-            input: input.clone(),
-            source,
-        })?;
-        if inventory.is_empty() && inventory.requirements().is_empty() {
+        let inventory = match input.read() {
+            Ok(inventory) => inventory,
+            Err(error) => {
+                report.errors.push(InputError::new(input, &error));
+                continue;
+            }
+        };
+        if inventory.is_empty()
+            && inventory.requirements().is_empty()
+            && inventory.notes().is_empty()
+        {
             continue;
         }
         let result = scan(&inventory, db, options)?;

@@ -3,23 +3,23 @@
 //! `audit::Outcome`; `osec db` opens the database through `vulndb::source` (as audit
 //! does) and downloads it through `vulndb::fetch`, whose `Online` permit this crate
 //! makes in one place, from `--offline`; reading many opam files (the io_uring batch)
-//! and opening `--repo` arguments are opam-model's. The binary keeps the global
-//! allocator ([`allocator`]), which only a program may choose. Exit codes: 0 success,
+//! and opening `--repo` arguments are opam-model's. The binary chooses the global
+//! allocator (crate `fast-alloc`), which only a program may do. Exit codes: 0 success,
 //! 1 findings or failed checks, 2 error (3 for `audit` when nothing was scanned).
 
+#![forbid(unsafe_code)]
 // The binary is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod allocator;
 mod commands;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc instead of the system allocator (see [`allocator`]).
+/// mimalloc instead of the system allocator (see the `fast-alloc` crate).
 #[global_allocator]
-static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
+static GLOBAL: fast_alloc::Mimalloc = fast_alloc::Mimalloc;
 
 /// The security toolchain of the OCaml/opam ecosystem.
 #[derive(Debug, Parser)]
@@ -70,7 +70,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    allocator::without_huge_pages();
+    fast_alloc::without_huge_pages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Opam(cmd) => commands::opam::run(cmd),

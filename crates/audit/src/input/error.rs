@@ -123,7 +123,7 @@ pub enum Error {
         in_root: PathBuf,
     },
     /// Nothing that can be audited was found under a path.
-    #[error("{}: nothing to audit: no `_opam/` switch, `*.opam.locked`, `dune.lock/`, `esy.lock/index.json` or `*.opam` file\n  help: run in a project directory, or name an input with --switch, --export or --lock", path.display())]
+    #[error("{}: nothing to audit: no `_opam/` switch, lock file (`*.opam.locked`, `opam.locked`), switch export (`*.export`), `dune.lock/`, `dev-tools.locks/`, `esy.lock/` or `*.opam` file, here or one directory down\n  help: run in a project directory, or name an input with --switch, --export or --lock", path.display())]
     NothingFound {
         /// The path that was searched.
         path: PathBuf,

@@ -1,10 +1,15 @@
 //! What an input says is installed: packages, the dependency graph between them, and
 //! the path from a root package to any of them.
+//!
+//! An input may list one package name at several versions (a dune lock directory
+//! solved for several platforms, an esy lock, or a hand-edited lock file): every
+//! version is kept and audited. The graph and dependency paths are by name.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use super::Input;
+use super::note::{Location, Note};
 
 /// The kind of a dependency edge, from the flag that makes it apply.
 ///
@@ -62,11 +67,15 @@ impl fmt::Display for DepKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Registry {
-    /// An opam package (every opam input; `@opam/…` packages of esy).
+    /// An opam package (every opam input; `@opam/…` packages of esy, and esy's `ocaml`
+    /// compiler package with its version mapped to opam's).
     Opam,
-    /// An npm package of an esy project (including esy's own `ocaml` compiler package,
-    /// whose versions are not opam's).
+    /// An npm package of an esy project.
     Npm,
+    /// The project's own package, built from the checkout being audited: the subject
+    /// of a lock file, a `dune-project` package, esy's root. Not matched against the
+    /// database (its version is whatever the checkout declares).
+    Project,
 }
 
 /// One installed (or locked) package.
@@ -148,9 +157,13 @@ impl fmt::Display for DependencyPath {
 #[derive(Debug, Clone)]
 pub struct Inventory {
     input: Input,
-    packages: BTreeMap<String, InstalledPackage>,
+    /// name → version → package.
+    packages: BTreeMap<String, BTreeMap<String, InstalledPackage>>,
+    /// Where each (name, version) is written.
+    locations: BTreeMap<(String, String), Location>,
     edges: BTreeMap<String, BTreeMap<String, DepKind>>,
     requirements: Vec<Requirement>,
+    notes: Vec<Note>,
 }
 
 impl Inventory {
@@ -158,18 +171,45 @@ impl Inventory {
         Inventory {
             input,
             packages: BTreeMap::new(),
+            locations: BTreeMap::new(),
             edges: BTreeMap::new(),
             requirements: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
-    /// Adds or replaces a package.
+    /// Adds a package version; the same name and version again replaces it (a root
+    /// stays a root).
     pub(crate) fn add_package(&mut self, package: InstalledPackage) {
-        self.packages.insert(package.name.clone(), package);
+        let versions = self.packages.entry(package.name.clone()).or_default();
+        let root = versions.get(&package.version).is_some_and(|p| p.root);
+        let version = package.version.clone();
+        let mut package = package;
+        package.root |= root;
+        versions.insert(version, package);
     }
 
-    pub(crate) fn package_mut(&mut self, name: &str) -> Option<&mut InstalledPackage> {
-        self.packages.get_mut(name)
+    /// [`Inventory::add_package`], remembering where the package is written.
+    pub(crate) fn add_package_at(&mut self, package: InstalledPackage, location: Location) {
+        self.locations
+            .insert((package.name.clone(), package.version.clone()), location);
+        self.add_package(package);
+    }
+
+    /// Marks every version of `name` as a root.
+    pub(crate) fn set_root(&mut self, name: &str) {
+        for package in self
+            .packages
+            .get_mut(name)
+            .into_iter()
+            .flat_map(|v| v.values_mut())
+        {
+            package.root = true;
+        }
+    }
+
+    pub(crate) fn add_note(&mut self, note: Note) {
+        self.notes.push(note);
     }
 
     /// Adds an edge; when `from` already depends on `to`, the preferred kind is kept.
@@ -198,14 +238,36 @@ impl Inventory {
         &self.input
     }
 
-    /// The installed packages, by name.
+    /// The installed packages, by name, then version (as text); a name listed at several
+    /// versions comes once per version.
     pub fn packages(&self) -> impl Iterator<Item = &InstalledPackage> {
-        self.packages.values()
+        self.packages.values().flat_map(BTreeMap::values)
     }
 
-    /// How many packages are installed.
+    /// Every version of `name` the input lists (one, unless the input lists it
+    /// several times).
+    pub fn versions(&self, name: &str) -> impl Iterator<Item = &InstalledPackage> {
+        self.packages
+            .get(name)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+    }
+
+    /// Where the input writes a package version (the file, line and column of its
+    /// entry), when the reader knows it.
+    pub fn location(&self, name: &str, version: &str) -> Option<&Location> {
+        self.locations.get(&(name.to_owned(), version.to_owned()))
+    }
+
+    /// What the reader noticed about the input: how it was read, what it could not
+    /// take into account (see [`Note`]).
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// How many package versions are installed.
     pub fn len(&self) -> usize {
-        self.packages.len()
+        self.packages.values().map(BTreeMap::len).sum()
     }
 
     /// True when no package is installed (a plain `*.opam` file has requirements only).
@@ -213,14 +275,17 @@ impl Inventory {
         self.packages.is_empty()
     }
 
-    /// One installed package.
+    /// One installed package: the first of its versions (as text) when the input lists
+    /// several (see [`Inventory::versions`]).
     pub fn package(&self, name: &str) -> Option<&InstalledPackage> {
-        self.packages.get(name)
+        self.versions(name).next()
     }
 
-    /// The root packages, by name.
+    /// The root packages, by name (each name once).
     pub fn roots(&self) -> impl Iterator<Item = &InstalledPackage> {
-        self.packages.values().filter(|p| p.root)
+        self.packages
+            .values()
+            .filter_map(|versions| versions.values().find(|p| p.root))
     }
 
     /// The direct dependencies of a package that are installed, by name.

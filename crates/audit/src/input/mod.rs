@@ -1,20 +1,27 @@
 //! Inputs of an audit: finding them ([`detect`], [`Input::switch`], [`Input::lock`]) and
 //! reading each into an [`Inventory`] ([`Input::read`]).
 //!
-//! | input | found as | graph |
+//! | input | found as (see [`detect`]) | graph |
 //! |---|---|---|
-//! | opam switch | `_opam/` under PATH, `--switch NAME\|DIR` | installed packages' `depends`/`depopts` with their flags |
-//! | `opam switch export` | `--export FILE` | the `package` sections (all with `--full`, pinned ones otherwise) |
-//! | `opam lock` | `*.opam.locked` | the project → every locked package, flags kept |
-//! | dune | `dune.lock/` | `.pkg` `depends`; roots and flags from `dune-project` when present |
-//! | esy | `esy.lock/index.json` | `dependencies` (normal) and `devDependencies` (dev) |
+//! | opam switch | `_opam/`, `--switch NAME\|DIR` | installed packages' `depends`/`depopts` with their flags |
+//! | `opam switch export` | `opam.export`, `*.export`, `--export FILE` | the `package` sections (all with `--full`, pinned ones otherwise) |
+//! | `opam lock` | `*.opam.locked`, `*.opam.SUFFIX` (`--lock-suffix`), `opam.locked` | the project → every locked package, flags kept |
+//! | dune | `dune.lock/` (any directory holding `lock.dune`) | `.pkg` `depends`; roots and flags from `dune-project` when present |
+//! | dune dev tool | `dev-tools.locks/TOOL/` | as `dune.lock/`, the tool as root; every finding development-only |
+//! | esy | `esy.lock/`, `*.esy.lock/` (`index.json`) | `dependencies` (normal) and `devDependencies` (dev) |
 //! | plain opam file | `*.opam`, `opam` | none: `depends`/`depopts` entries as [`Inventory::requirements`] |
+//!
+//! Besides its packages, a reader gives where each is written ([`Inventory::location`])
+//! and [`Note`]s on what it read differently from the file's name or could not take into
+//! account.
 
+mod detect;
 mod dune_lock;
 mod error;
 mod esy;
 mod formula;
 mod inventory;
+mod note;
 mod opam_lock;
 mod opam_state;
 mod sexp;
@@ -22,10 +29,12 @@ mod sexp;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use detect::detect;
 pub use error::{Error, Position, Result};
 pub use inventory::{
     DepKind, Dependency, DependencyPath, InstalledPackage, Inventory, Registry, Requirement,
 };
+pub use note::{Location, Note, NoteKind};
 
 /// One thing that can be audited, found on disk.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,6 +61,13 @@ pub enum Input {
         /// The `dune.lock/` directory.
         dir: PathBuf,
     },
+    /// The lock directory of a development tool, `dev-tools.locks/TOOL/` (`dune tools`).
+    DuneDevTool {
+        /// The `dev-tools.locks/TOOL/` directory.
+        dir: PathBuf,
+        /// The tool: the directory's name (`ocamlformat`, `ocaml-lsp-server`).
+        tool: String,
+    },
     /// An esy lock file.
     EsyLock {
         /// The `esy.lock/index.json` file.
@@ -68,7 +84,7 @@ impl Input {
     /// The file or directory read.
     pub fn path(&self) -> &Path {
         match self {
-            Input::Switch { dir } | Input::DuneLock { dir } => dir,
+            Input::Switch { dir } | Input::DuneLock { dir } | Input::DuneDevTool { dir, .. } => dir,
             Input::Export { file }
             | Input::OpamLock { file }
             | Input::EsyLock { file }
@@ -77,25 +93,40 @@ impl Input {
     }
 
     /// A short name of the kind of input, for reports: `opam-switch`, `opam-export`,
-    /// `opam-lock`, `dune-lock`, `esy-lock`, `opam-file`.
+    /// `opam-lock`, `dune-lock`, `dune-dev-tool`, `esy-lock`, `opam-file`.
     pub fn kind(&self) -> &'static str {
         match self {
             Input::Switch { .. } => "opam-switch",
             Input::Export { .. } => "opam-export",
             Input::OpamLock { .. } => "opam-lock",
             Input::DuneLock { .. } => "dune-lock",
+            Input::DuneDevTool { .. } => "dune-dev-tool",
             Input::EsyLock { .. } => "esy-lock",
             Input::OpamFile { .. } => "opam-file",
         }
     }
 
-    /// Reads the input.
+    /// The development tool whose lock directory this is (`dev-tools.locks/TOOL/`):
+    /// everything it locks is needed to develop the project, not to use it.
+    pub fn dev_tool(&self) -> Option<&str> {
+        match self {
+            Input::DuneDevTool { tool, .. } => Some(tool),
+            _ => None,
+        }
+    }
+
+    /// Reads the input. The inventory's [`Inventory::input`] may differ from `self`
+    /// when the content says what the name did not (a `*.opam.locked` that pins
+    /// nothing is read as a plain opam file), with a [`Note`] saying so.
     pub fn read(&self) -> Result<Inventory> {
         match self {
             Input::Switch { dir } => opam_state::read_switch(self.clone(), dir),
             Input::Export { file } => opam_state::read_export(self.clone(), file),
             Input::OpamLock { file } => opam_lock::read_locked(self.clone(), file),
-            Input::DuneLock { dir } => dune_lock::read_dune_lock(self.clone(), dir),
+            Input::DuneLock { dir } => dune_lock::read_dune_lock(self.clone(), dir, None),
+            Input::DuneDevTool { dir, tool } => {
+                dune_lock::read_dune_lock(self.clone(), dir, Some(tool))
+            }
             Input::EsyLock { file } => esy::read_esy_lock(self.clone(), file),
             Input::OpamFile { file } => opam_lock::read_opam(self.clone(), file),
         }
@@ -126,34 +157,20 @@ impl Input {
         }
     }
 
-    /// `--lock FILE`: a `dune.lock` directory, an esy `index.json` (or the `esy.lock`
-    /// directory holding it), a plain `*.opam` file (its constraints are checked), or
-    /// else an opam lock file.
+    /// `--lock FILE`: a dune lock directory (a `dev-tools.locks/TOOL/` one is a dev
+    /// tool's), an esy `index.json` (or the `esy.lock` directory holding it), or an
+    /// opam-syntax file read as what its name, else its content, says it is (see
+    /// [`detect`]): a lock, a switch export, or a plain opam file (whose constraints
+    /// are checked).
     pub fn lock(path: &Path) -> Input {
         if path.is_dir() {
             let esy_index = path.join("index.json");
             if esy_index.is_file() && !path.join("lock.dune").exists() {
                 return Input::EsyLock { file: esy_index };
             }
-            return Input::DuneLock {
-                dir: path.to_path_buf(),
-            };
+            return detect::dune_lock_dir(path);
         }
-        if path.file_name().is_some_and(|f| f == "index.json") {
-            return Input::EsyLock {
-                file: path.to_path_buf(),
-            };
-        }
-        // `--lock foo.opam`: not a lock (those end in `.opam.locked`), so what it can
-        // be checked for is its constraints.
-        if path.extension().is_some_and(|e| e == "opam") {
-            return Input::OpamFile {
-                file: path.to_path_buf(),
-            };
-        }
-        Input::OpamLock {
-            file: path.to_path_buf(),
-        }
+        detect::classify_file(path)
     }
 }
 
@@ -180,76 +197,4 @@ pub fn default_opam_root(opamroot: Option<&str>, home: Option<&Path>) -> Option<
         Some(root) if !root.is_empty() => Some(PathBuf::from(root)),
         _ => home.map(|h| h.join(".opam")),
     }
-}
-
-/// Every input found at `path`, in a fixed order: the local switch, lock files, dune
-/// and esy lock directories, then plain opam files. A file is classified by its name
-/// (`*.opam.locked`, `index.json`, `*.opam` or `opam`; anything else is read as an
-/// `opam switch export` file).
-///
-/// An error when `path` cannot be read, or [`Error::NothingFound`] when it holds
-/// nothing to audit.
-pub fn detect(path: &Path) -> Result<Vec<Input>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if !meta.is_dir() {
-        let name = path
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or_default();
-        let input = if name.ends_with(".opam.locked") {
-            Input::OpamLock {
-                file: path.to_path_buf(),
-            }
-        } else if name == "index.json" {
-            Input::EsyLock {
-                file: path.to_path_buf(),
-            }
-        } else if name.ends_with(".opam") || name == "opam" {
-            Input::OpamFile {
-                file: path.to_path_buf(),
-            }
-        } else {
-            Input::Export {
-                file: path.to_path_buf(),
-            }
-        };
-        return Ok(vec![input]);
-    }
-    let mut found = Vec::new();
-    if let Some(dir) = switch_dir(path) {
-        found.push(Input::Switch { dir });
-    }
-    let mut names: Vec<String> = std::fs::read_dir(path)
-        .map_err(|e| Error::io(path, e))?
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.path().is_file())
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    found.extend(
-        names
-            .iter()
-            .filter(|n| n.ends_with(".opam.locked"))
-            .map(|n| Input::OpamLock { file: path.join(n) }),
-    );
-    let dune_lock = path.join("dune.lock");
-    if dune_lock.is_dir() {
-        found.push(Input::DuneLock { dir: dune_lock });
-    }
-    let esy_index = path.join("esy.lock").join("index.json");
-    if esy_index.is_file() {
-        found.push(Input::EsyLock { file: esy_index });
-    }
-    found.extend(
-        names
-            .iter()
-            .filter(|n| n.ends_with(".opam") || n.as_str() == "opam")
-            .map(|n| Input::OpamFile { file: path.join(n) }),
-    );
-    if found.is_empty() {
-        return Err(Error::NothingFound {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(found)
 }

@@ -7,7 +7,7 @@
 //! for a switch, from the `package "<name>" { … }` sections of an export (all packages
 //! with `--full`, only the pinned ones otherwise).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use opam_file::{ItemKind, OpamFile, Value, ValueKind};
@@ -17,6 +17,7 @@ use super::Input;
 use super::error::{Error, Result, read_bytes};
 use super::formula;
 use super::inventory::{InstalledPackage, Inventory, Registry};
+use super::note::{Lines, Location, Note, NoteKind};
 
 const STATE_HELP: &str = "the switch state is corrupt: restore it from a backup in .opam-switch/backup/, or recreate the switch";
 const OPAM_HELP: &str = "this opam file is corrupt: reinstall the package, or fix the file";
@@ -47,6 +48,38 @@ pub(crate) fn require_opam_version(
         format!("no `opam-version:` field: this is not {what} file"),
         help,
     ))
+}
+
+/// opam writes each field of a lock, switch state or export once: a second one (an edit
+/// by hand, two files pasted together) would make the reading depend on which one osec
+/// takes, and could hide the vulnerable entries of the other, so the file is refused.
+pub(crate) fn reject_repeated_fields(
+    path: &Path,
+    text: &[u8],
+    file: &OpamFile,
+    help: &'static str,
+) -> Result<()> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in &file.items {
+        let ItemKind::Variable(name, _) = &item.kind else {
+            continue;
+        };
+        if let Some(first) = seen.insert(name.value.as_str(), name.span.start as usize) {
+            return Err(Error::malformed(
+                path,
+                text,
+                name.span.start as usize,
+                format!(
+                    "`{}:` is written twice (first at line {}): opam writes each field once, \
+                     so the file was edited by hand and osec cannot tell which one holds",
+                    name.value,
+                    super::Position::of_offset(text, first).line
+                ),
+                help,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The value of a top-level field, when present.
@@ -84,14 +117,105 @@ pub(crate) fn string_field(
     }
 }
 
-/// A `"name.version"` package list (a bare string is a one-element list).
+/// The newest `opam-version:` osec reads: opam 2.x writes "2.0" in locks, switch states
+/// and exports; opam 3 may change the formats.
+pub(crate) const OPAM_FORMAT: (u32, u32) = (2, 9);
+
+/// A note when the format version in field `name` is newer than `known` (or not
+/// `"M.N"`): osec reads it as the format it knows, the user should check.
+pub(crate) fn newer_format_note(
+    path: &Path,
+    text: &[u8],
+    items: &[opam_file::Item],
+    name: &str,
+    known: (u32, u32),
+    help: &'static str,
+) -> Result<Option<Note>> {
+    let Some(value) = fields(items, name) else {
+        return Ok(None);
+    };
+    let Some(version) = string_field(path, text, items, name, help)? else {
+        return Ok(None);
+    };
+    let newer = format_version(&version).is_none_or(|v| v > known);
+    Ok(newer.then(|| {
+        Note::new(
+            NoteKind::NewerFormat,
+            Location::of_offset(path, text, value.span.start as usize),
+            format!(
+                "`{name}: \"{version}\"` is newer than osec knows ({}.{}): read as that \
+                 format; check the findings by hand or update osec",
+                known.0, known.1
+            ),
+        )
+    }))
+}
+
+/// `"M.N"` as numbers.
+fn format_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// The fields of a switch-state file and of an `opam switch export` (2.1), and the
+/// export's sections.
+const STATE_FIELDS: &[&str] = &[
+    "opam-version",
+    "compiler",
+    "roots",
+    "installed",
+    "pinned",
+    "extra-files",
+];
+const STATE_SECTIONS: &[&str] = &["package"];
+
+/// A note naming the top-level fields and sections of `items` that opam does not
+/// define (`x-` fields are extensions, always allowed), at the first one.
+pub(crate) fn unknown_fields(
+    path: &Path,
+    text: &[u8],
+    items: &[opam_file::Item],
+    fields: &[&str],
+    sections: &[&str],
+) -> Option<Note> {
+    let mut unknown: Vec<(&str, usize)> = Vec::new();
+    for item in items {
+        let (name, offset) = match &item.kind {
+            ItemKind::Variable(name, _) if !fields.contains(&name.value.as_str()) => {
+                (name.value.as_str(), name.span.start)
+            }
+            ItemKind::Section(section) if !sections.contains(&section.kind.value.as_str()) => {
+                (section.kind.value.as_str(), section.kind.span.start)
+            }
+            _ => continue,
+        };
+        if !name.starts_with("x-") && !unknown.iter().any(|(n, _)| *n == name) {
+            unknown.push((name, offset as usize));
+        }
+    }
+    let (_, first) = *unknown.first()?;
+    let names: Vec<String> = unknown.iter().map(|(n, _)| format!("`{n}`")).collect();
+    Some(Note::new(
+        NoteKind::UnknownFields,
+        Location::of_offset(path, text, first),
+        format!(
+            "fields osec does not know, left out of the reading: {} (a newer format, or an \
+             edit by hand)",
+            names.join(", ")
+        ),
+    ))
+}
+
+/// A `"name.version"` package list (a bare string is a one-element list; an entry may
+/// carry an obsolete `{ … }` option, as old `pinned:` lists do), with the offset of
+/// each entry.
 fn package_list(
     path: &Path,
     text: &[u8],
     file: &OpamFile,
     name: &str,
     help: &'static str,
-) -> Result<Vec<(String, String)>> {
+) -> Result<Vec<(String, String, usize)>> {
     let Some(value) = field(file, name) else {
         return Ok(Vec::new());
     };
@@ -120,21 +244,27 @@ fn name_version(
     text: &[u8],
     value: &Value,
     help: &'static str,
-) -> Result<(String, String)> {
-    let bad =
-        |message: String| Error::malformed(path, text, value.span.start as usize, message, help);
+) -> Result<(String, String, usize)> {
+    let value = match &value.kind {
+        ValueKind::Option(inner, _) => inner,
+        _ => value,
+    };
+    let offset = value.span.start as usize;
+    let bad = |message: String| Error::malformed(path, text, offset, message, help);
     let s = value
         .as_str()
         .ok_or_else(|| bad("expected a \"name.version\" string".to_owned()))?;
     match s.split_once('.') {
         Some((name, version)) if !name.is_empty() && !version.is_empty() => {
-            Ok((name.to_owned(), version.to_owned()))
+            Ok((name.to_owned(), version.to_owned(), offset))
         }
         _ => Err(bad(format!("`{s}` is not \"name.version\""))),
     }
 }
 
-/// Packages, roots and pins of a switch-state or export file.
+/// Packages, roots and pins of a switch-state or export file. A package installed at
+/// two versions cannot be (opam installs one version of a name): every listed version
+/// is audited, with a note.
 fn read_state(
     inventory: &mut Inventory,
     path: &Path,
@@ -142,23 +272,57 @@ fn read_state(
     file: &OpamFile,
     help: &'static str,
 ) -> Result<()> {
+    reject_repeated_fields(path, text, file, help)?;
     let installed = package_list(path, text, file, "installed", help)?;
     let roots: BTreeSet<String> = package_list(path, text, file, "roots", help)?
         .into_iter()
-        .map(|(n, _)| n)
+        .map(|(n, _, _)| n)
         .collect();
-    let pinned: BTreeSet<String> = package_list(path, text, file, "pinned", help)?
+    // A pin names a version: another installed version of the name (a pin added with
+    // `--no-action`, or a second entry edited in) is the release, and is audited.
+    let pinned: BTreeSet<(String, String)> = package_list(path, text, file, "pinned", help)?
         .into_iter()
-        .map(|(n, _)| n)
+        .map(|(n, v, _)| (n, v))
         .collect();
-    for (name, version) in installed {
-        inventory.add_package(InstalledPackage {
-            root: roots.contains(&name),
-            pinned: pinned.contains(&name),
-            name,
-            version,
-            registry: Registry::Opam,
-        });
+    let lines = Lines::new(path, text);
+    let mut first_at: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for (name, version, offset) in installed {
+        match first_at.get(&name) {
+            Some((other, at)) if *other != version => {
+                inventory.add_note(Note::new(
+                    NoteKind::DuplicatePackage,
+                    lines.location(offset),
+                    format!(
+                        "`{name}` is installed twice, at {other} (line {}) and at {version}: \
+                         opam installs one version of a package, so the file is corrupt or \
+                         edited by hand; both versions are audited",
+                        lines.location(*at).line
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                first_at.insert(name.clone(), (version.clone(), offset));
+            }
+        }
+        inventory.add_package_at(
+            InstalledPackage {
+                root: roots.contains(&name),
+                pinned: pinned.contains(&(name.clone(), version.clone())),
+                name,
+                version,
+                registry: Registry::Opam,
+            },
+            lines.location(offset),
+        );
+    }
+    if let Some(note) =
+        newer_format_note(path, text, &file.items, "opam-version", OPAM_FORMAT, help)?
+    {
+        inventory.add_note(note);
+    }
+    if let Some(note) = unknown_fields(path, text, &file.items, STATE_FIELDS, STATE_SECTIONS) {
+        inventory.add_note(note);
     }
     Ok(())
 }

@@ -8,8 +8,11 @@ pub mod openvex;
 mod sarif;
 mod table;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
+use crate::input::{self, Input, Note};
 use crate::policy::{Decision, Ignored, PolicyWarning};
 use crate::scan::{ConstraintMatch, Finding, Scan, Severity};
 
@@ -45,11 +48,12 @@ pub struct DatabaseInfo {
 /// One input's results after the policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputReport {
-    /// `opam-switch`, `opam-export`, `opam-lock`, `dune-lock`, `esy-lock`, `opam-file`.
+    /// `opam-switch`, `opam-export`, `opam-lock`, `dune-lock`, `dune-dev-tool`,
+    /// `esy-lock`, `opam-file`.
     pub kind: &'static str,
     /// The file or directory read.
     pub path: String,
-    /// Packages (for `opam-file`: dependency entries) matched against the database.
+    /// What was matched against the database (defined in the crate docs).
     pub packages_scanned: usize,
     /// Pinned packages not matched (see `--include-pinned`).
     pub pinned_skipped: Vec<String>,
@@ -57,6 +61,56 @@ pub struct InputReport {
     pub findings: Vec<Finding>,
     /// Findings set aside by the policy, each with its reason.
     pub ignored: Vec<Ignored>,
+    /// What the reader noticed about the input (see [`Note`]).
+    pub notes: Vec<Note>,
+}
+
+/// An input that could not be read. The other inputs are still read and reported; the
+/// run ends with exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// The kind of input it was taken for (as [`InputReport::kind`]).
+    pub kind: &'static str,
+    /// The input as found or named.
+    pub path: String,
+    /// The file the error is about (the input itself, or a file inside it).
+    pub file: String,
+    /// The line where reading stopped, for bad content.
+    pub line: Option<u32>,
+    /// The column where reading stopped, for bad content.
+    pub column: Option<u32>,
+    /// The error as `osec` prints it (file, position, what is wrong, what to do).
+    pub message: String,
+}
+
+impl InputError {
+    /// The error reading `input`.
+    pub fn new(input: &Input, error: &input::Error) -> InputError {
+        let position = error.position();
+        InputError {
+            kind: input.kind(),
+            path: input.path().display().to_string(),
+            file: error.path().display().to_string(),
+            line: position.map(|p| p.line),
+            column: position.map(|p| p.column),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// One vulnerability of one package version, however many inputs carry it: what the
+/// reports count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vulnerability {
+    /// The vulnerability's ID.
+    pub id: String,
+    /// The affected package.
+    pub package: String,
+    /// Its version; empty for plain `*.opam` files' constraints (all of a package's
+    /// constraint findings are then one vulnerability).
+    pub installed_version: String,
+    /// The inputs whose reported findings carry it, in report order.
+    pub inputs: Vec<String>,
 }
 
 /// Everything `osec audit` found.
@@ -72,6 +126,8 @@ pub struct Report {
     pub threshold: Severity,
     /// One entry per input, in the order read.
     pub inputs: Vec<InputReport>,
+    /// Inputs that could not be read (they make the exit code 2).
+    pub errors: Vec<InputError>,
     /// Expired and unused ignores.
     pub warnings: Vec<PolicyWarning>,
 }
@@ -85,6 +141,7 @@ impl Report {
             database,
             threshold,
             inputs: Vec::new(),
+            errors: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -103,12 +160,41 @@ impl Report {
             pinned_skipped: scan.pinned_skipped,
             findings: decision.reported,
             ignored: decision.ignored,
+            notes: scan.notes,
         });
     }
 
     /// Every reported finding of every input.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.inputs.iter().flat_map(|input| input.findings.iter())
+    }
+
+    /// The reported vulnerabilities, each package version once, with the inputs that
+    /// carry it (sorted by package, version, ID).
+    pub fn vulnerabilities(&self) -> Vec<Vulnerability> {
+        let mut found: BTreeMap<(&str, &str, &str), Vec<String>> = BTreeMap::new();
+        for input in &self.inputs {
+            for finding in &input.findings {
+                let key = (
+                    finding.package.as_str(),
+                    finding.installed_version.as_str(),
+                    finding.id.as_str(),
+                );
+                let inputs = found.entry(key).or_default();
+                if !inputs.contains(&input.path) {
+                    inputs.push(input.path.clone());
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|((package, version, id), inputs)| Vulnerability {
+                id: id.to_owned(),
+                package: package.to_owned(),
+                installed_version: version.to_owned(),
+                inputs,
+            })
+            .collect()
     }
 
     /// True when some finding fails the run (exit code 1).
@@ -120,12 +206,23 @@ impl Report {
     pub fn render(&self, format: Format, colour: bool) -> String {
         match format {
             Format::Table => table::render(self, colour),
-            Format::Json => to_json(self),
+            Format::Json => to_json(&JsonReport {
+                report: self,
+                vulnerabilities: self.vulnerabilities(),
+            }),
             Format::Sarif => to_json(&sarif::document(self)),
             Format::Markdown => markdown::render(self),
             Format::CycloneDx => to_json(&cyclonedx::document(self)),
         }
     }
+}
+
+/// The JSON report: [`Report`] and its [`Report::vulnerabilities`].
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    vulnerabilities: Vec<Vulnerability>,
 }
 
 fn to_json(value: &impl Serialize) -> String {
@@ -188,4 +285,27 @@ fn admits_text(finding: &Finding, constraint: &ConstraintMatch) -> String {
         text.push_str(" (dev only)");
     }
     text
+}
+
+/// How many vulnerabilities the report counts, as a phrase: `1 vulnerability`,
+/// `3 vulnerabilities`.
+fn count_text(count: usize) -> String {
+    format!(
+        "{count} vulnerabilit{}",
+        if count == 1 { "y" } else { "ies" }
+    )
+}
+
+/// Pinned packages in short: the first few names, then how many more.
+fn pinned_text(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+    match names.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!(
+            "{} packages: {} and {more} more (all listed in --format json)",
+            names.len(),
+            shown.join(", ")
+        ),
+        _ => shown.join(", "),
+    }
 }

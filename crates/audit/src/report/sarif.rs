@@ -1,7 +1,10 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One rule per
 //! vulnerability (with `security-severity`), one result per affected package and
-//! input, located at the input file; for a plain `*.opam` file, at the dependency
-//! entry itself (lines and columns of the entry, columns counted in bytes).
+//! input, located where the input writes the package: the lock file's entry, the
+//! `installed:` entry of a switch state or export, the dune `.pkg` file, the esy node
+//! (line and column); for a plain `*.opam` file, the dependency entry itself (lines and
+//! columns of the entry, columns counted in bytes). Inputs that could not be read, and
+//! the readers' notes, are the run's tool execution notifications (error and note).
 
 use serde_json::{Value, json};
 
@@ -23,18 +26,69 @@ pub(super) fn document(report: &Report) -> Value {
             input.findings.iter().map(move |f| result(f, &location))
         })
         .collect();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "osec",
+            "informationUri": "https://github.com/ocaml/osec",
+            "semanticVersion": report.tool_version,
+            "rules": rules,
+        }},
+        "results": results,
+    });
+    let notifications = notifications(report);
+    if let (false, Some(map)) = (notifications.is_empty(), run.as_object_mut()) {
+        map.insert(
+            "invocations".to_owned(),
+            json!([{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }]),
+        );
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "osec",
-                "informationUri": "https://github.com/ocaml/osec",
-                "semanticVersion": report.tool_version,
-                "rules": rules,
-            }},
-            "results": results,
-        }],
+        "runs": [run],
+    })
+}
+
+/// The inputs that could not be read (errors) and the readers' notes.
+fn notifications(report: &Report) -> Vec<Value> {
+    let errors = report.errors.iter().map(|error| {
+        let mut region = json!({});
+        if let (Some(line), Some(column), Some(map)) =
+            (error.line, error.column, region.as_object_mut())
+        {
+            map.insert("startLine".to_owned(), json!(line));
+            map.insert("startColumn".to_owned(), json!(column));
+        }
+        notification("error", &error.message, &error.file, region)
+    });
+    let notes = report.inputs.iter().flat_map(|input| {
+        input.notes.iter().map(|note| {
+            notification(
+                "note",
+                &note.message,
+                &note.location.path,
+                json!({"startLine": note.location.line, "startColumn": note.location.column}),
+            )
+        })
+    });
+    errors.chain(notes).collect()
+}
+
+fn notification(level: &str, message: &str, file: &str, region: Value) -> Value {
+    let mut physical = json!({"artifactLocation": {"uri": file.replace('\\', "/")}});
+    if let (false, Some(map)) = (
+        region.as_object().is_none_or(serde_json::Map::is_empty),
+        physical.as_object_mut(),
+    ) {
+        map.insert("region".to_owned(), region);
+    }
+    json!({
+        "level": level,
+        "message": {"text": message},
+        "locations": [{"physicalLocation": physical}],
     })
 }
 
@@ -65,7 +119,7 @@ fn rule(id: &str, finding: &Finding) -> Value {
     rule
 }
 
-fn result(finding: &Finding, uri: &str) -> Value {
+fn result(finding: &Finding, input_uri: &str) -> Value {
     let summary = if finding.summary.is_empty() {
         "no summary"
     } else {
@@ -105,12 +159,22 @@ fn result(finding: &Finding, uri: &str) -> Value {
                 fixed_text(finding),
                 path_text(finding),
             ),
-            json!({"startLine": 1}),
+            match &finding.location {
+                Some(location) => json!({
+                    "startLine": location.line,
+                    "startColumn": location.column,
+                }),
+                None => json!({"startLine": 1}),
+            },
             format!(
                 "{}:{}:{}",
                 finding.id, finding.package, finding.installed_version
             ),
         ),
+    };
+    let uri = match &finding.location {
+        Some(location) => location.path.replace('\\', "/"),
+        None => input_uri.to_owned(),
     };
     json!({
         "ruleId": finding.id,
@@ -147,7 +211,7 @@ fn aliases_text(finding: &Finding) -> String {
 fn artifact_uri(path: &str, kind: &str) -> String {
     let file = match kind {
         "opam-switch" => format!("{path}/.opam-switch/switch-state"),
-        "dune-lock" => format!("{path}/lock.dune"),
+        "dune-lock" | "dune-dev-tool" => format!("{path}/lock.dune"),
         _ => path.to_owned(),
     };
     file.replace('\\', "/")

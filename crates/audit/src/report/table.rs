@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, admits_text, constraint_text, fixed_text, path_text, severity_text};
+use super::{
+    Report, admits_text, constraint_text, count_text, fixed_text, path_text, pinned_text,
+    severity_text,
+};
 use crate::scan::Severity;
 
 const HEADERS: [&str; 6] = ["ID", "PACKAGE", "INSTALLED", "SEVERITY", "FIXED IN", "PATH"];
@@ -34,8 +37,11 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
             let _ = writeln!(
                 out,
                 "  pinned, not matched (use --include-pinned): {}",
-                input.pinned_skipped.join(", ")
+                pinned_text(&input.pinned_skipped)
             );
+        }
+        for note in &input.notes {
+            let _ = writeln!(out, "  note: {note}");
         }
         if input.findings.is_empty() {
             let _ = writeln!(out, "  no vulnerabilities found");
@@ -96,16 +102,43 @@ pub(super) fn render(report: &Report, colour: bool) -> String {
             );
         }
     }
+    for error in &report.errors {
+        let _ = writeln!(out, "error: {}", error.message);
+    }
     for warning in &report.warnings {
         let _ = writeln!(out, "warning: {warning}");
     }
-    let total = report.findings().count();
+    let vulnerabilities = report.vulnerabilities();
+    for shared in vulnerabilities.iter().filter(|v| v.inputs.len() > 1) {
+        let _ = writeln!(
+            out,
+            "{} in {} {} is in {} inputs: {}",
+            shared.id,
+            shared.package,
+            if shared.installed_version.is_empty() {
+                "(constraints)"
+            } else {
+                &shared.installed_version
+            },
+            shared.inputs.len(),
+            shared.inputs.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
-        "{total} vulnerabilit{} found (database {}, {} records)",
-        if total == 1 { "y" } else { "ies" },
+        "{} found (database {}, {} records){}",
+        count_text(vulnerabilities.len()),
         report.database.source,
-        report.database.records
+        report.database.records,
+        if report.errors.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} input{} could not be read",
+                report.errors.len(),
+                if report.errors.len() == 1 { "" } else { "s" }
+            )
+        }
     );
     out
 }

@@ -289,6 +289,7 @@ pub(super) fn findings(
                     admitted: group.admitted,
                     region: Region::new(requirement.start, requirement.end),
                 }),
+                location: None,
             }
         })
         .collect())

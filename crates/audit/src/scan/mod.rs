@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::input::{Inventory, Registry};
+use crate::input::{Inventory, Location, Note, Registry};
 
 pub use constraint::{ConstraintMatch, Region};
 
@@ -151,6 +151,12 @@ pub struct Finding {
     /// admits. Absent from the JSON for other inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint: Option<ConstraintMatch>,
+    /// Where the input writes the package (the lock file's entry, the `installed:`
+    /// entry of a switch state or export, the dune `.pkg` file, the esy node). Absent
+    /// from the JSON when the reader does not know it (and for plain `*.opam` files,
+    /// whose [`ConstraintMatch::region`] says where the entry is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl Finding {
@@ -193,24 +199,29 @@ pub struct Scan {
     pub kind: &'static str,
     /// The file or directory read.
     pub path: String,
-    /// How many packages (for a plain `*.opam` file: dependency entries) were matched
-    /// against the database.
+    /// The `packages_scanned` of the JSON report (defined in the crate docs).
     pub packages_scanned: usize,
-    /// Pinned packages left out (names, sorted).
+    /// Pinned packages left out (names, sorted, each once).
     pub pinned_skipped: Vec<String>,
     /// Findings sorted by package, then ID.
     pub findings: Vec<Finding>,
+    /// What the reader noticed (see [`Note`]).
+    pub notes: Vec<Note>,
 }
 
-/// Matches every opam package of `inventory` against `db`: one finding per
-/// vulnerability (records linked by aliases are one) and package. Fails only
-/// when a record of a prepared database cannot be read (see `vulndb`).
+/// Matches every opam package version of `inventory` against `db`: one finding per
+/// vulnerability (records linked by aliases are one) and package version. The
+/// project's own packages and npm packages are not matched; nor are pinned ones,
+/// unless `options` says so. Everything a dev tool's lock directory holds is
+/// development-only. Fails only when a record of a prepared database cannot be read
+/// (see `vulndb`).
 pub fn scan(
     inventory: &Inventory,
     db: &vulndb::Database,
     options: ScanOptions,
 ) -> Result<Scan, vulndb::Error> {
     let paths = inventory.paths();
+    let dev_tool = inventory.input().dev_tool().is_some();
     let mut findings = Vec::new();
     let mut pinned_skipped = Vec::new();
     let mut scanned = 0;
@@ -224,6 +235,7 @@ pub fn scan(
         }
         scanned += 1;
         let query = vulndb::Query::opam(package.name.as_str(), package.version.as_str());
+        let location = inventory.location(&package.name, &package.version);
         for hit in db.query(&query)? {
             let record = hit.vulnerability();
             let path = paths.get(package.name.as_str());
@@ -239,9 +251,10 @@ pub fn scan(
                 installed_version: package.version.clone(),
                 fixed_versions: hit.fixed_versions().to_vec(),
                 path: path.map(|p| p.packages.clone()).unwrap_or_default(),
-                development_only: path.is_some_and(|p| p.development_only),
+                development_only: dev_tool || path.is_some_and(|p| p.development_only),
                 url: advisory_url(record),
                 constraint: None,
+                location: location.cloned(),
             });
         }
     }
@@ -252,12 +265,14 @@ pub fn scan(
     // Stable: entries of one file for the same package and ID stay in file order.
     findings.sort_by(|a, b| (&a.package, &a.id).cmp(&(&b.package, &b.id)));
     pinned_skipped.sort();
+    pinned_skipped.dedup();
     Ok(Scan {
         kind: inventory.input().kind(),
         path: inventory.input().path().display().to_string(),
         packages_scanned: scanned,
         pinned_skipped,
         findings,
+        notes: inventory.notes().to_vec(),
     })
 }
 

@@ -220,9 +220,16 @@ fn esy_lock_reads_opam_and_npm_packages() {
         esy.package("tls").map(|p| p.version.as_str()),
         Some("2.0.3")
     );
+    // esy's compiler package ocaml@4.14.2 is OCaml 4.14.0 built a third time by esy
+    // (MAJOR.MINOR.PATCH×1000+FIX), audited as opam's ocaml.
     assert_eq!(
-        esy.package("ocaml").map(|p| p.registry),
-        Some(Registry::Npm)
+        esy.package("ocaml")
+            .map(|p| (p.registry, p.version.as_str())),
+        Some((Registry::Opam, "4.14.0"))
+    );
+    assert_eq!(
+        esy.package("myapp").map(|p| p.registry),
+        Some(Registry::Project)
     );
     assert_eq!(
         esy.package("cohttp").map(|p| p.registry),

@@ -11,12 +11,18 @@ mod broken;
 mod constraints;
 /// Finding inputs in a directory and from explicit options.
 mod detection;
+/// Inputs listing one package at two versions (issue 14).
+mod duplicates;
 /// Readers of each input format on the real (and hand-written) scenario files.
 mod formats;
 /// Dependency paths and development-only marking.
 mod paths;
+/// Real projects' layouts, and their findings against an independent reading.
+mod projects;
 /// Reachability of findings, and the OpenVEX report made of it.
 mod reach;
+/// What the reports count and where SARIF results point.
+mod reports;
 /// The whole run from a request (`audit::run`).
 mod run;
 /// SARIF and CycloneDX reports of every scenario, validated against the official schemas.
@@ -70,6 +76,30 @@ pub(crate) fn report(
         report.push(scan, decision);
     }
     report
+}
+
+/// The whole run (`audit::run`) on `path` as `osec audit PATH` makes it, against the
+/// embedded snapshot (by its path), on [`TODAY`], with the default policy.
+pub(crate) fn run_on(path: &Path) -> audit::Outcome {
+    audit::run(&audit::Request {
+        inputs: audit::Inputs {
+            path: path.to_path_buf(),
+            ..audit::Inputs::default()
+        },
+        database: vulndb::source::Choice::new()
+            .with_given([PathBuf::from("../vulndb/data/opam-all.zip")])
+            .require_ecosystem("opam"),
+        policy: audit::PolicyOptions {
+            config: None,
+            ignores: Vec::new(),
+            threshold: audit::scan::Severity::None,
+            skip_development: false,
+        },
+        include_pinned: false,
+        now: "2026-11-30T12:00:00Z".parse().expect("a time"),
+        tool_version: "0.0.0-test".to_owned(),
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Reads a file of a scenario as an export.

@@ -135,12 +135,29 @@ fn errors_name_what_could_not_be_read() {
     }))
     .unwrap_err();
     assert!(matches!(err, RunError::NoOpamRoot), "{err:?}");
+}
+
+/// An input that cannot be read is an error of the report, not of the run: the
+/// verdict is `Incomplete` (exit code 2) and the error names the file and position.
+#[test]
+fn an_unreadable_input_makes_the_run_incomplete() {
     let broken = scenario("broken/truncated-switch-state");
-    let err = audit::run(&request(at(broken.clone()))).unwrap_err();
-    assert!(matches!(err, RunError::Read { .. }), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        format!("reading opam-switch {}", broken.join("_opam").display())
+    let outcome = audit::run(&request(at(broken.clone()))).unwrap();
+    assert_eq!(outcome.verdict(), Verdict::Incomplete);
+    let report = &audited(outcome).report;
+    assert!(report.inputs.is_empty());
+    let [error] = report.errors.as_slice() else {
+        panic!("{:?}", report.errors);
+    };
+    assert_eq!(error.kind, "opam-switch");
+    assert_eq!(error.path, broken.join("_opam").display().to_string());
+    let state = broken.join("_opam/.opam-switch/switch-state");
+    assert_eq!(error.file, state.display().to_string());
+    assert!(error.line.is_some() && error.column.is_some(), "{error:?}");
+    assert!(
+        error.message.starts_with(&format!("{}:", state.display())),
+        "{}",
+        error.message
     );
 }
 

@@ -1,7 +1,8 @@
 //! `osec audit [PATH] [--switch NAME|DIR] [--export FILE] [--lock FILE] [--db DIR|ZIP]
 //! [--format …] [--severity-threshold LEVEL] [--ignore ID] [--config osec.toml]
 //! [--no-dev] [--include-pinned] [--allow-empty-db] [--offline]`. Exit 0 clean,
-//! 1 vulnerable, 2 error, 3 nothing to scan. The run is `audit::run`; this file
+//! 1 vulnerable, 2 error (also when one input could not be read: the others are
+//! still reported), 3 nothing to scan. The run is `audit::run`; this file
 //! builds its request and renders its outcome. Audit never uses the network
 //! (only `osec db fetch` can, see `commands::db`), so the global `--offline`
 //! needs nothing here.
@@ -19,9 +20,10 @@ use super::db::LimitArgs;
 /// Arguments of `osec audit`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct AuditArgs {
-    /// The project or switch to audit (searched for _opam/, *.opam.locked, dune.lock/,
-    /// esy.lock/, else the constraints of its *.opam files), or one such file; ignored
-    /// when --switch, --export or --lock is given.
+    /// The project or switch to audit (searched, and one directory down, for _opam/,
+    /// lock files, *.export, dune.lock/, dev-tools.locks/, esy.lock/, else the
+    /// constraints of its *.opam files), or one such file or directory, read as what it
+    /// is; ignored when --switch, --export or --lock is given.
     #[arg(default_value = ".")]
     path: PathBuf,
     /// An opam switch: a directory, or a switch name in $OPAMROOT.
@@ -87,6 +89,8 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         Verdict::Clean => ExitCode::SUCCESS,
         Verdict::Vulnerable => ExitCode::from(1),
         Verdict::NothingScanned => ExitCode::from(3),
+        // `Incomplete`: an input could not be read (the report says which and why).
+        _ => ExitCode::from(2),
     })
 }
 
@@ -140,6 +144,9 @@ fn render(audited: &Audited, format: Format) -> anyhow::Result<()> {
         for warning in &audited.report.warnings {
             eprintln!("warning: {warning}");
         }
+    }
+    for error in &audited.report.errors {
+        eprintln!("osec audit: error: {}", error.message);
     }
     Ok(())
 }

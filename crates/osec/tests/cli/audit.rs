@@ -367,7 +367,7 @@ fn markdown_output_is_a_table_with_one_row_per_finding() {
     assert_eq!(
         out.stdout
             .lines()
-            .filter(|l| l.starts_with("| OSEC-"))
+            .filter(|l| l.starts_with("| OSEC\\-"))
             .count(),
         10,
         "{}",
@@ -394,6 +394,116 @@ fn broken_inputs_exit_two_naming_file_and_position() {
         &bad_db.display().to_string(),
     ]);
     assert_eq!(out.code, 2, "{}", out.stdout);
+}
+
+/// Issue 20: tezos-mirror's `opam/virtual/` holds package definitions named
+/// `*.opam.locked` beside a real lock, and another lock there may be half-written.
+/// Every format still reports the real lock's findings; the unreadable file is an
+/// error naming its line, and the exit code is 2.
+#[test]
+fn one_unreadable_file_exits_two_and_every_format_reports_the_rest() {
+    let dir = TestDir::new();
+    let virtual_dir = format!(
+        "{}/../audit/tests/data/projects/tezos/virtual",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for entry in std::fs::read_dir(&virtual_dir).expect("the tezos fixture") {
+        let entry = entry.expect("entry");
+        let text = std::fs::read_to_string(entry.path()).expect("text");
+        dir.write(
+            &format!("virtual/{}", entry.file_name().to_string_lossy()),
+            &text,
+        );
+    }
+    dir.write(
+        "virtual/half.opam.locked",
+        "opam-version: \"2.0\"\ndepends: [\n  \"tls\" {= \"2.0.3\"}\n  \"cohttp\" {= \"6.",
+    );
+    for format in ["table", "json", "sarif", "markdown", "cyclonedx"] {
+        let out = embedded(&dir, &["audit", "virtual", "--format", format]);
+        assert_eq!(out.code, 2, "{format}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr
+                .contains("osec audit: error: virtual/half.opam.locked:4:"),
+            "{format}: {}",
+            out.stderr
+        );
+        // octez-deps.opam.locked's tls 2.0.3 and mirage-crypto 1.2.0 findings.
+        for id in ["OSEC-2026-06", "OSEC-2026-12"] {
+            assert!(
+                out.stdout.contains(id) || out.stdout.contains(&id.replace('-', "\\-")),
+                "{format}: {id} missing:\n{}",
+                out.stdout
+            );
+        }
+    }
+    let json = json(&embedded(&dir, &["audit", "virtual", "--format", "json"]).stdout);
+    assert_eq!(json["errors"][0]["line"], 4);
+    assert_eq!(json["errors"][0]["path"], "virtual/half.opam.locked");
+    let kinds: Vec<&str> = json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "opam-file",
+            "opam-file",
+            "opam-file",
+            "opam-file",
+            "opam-file",
+            "opam-lock",
+            "opam-lock"
+        ],
+        "definitions read as opam files, the two real locks as locks"
+    );
+}
+
+/// Issue 14: a package listed twice never hides its vulnerable version (exit 1, where
+/// main said "no vulnerabilities found" and exited 0); a field written twice, which
+/// could hide either, makes the file unreadable (exit 2, file and line named).
+#[test]
+fn a_package_listed_twice_is_audited_at_both_versions() {
+    let dir = TestDir::new();
+    dir.write(
+        "dup/app.opam.locked",
+        "opam-version: \"2.0\"\nname: \"app\"\ndepends: [\n  \"tls\" {= \"2.0.3\"}\n  \
+         \"tls\" {= \"2.1.0\"}\n]\n",
+    );
+    dir.write(
+        "dup/opam.export",
+        "opam-version: \"2.0\"\ninstalled: [\"tls.2.1.0\" \"tls.2.0.3\"]\n",
+    );
+    let out = embedded(&dir, &["audit", "dup", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let report = json(&out.stdout);
+    let vulnerable: Vec<&str> = report["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+        .iter()
+        .map(|v| v["installed_version"].as_str().unwrap_or_default())
+        .collect();
+    // OSEC-2026-06 and -07 at tls 2.0.3, each counted once for the two files
+    assert_eq!(vulnerable, ["2.0.3", "2.0.3"]);
+    assert_eq!(
+        report["vulnerabilities"][0]["inputs"],
+        serde_json::json!(["dup/app.opam.locked", "dup/opam.export"])
+    );
+
+    dir.write(
+        "repeated/opam.export",
+        "opam-version: \"2.0\"\ninstalled: [\"tls.2.1.0\"]\ninstalled: [\"tls.2.0.3\"]\n",
+    );
+    let out = embedded(&dir, &["audit", "repeated"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("osec audit: error: repeated/opam.export:3:1: `installed:` is written twice"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -577,7 +687,17 @@ fn opam_files_beside_a_switch_or_lock_are_not_checked() {
         .iter()
         .map(|i| i["kind"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(kinds, ["opam-switch", "opam-lock", "dune-lock", "esy-lock"]);
+    assert_eq!(
+        kinds,
+        [
+            "opam-switch",
+            "opam-lock",
+            "opam-export",
+            "opam-export",
+            "dune-lock",
+            "esy-lock"
+        ]
+    );
 }
 
 #[test]
