@@ -12,7 +12,12 @@
 //! indented like the section's other fields (or two spaces more than the section); a
 //! removed field or section takes its whole line with it when it was alone on its
 //! line(s); a list written one element per line gets the new element on a new line
-//! with the same indentation, an inline list gets it after a space.
+//! with the same indentation, an inline list gets it after a space. A file that does
+//! not end with a newline keeps not ending with one: a field added at its end goes
+//! after a newline, and removing the last line takes the newline before it, so that
+//! removing what was added gives back the original bytes. [`Document::replace`]
+//! rewrites any span of the tree with text as written, for edits that must keep the
+//! bytes inside the span (wrapping a value in parentheses).
 
 use crate::ast::{Item, ItemKind, OpamFile, Value, ValueKind};
 use crate::error::ParseError;
@@ -65,6 +70,9 @@ pub enum EditError {
     /// No value of the document has this span.
     #[error("no value at bytes {}..{}", .0.start, .0.end)]
     NoSuchValue(Span),
+    /// A span given to [`Document::replace`] is not inside the document.
+    #[error("bytes {}..{} are not inside the document", .0.start, .0.end)]
+    SpanOutOfBounds(Span),
     /// The edited text would not parse (for example an identifier value that is not
     /// a valid identifier).
     #[error("the edit would make the file unparsable: {0}")]
@@ -213,6 +221,19 @@ impl Document {
         self.splice(range, b"")
     }
 
+    /// Replaces the bytes of `span` (a span of [`Document::file`]'s tree, such as a
+    /// value's) by `text`, as written: the edit for changes the other edits can't
+    /// express while keeping the bytes around them, such as wrapping a value in
+    /// parentheses. Refused, the document unchanged, when the span is not inside the
+    /// document or the result does not parse.
+    pub fn replace(&mut self, span: Span, text: &[u8]) -> Result<(), EditError> {
+        let range = span.range();
+        if range.start > range.end || range.end > self.src.len() {
+            return Err(EditError::SpanOutOfBounds(span));
+        }
+        self.splice(range, text)
+    }
+
     /// Adds a section `kind ["name"] { fields }` at the end of the file.
     pub fn insert_section(
         &mut self,
@@ -287,12 +308,16 @@ impl Document {
     fn append_line(&mut self, scope: Scope<'_>, text: &[u8]) -> Result<(), EditError> {
         let (items, section) = self.scope_items(scope)?;
         let Some(section_item) = section else {
+            // A file that does not end with a newline keeps not ending with one.
             let mut insert = Vec::new();
-            if !self.src.is_empty() && !self.src.ends_with(b"\n") {
+            let without_final_newline = !self.src.is_empty() && !self.src.ends_with(b"\n");
+            if without_final_newline {
                 insert.push(b'\n');
             }
             insert.extend_from_slice(text);
-            insert.push(b'\n');
+            if !without_final_newline {
+                insert.push(b'\n');
+            }
             let end = self.src.len();
             return self.splice(end..end, &insert);
         };
@@ -368,7 +393,19 @@ impl Document {
             .take_while(|&&b| b == b' ' || b == b'\t' || b == b'\r')
             .count();
         match self.src.get(end + blanks) {
-            None => Some(line_start..end + blanks),
+            // The last line, without a newline after it: the newline before it goes
+            // too, so that the file keeps its style (and removing a field that
+            // `append_line` added gives back the bytes it was added to).
+            None => {
+                let mut start = line_start;
+                if start > 0 && self.src.get(start - 1) == Some(&b'\n') {
+                    start -= 1;
+                    if start > 0 && self.src.get(start - 1) == Some(&b'\r') {
+                        start -= 1;
+                    }
+                }
+                Some(start..end + blanks)
+            }
             Some(b'\n') => Some(line_start..end + blanks + 1),
             Some(_) => None,
         }
@@ -519,10 +556,78 @@ mod tests {
 
     #[test]
     fn new_field_goes_at_the_end_of_the_file() {
-        let out = edit("x: 1", |d| {
+        let out = edit("x: 1\n", |d| {
             d.set_field(Scope::File, "y", &Value::list(vec![Value::ident("a")]))
         });
         assert_eq!(out, "x: 1\ny: [a]\n");
+    }
+
+    #[test]
+    fn a_file_without_a_final_newline_keeps_that_style() {
+        let out = edit("x: 1", |d| {
+            d.set_field(Scope::File, "y", &Value::ident("a"))
+        });
+        assert_eq!(out, "x: 1\ny: a");
+    }
+
+    #[test]
+    fn removing_an_added_field_gives_back_the_file() {
+        for given in [
+            "x: 1\n",
+            "x: 1",
+            "x: 1\n# end",
+            "x: 1\r\n",
+            "url { src: \"a\" }",
+            "",
+        ] {
+            let mut document = Document::parse(given).expect("parses");
+            document
+                .set_field(
+                    Scope::File,
+                    "x-added",
+                    &Value::list(vec![Value::string("A")]),
+                )
+                .expect("added");
+            assert_ne!(document.to_bytes(), given.as_bytes());
+            document
+                .remove_field(Scope::File, "x-added")
+                .expect("removed");
+            assert_eq!(document.to_bytes(), given.as_bytes(), "{given:?}");
+        }
+    }
+
+    #[test]
+    fn removing_the_last_line_without_a_newline_takes_the_newline_before() {
+        let out = edit("a: 1\r\nb: 2", |d| d.remove_field(Scope::File, "b"));
+        assert_eq!(out, "a: 1");
+        let out = edit("a: 1\n\nb: 2", |d| d.remove_field(Scope::File, "b"));
+        assert_eq!(out, "a: 1\n");
+    }
+
+    #[test]
+    fn replacing_a_span_keeps_the_bytes_around_it() {
+        let given = "available: os != \"win32\" # why\nx: 1\n";
+        let mut document = Document::parse(given).expect("parses");
+        let span = document
+            .field(Scope::File, "available")
+            .expect("field")
+            .span;
+        let inner = &given.as_bytes()[span.range()];
+        let wrapped = [b"false & (".as_slice(), inner, b")"].concat();
+        document.replace(span, &wrapped).expect("replaced");
+        assert_eq!(
+            document.to_bytes(),
+            b"available: false & (os != \"win32\") # why\nx: 1\n"
+        );
+        let end = document.to_bytes().len() as u32;
+        assert!(matches!(
+            document.replace(crate::Span::new(end, end + 1), b"x"),
+            Err(EditError::SpanOutOfBounds(_))
+        ));
+        assert!(matches!(
+            document.replace(crate::Span::new(0, 9), b"["),
+            Err(EditError::Unparsable(_))
+        ));
     }
 
     #[test]

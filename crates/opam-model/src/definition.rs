@@ -162,9 +162,15 @@ impl PackageDefinition {
         self.dependency_field("conflicts", Junction::Or)
     }
 
-    /// `available:`; `true` when absent.
+    /// `available:`; `true` when absent. As opam does, a list of at most one filter
+    /// is read as that filter (`available: [ os != "win32" ]`, as opam 1.2 wrote it
+    /// and many files of opam-repository still do).
     pub fn available(&self) -> Result<Filter, Error> {
         match self.field("available") {
+            Some(Value {
+                kind: ValueKind::List(items),
+                ..
+            }) => Filter::from_values(&items.value),
             Some(value) => Filter::from_value(value),
             None => Ok(Filter::Bool(true)),
         }
@@ -239,4 +245,32 @@ fn line_column(text: &[u8], span: Span) -> (usize, usize) {
         .rposition(|&c| c == b'\n')
         .map_or(0, |p| p + 1);
     (line, offset - line_start + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filter::GlobalEnvironment;
+
+    fn available(text: &str) -> Result<Filter, Error> {
+        let definition =
+            PackageDefinition::parse(text.as_bytes(), Path::new("opam")).expect("the file parses");
+        definition.available()
+    }
+
+    #[test]
+    fn available_may_be_a_list_of_one_filter() {
+        let env = GlobalEnvironment::from_bindings("os=win32");
+        for text in [
+            "available: os != \"win32\"\n",
+            "available: [ os != \"win32\" ]\n",
+            "available: [ (os != \"win32\") ]\n",
+        ] {
+            let filter = available(text).expect(text);
+            assert!(!filter.eval_to_bool(&env, true), "{text}");
+        }
+        assert_eq!(available("available: []\n").ok(), Some(Filter::Bool(true)));
+        assert_eq!(available("x: 1\n").ok(), Some(Filter::Bool(true)));
+        assert!(available("available: [ true false ]\n").is_err());
+    }
 }

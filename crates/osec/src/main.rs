@@ -83,7 +83,9 @@ enum Command {
     /// The vulnerability database: refresh it (the only use of the network), show its age.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
-    /// opam-repository policy: released sources never change (check-immutable).
+    /// opam-repository policy: released sources never change (check-immutable),
+    /// advisories in opam files (annotate), packages stuck on affected versions
+    /// (exposure).
     #[command(subcommand)]
     Repo(commands::repo::RepoCommand),
     /// The osv.dev v1 HTTP API over OSV databases of any ecosystem, or advisories.

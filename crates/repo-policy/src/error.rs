@@ -1,6 +1,7 @@
-//! The crate's error type: what stops a check before it can say anything about the
-//! packages (the repository or a revision cannot be read). Problems of single opam
-//! files are findings, not errors (see [`crate::Rule::UnparsableOpamFile`]).
+//! The crate's error type: what stops a command before it can say anything about the
+//! packages (the repository, a revision or the advisories cannot be read, a file
+//! cannot be written). Problems of single opam files are findings, not errors (see
+//! [`crate::Rule::UnparsableOpamFile`], [`crate::Notice`], [`crate::Unreadable`]).
 
 use std::path::PathBuf;
 
@@ -81,6 +82,39 @@ pub enum Error {
         /// What gix said.
         message: String,
     },
+    /// `repo annotate` edits files in place: its repository must be a directory.
+    #[error(
+        "{}: not a directory; `osec repo annotate` edits opam files in place, so give the directory of a checkout of the repository (a .tar.gz or DIR@REV can only be read: extract or check it out first)",
+        path.display()
+    )]
+    NotADirectory {
+        /// The repository as given.
+        path: PathBuf,
+    },
+    /// A repository given with `--repo` cannot be opened or indexed.
+    #[error("cannot read the repository {repository}: {source}")]
+    Repository {
+        /// The repository as given.
+        repository: String,
+        /// Why.
+        source: opam_model::Error,
+    },
+    /// The advisories cannot be found or read.
+    #[error(transparent)]
+    Advisories(#[from] advisory::Error),
+    /// No advisory file under the paths given: nothing could be checked or edited.
+    #[error(
+        "no advisory (OSEC-*.md) under {}; give the directory of ocaml/security-advisories or advisory files",
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    NoAdvisories {
+        /// The paths given.
+        paths: Vec<PathBuf>,
+    },
+    /// An opam file could not be written (the files written before it keep their
+    /// new bytes; running the command again finishes the work).
+    #[error(transparent)]
+    Write(#[from] safe_fs::Error),
 }
 
 /// The crate's result type.

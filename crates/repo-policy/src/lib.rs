@@ -1,5 +1,7 @@
 //! opam-repository policy: a released package's source never changes
-//! (opam-repository's policy since PR #29072), checked across git revisions.
+//! (opam-repository's policy since PR #29072), checked across git revisions; the
+//! advisories written into the opam files they affect; and the packages whose latest
+//! release is stuck on an affected version.
 //!
 //! # What this crate owns
 //!
@@ -12,14 +14,22 @@
 //!   contract below, SARIF 2.1.0 for GitHub code scanning, and a Markdown summary for
 //!   a pull-request comment.
 //!
-//! Advisory annotations (`repo annotate`) and the exposure of packages to advisories
-//! (`repo exposure`) will live here too.
+//! - [`annotate`]: `osec repo annotate --repo DIR ADVISORIES [--mark …] [--remove]`,
+//!   the `x-security-advisories: ["OSEC-2026-16"]` field in the opam file of every
+//!   version an advisory affects, and the marks (`flags: avoid-version`,
+//!   `available: false & (…)`) of affected versions that have a fixed successor;
+//!   edits that keep every other byte, and that `--remove` undoes byte for byte.
+//! - [`exposure`]: `osec repo exposure --repo DIR… ADVISORIES`, the packages whose
+//!   latest release can only be installed with an affected version, with their
+//!   maintainers, as text, JSON (contract below) or Markdown ([`ExposureFormat`]).
 //!
 //! # What it does not own
 //!
-//! The opam syntax (`opam-file`: parsing, the normalised printer used for values in
-//! messages), checksums and the other meanings of opam fields (`opam-model`), and the
-//! command line and exit codes (`osec`).
+//! The opam syntax and its lossless edits (`opam-file`: parsing, `Document`, the
+//! normalised printer used for values in messages), checksums, formulas, filters and
+//! repositories (`opam-model`), advisories, their lint and the affected versions of
+//! the OSV export (`advisory`), safe writes (`safe-fs`), and the command line and exit
+//! codes (`osec`).
 //!
 //! # Phases
 //!
@@ -97,8 +107,82 @@
 //! plain file). `region` is null for a file under `files/`, a removed version, and a
 //! removed section (then `location` is the opam file at HEAD).
 //!
+//! # `repo annotate`
+//!
+//! The versions an advisory affects are those the OSV export lists in `versions`
+//! ([`advisory::to_osv::affected_versions`]), from the repository being annotated.
+//! The field is added at the end of the file (after a newline when the file does not
+//! end with one, which it then still does not), or its list rewritten, sorted, when
+//! the IDs change; the IDs of advisories not given are kept. A withdrawn advisory
+//! affects nothing: its ID is taken out. `--mark` marks an affected version when a
+//! later version of the package is not affected:
+//!
+//! - `avoid-version` goes at the end of `flags`' list (`flags: conf` becomes
+//!   `flags: [conf avoid-version]`; without `flags`, `flags: avoid-version` is added),
+//!   as opam-repository marks versions today;
+//! - `unavailable` makes `available: F` read `available: false & (F)` (inside the
+//!   brackets of `available: [ F ]`), which opam evaluates to false while the old
+//!   condition stays readable and restorable; without `available`, `available: false`
+//!   is added.
+//!
+//! What osec added is recorded in `x-security-advisories-marks` (`"avoid-version"`,
+//! `"avoid-version-listed"` for a single flag made a list, `"unavailable"`), so that
+//! `--remove`, or a version no longer affected, takes out those marks and never one
+//! a maintainer wrote; a mark changed by hand since is left, with a warning. A
+//! version that already has the mark is not marked again.
+//!
+//! # `repo exposure` and its JSON (`--format json`, schema `osec-repo-exposure/1`)
+//!
+//! A package is *stuck* when its latest release (the greatest version whose
+//! `available` is not false) can only be installed with an affected version:
+//! `depends` read with opam's default flags (`build`, `post`; no `with-test`,
+//! `with-doc`, `with-dev-setup`, `dev`), every dependency resolved to the versions
+//! it admits (its constraint, minus `conflicts`, minus versions whose `available` is
+//! false or whose own dependencies can't be met), and `|` alternatives honoured: it
+//! is stuck only when every way of satisfying `depends` needs an affected version,
+//! directly or through the versions its dependencies admit. Stable: fields are only
+//! added.
+//!
+//! ```text
+//! {
+//!   "schema": "osec-repo-exposure/1",
+//!   "tool_version": "0.1.0",
+//!   "repositories": [SPEC, …],                    // as given, highest priority first
+//!   "versions": N,                                // package versions read
+//!   "advisories": [{
+//!     "id": "OSEC-2026-16", "path": PATH, "withdrawn": BOOL,
+//!     "packages": [{                              // one per `affected` entry
+//!       "name": "cohttp", "constraint": "cohttp {< \"6.3.0\"}",
+//!       "affected": [VERSION, …], "unaffected": [VERSION, …],   // released, opam's order
+//!       "stuck": [{                               // by name, opam's order
+//!         "name": NAME, "version": LATEST, "repository": SPEC,
+//!         "maintainers": [TEXT, …],               // the `maintainer` field
+//!         "direct": BOOL,                         // depends on the vulnerable package itself
+//!         "blocking": [{                          // dependencies admitting only versions that need an affected one
+//!           "name": NAME,
+//!           "requirement": [TEXT, …],             // the elements of `depends` naming it, normalised
+//!           "admitted": [VERSION, …]
+//!         }]
+//!       }]
+//!     }]
+//!   }],
+//!   "rejected": [{"path": PATH, "errors": N}],   // advisories with lint errors: not used
+//!   "unreadable": [{"package": "NAME.VERSION", "repository": SPEC, "path": PATH, "message": TEXT}]
+//! }
+//! ```
+//!
 //! # Limitations
 //!
+//! - `repo exposure` is not a solver: each dependency is judged on its own, so two
+//!   dependencies that can only be met by different versions of one package, or a
+//!   conflict between two dependencies' own dependencies, are not seen (a package is
+//!   then missed, never listed wrongly for that reason). Filters over variables osec
+//!   can't know (`os`, `arch`, `ocaml:version`) are taken as true in `depends` and
+//!   false in `conflicts`: a package stuck only on some platforms is listed.
+//! - `repo exposure` takes an unreadable opam file's version as installable without
+//!   an affected version, and lists it (the command exits 2).
+//! - `repo annotate` writes each file atomically, but not all files as one: an
+//!   interrupted run leaves some files annotated, and the next run finishes.
 //! - An unchanged md5 checksum is taken as proof that an archive only moved (POL006):
 //!   opam itself accepts md5 checksums.
 //! - Build commands are recognised by their program (`sed -i`, `perl -i`, `patch`,
@@ -116,14 +200,26 @@
 
 #![forbid(unsafe_code)]
 
+mod advisories;
+mod annotate;
 mod codes;
 mod error;
+mod exposure;
 mod git;
 mod immutable;
 mod report;
 
+pub use advisories::{Advisories, LoadedAdvisory};
+pub use annotate::{
+    AdvisoryCoverage, AnnotateOptions, Annotation, FileEdit, Mark, Notice, PackageCoverage,
+    annotate,
+};
 pub use codes::{Rule, rules_markdown};
 pub use error::{Error, Result};
+pub use exposure::{
+    AdvisoryExposure, Blocking, Exposure, ExposureFormat, PackageExposure, StuckPackage,
+    Unreadable, exposure,
+};
 pub use git::Revision;
 pub use immutable::check_immutable;
 pub use report::{Counts, Finding, Format, Location, Region, Report, Side};

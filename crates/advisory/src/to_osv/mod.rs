@@ -41,7 +41,7 @@
 
 pub mod intervals;
 
-use opam_model::ReleasedVersions;
+use opam_model::{ReleasedVersions, Version};
 
 use crate::date::parse_date;
 use crate::model::{
@@ -403,13 +403,11 @@ fn affected_entry(
     out.ranges = Some(ranges);
 
     if options.with_versions {
-        out.versions = Some(
-            released
-                .iter()
-                .filter(|v| set.contains(v))
-                .cloned()
-                .collect(),
-        );
+        let versions = options
+            .released
+            .and_then(|source| affected_versions(entry, source))
+            .unwrap_or_default();
+        out.versions = Some(versions.iter().map(|v| v.as_str().to_owned()).collect());
     }
     let mut ecosystem = osv::JsonObject::new();
     ecosystem.insert(
@@ -426,6 +424,26 @@ fn affected_entry(
     }
     out.ecosystem_specific = Some(ecosystem);
     Ok(out)
+}
+
+/// The released versions an `affected` entry covers, in opam's order: the `versions`
+/// list of its OSV record, which `osec repo annotate` and `osec repo exposure` use
+/// too. `None` when no repository has the package (or its name is invalid).
+pub fn affected_versions<'a>(
+    entry: &Affected,
+    released: &'a ReleasedVersions,
+) -> Option<Vec<&'a Version>> {
+    let set = entry
+        .constraint
+        .as_ref()
+        .map_or_else(VersionSet::all, VersionSet::of_constraint);
+    let versions = entry.released_versions(released)?;
+    Some(
+        versions
+            .iter()
+            .filter(|v| set.contains(v.as_str()))
+            .collect(),
+    )
 }
 
 /// Every released version is in the ECOSYSTEM ranges exactly when the constraint

@@ -2,13 +2,20 @@
 //!
 //! `check-immutable --repo DIR BASE HEAD`: released sources never change between two
 //! git revisions. Exit 0 clean (warnings allowed), 1 on violations, 2 on errors.
+//! `annotate --repo DIR ADVISORIES`: advisory IDs (and marks) in the opam files of
+//! affected versions. Exit 0 done, 1 with `--check` when files would change, 2 when a
+//! file or an advisory could not be used.
+//! `exposure --repo DIR… ADVISORIES`: packages whose latest release needs an affected
+//! version. Exit 0, or 2 when an advisory or an opam file could not be used.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use advisory::lint::{FileReport, OutputFormat, render};
 use clap::{Args, Subcommand};
-use repo_policy::{Format, check_immutable};
+use opam_model::RepositorySpec;
+use repo_policy::{AnnotateOptions, ExposureFormat, Format, Mark, annotate, check_immutable};
 
 /// The subcommands of `osec repo`.
 #[derive(Debug, Subcommand)]
@@ -18,6 +25,92 @@ pub(crate) enum RepoCommand {
     /// patches, substs, files/, source-editing build commands; new versions need
     /// sha256 or sha512. Exit 1 on violations.
     CheckImmutable(CheckImmutableArgs),
+    /// Add `x-security-advisories: ["OSEC-…"]` to the opam file of every version the
+    /// advisories affect (the versions the OSV export lists), keeping every other
+    /// byte; with --mark, also mark affected versions that have a fixed successor.
+    /// Run again, it changes nothing. Exit 1 with --check when files would change,
+    /// 2 when an advisory or a file could not be used.
+    Annotate(AnnotateArgs),
+    /// List, per advisory, the packages whose latest release can only be installed
+    /// with an affected version, and their maintainers. Exit 2 when an advisory or
+    /// an opam file could not be used.
+    Exposure(ExposureArgs),
+}
+
+/// Arguments of `osec repo annotate`.
+#[derive(Debug, Args)]
+pub(crate) struct AnnotateArgs {
+    /// The checkout of opam-repository to edit (a directory: a .tar.gz or DIR@REV
+    /// can't be edited).
+    #[arg(long = "repo", value_name = "DIR")]
+    repo: PathBuf,
+    /// Also mark the affected versions that have a fixed successor:
+    /// `flags: avoid-version`, or `available: false & (…)`.
+    #[arg(long, value_enum, value_name = "MARK", conflicts_with = "remove")]
+    mark: Option<MarkArg>,
+    /// Take the advisories' IDs out again, with the marks osec added.
+    #[arg(long)]
+    remove: bool,
+    /// Change nothing: show what would change, exit 1 if anything would.
+    #[arg(long)]
+    check: bool,
+    /// The advisories: directories searched for OSEC-*.md, or files.
+    #[arg(value_name = "ADVISORIES", required = true)]
+    advisories: Vec<PathBuf>,
+}
+
+/// The values of `--mark`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum MarkArg {
+    /// `flags: avoid-version`: the solver picks the version only when it must.
+    AvoidVersion,
+    /// `available: false`: the version can no longer be installed.
+    Unavailable,
+}
+
+impl From<MarkArg> for Mark {
+    fn from(mark: MarkArg) -> Mark {
+        match mark {
+            MarkArg::AvoidVersion => Mark::AvoidVersion,
+            MarkArg::Unavailable => Mark::Unavailable,
+        }
+    }
+}
+
+/// Arguments of `osec repo exposure`.
+#[derive(Debug, Args)]
+pub(crate) struct ExposureArgs {
+    /// An opam repository: a directory, a .tar.gz, or DIR@REV; repeat for several
+    /// (opam-repository, then opam-repository-archive).
+    #[arg(long = "repo", value_name = "DIR", required = true)]
+    repos: Vec<RepositorySpec>,
+    /// The advisories: directories searched for OSEC-*.md, or files.
+    #[arg(value_name = "ADVISORIES", required = true)]
+    advisories: Vec<PathBuf>,
+    /// How to print the exposure.
+    #[arg(long, value_enum, default_value_t = ExposureFormatArg::Human)]
+    format: ExposureFormatArg,
+}
+
+/// The values of `--format` of `repo exposure`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExposureFormatArg {
+    /// Text for people.
+    Human,
+    /// One JSON document (schema osec-repo-exposure/1).
+    Json,
+    /// Markdown: a section per advisory with a table of packages.
+    Markdown,
+}
+
+impl From<ExposureFormatArg> for ExposureFormat {
+    fn from(format: ExposureFormatArg) -> ExposureFormat {
+        match format {
+            ExposureFormatArg::Human => ExposureFormat::Human,
+            ExposureFormatArg::Json => ExposureFormat::Json,
+            ExposureFormatArg::Markdown => ExposureFormat::Markdown,
+        }
+    }
 }
 
 /// Arguments of `osec repo check-immutable`.
@@ -64,7 +157,53 @@ impl From<CheckFormat> for Format {
 pub(crate) fn run(command: RepoCommand) -> anyhow::Result<ExitCode> {
     match command {
         RepoCommand::CheckImmutable(args) => check(args),
+        RepoCommand::Annotate(args) => run_annotate(args),
+        RepoCommand::Exposure(args) => run_exposure(args),
     }
+}
+
+fn run_annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
+    let options = AnnotateOptions {
+        mark: args.mark.map(Mark::from),
+        remove: args.remove,
+    };
+    let plan = annotate(&args.repo, &args.advisories, options)?;
+    print_rejected(&plan.rejected)?;
+    if !args.check {
+        plan.write()?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(plan.render(!args.check).as_bytes())?;
+    stdout.flush()?;
+    Ok(if plan.errors() > 0 {
+        ExitCode::from(2)
+    } else if args.check && !plan.edits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_exposure(args: ExposureArgs) -> anyhow::Result<ExitCode> {
+    let exposure = repo_policy::exposure(&args.repos, &args.advisories)?;
+    print_rejected(&exposure.rejected)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(exposure.render(args.format.into()).as_bytes())?;
+    stdout.flush()?;
+    Ok(if exposure.is_incomplete() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The lint diagnostics of the advisories that were not used, on standard error.
+fn print_rejected(rejected: &[FileReport]) -> anyhow::Result<()> {
+    if !rejected.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        stderr.write_all(render(rejected, OutputFormat::Human).as_bytes())?;
+    }
+    Ok(())
 }
 
 fn check(args: CheckImmutableArgs) -> anyhow::Result<ExitCode> {

@@ -173,22 +173,24 @@ pub(crate) fn scenario(name: &str) -> String {
 
 /// Copies the 26 real advisories into `dir/advisories`.
 pub(crate) fn copy_real_advisories(dir: &TestDir) {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
-    copy(
+    copy_tree(
         &advisory_data().join("real"),
         &dir.path().join("advisories"),
     );
+}
+
+/// Copies the directory `from` (files and directories) to `to`.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// A valid advisory with ID `id` (for `advisories/<year>/<id>.md`).
