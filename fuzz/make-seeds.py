@@ -61,6 +61,24 @@ for name, content in opam_sources:
     seed("opam_file", name, content)
     seed("opam_model", "file-" + name, b"\x04" + content)
 
+# Archives of opam files (uncompressed: the target compresses them): the files of
+# opam-repository above in its layout, once as they are and once under a top
+# directory as in a GitHub archive, with a files/ entry that is not a package.
+def tar_bytes(entries):
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, content in entries:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            info.mtime = 0
+            t.addfile(info, io.BytesIO(content))
+    return out.getvalue()
+repo_files = [(n.split("/", 1)[1], c) for n, c in opam_sources if n.startswith("opam-repository")][:6]
+seed("opam_tarball", "repository.tar", tar_bytes(repo_files))
+seed("opam_tarball", "github-archive.tar",
+     tar_bytes([("opam-repository-master/" + n, c) for n, c in repo_files[:3]]
+               + [("opam-repository-master/packages/a/a.1/files/opam", b"x: 1\n")]))
+
 # opam-model texts: constraints of the real advisories, versions, filters.
 advisories = sorted(files(os.path.join(data, "security-advisories", "advisories"),
                           lambda p: p.endswith(".md")))
@@ -100,11 +118,13 @@ for dirpath, dirnames, _ in sorted(os.walk(audit)):
 osv = os.path.join(root, "crates", "osv", "tests", "data", "generated-osv")
 for p in files(osv, lambda p: p.endswith(".json")):
     seed("osv_json", os.path.basename(p), read(p))
-seed("zip_database", "opam-all.zip", read(os.path.join(root, "crates", "osec", "data", "opam-all.zip")))
+seed("zip_database", "opam-all.zip", read(os.path.join(root, "crates", "vulndb", "data", "opam-all.zip")))
 small = io.BytesIO()
 with zipfile.ZipFile(small, "w", zipfile.ZIP_DEFLATED) as z:
     for p in list(files(osv, lambda p: p.endswith(".json")))[:3]:
-        z.writestr(os.path.basename(p), read(p))
+        # A fixed date, so that the seed does not change each time it is written.
+        info = zipfile.ZipInfo(os.path.basename(p), date_time=(2026, 1, 1, 0, 0, 0))
+        z.writestr(info, read(p), compress_type=zipfile.ZIP_DEFLATED)
 seed("zip_database", "three-records.zip", small.getvalue())
 
 # Package URLs: the purl-spec test suite's inputs, one per seed (every 4th case).
