@@ -544,7 +544,15 @@ impl fmt::Display for Filter {
                         if i > 0 {
                             f.write_str(if is_and { " & " } else { " | " })?;
                         }
-                        write(operand, f, inner)?;
+                        // A chain inside a chain of the same operator was written in
+                        // parentheses (the parser makes one flat chain otherwise):
+                        // keep them, or it would read back as one chain.
+                        let operand_context = match operand {
+                            Filter::And(..) if is_and => 2,
+                            Filter::Or(..) if !is_and => 1,
+                            _ => inner,
+                        };
+                        write(operand, f, operand_context)?;
                     }
                     if paren {
                         f.write_str(")")?;
@@ -669,6 +677,11 @@ mod tests {
             // Found by fuzzing: a carriage return before a newline in a string was
             // written as is, and read back as part of the newline.
             r#""a\r\nb\r" = x"#,
+            // Found by fuzzing: a parenthesised chain inside a chain of the same
+            // operator was printed without its parentheses, and read back as one
+            // flat chain.
+            r#"os = "l" & (!arch = "l" & ?x)"#,
+            "(a | b) | c | (d | (e | f))",
         ] {
             let printed = filter(text).to_string();
             assert_eq!(
