@@ -17,7 +17,12 @@ fuzz_target!(|data: &[u8]| {
             let diagnostics = [Diagnostic::from_parse_error(&error)];
             let _ = diagnostic::render_human(&file, &diagnostics);
             let _ = diagnostic::render_json_lines(&file, &diagnostics);
-            let _ = diagnostic::sarif("osec", &[(&file, &diagnostics)], diagnostic::SYNTAX_RULES);
+            let tool = diagnostic::SarifTool {
+                name: "osec",
+                version: "0.0.0",
+                information_uri: "https://github.com/ocaml/osec",
+            };
+            let _ = diagnostic::sarif(&tool, &[(&file, &diagnostics)], diagnostic::SYNTAX_RULES);
             let _ = opam_file::dump::dump_error(&error);
             assert!(Document::parse(data.to_vec()).is_err());
         }

@@ -367,7 +367,7 @@ fn markdown_output_is_a_table_with_one_row_per_finding() {
     assert_eq!(
         out.stdout
             .lines()
-            .filter(|l| l.starts_with("| OSEC\\-"))
+            .filter(|l| l.starts_with("| OSEC-"))
             .count(),
         10,
         "{}",

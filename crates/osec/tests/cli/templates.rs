@@ -27,7 +27,7 @@ fn the_templates_use_existing_commands_and_flags() {
     files(&root.join("templates/advisory-db"), &mut paths);
     files(&root.join("docs"), &mut paths);
     paths.sort();
-    assert_eq!(paths.len(), 8, "{paths:?}");
+    assert_eq!(paths.len(), 9, "{paths:?}");
     let dir = TestDir::new();
     let mut checked = Vec::new();
     for path in paths {
@@ -91,6 +91,7 @@ fn the_templates_use_existing_commands_and_flags() {
             "osv export",
             "osv publish",
             "reserve",
+            "serve",
             "sync"
         ]
     );
