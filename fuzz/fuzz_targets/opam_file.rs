@@ -8,7 +8,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use opam_file::print::{normalise, standard};
-use opam_file::{Diagnostic, Document, ItemKind, OpamFile, Scope, SourceFile, Value, diagnostic};
+use opam_file::{
+    Diagnostic, Document, Item, ItemKind, OpamFile, Scope, SourceFile, Value, ValueKind, diagnostic,
+};
 
 fuzz_target!(|data: &[u8]| {
     match opam_file::parse_with_lines(data) {
@@ -67,11 +69,12 @@ fn check_normalise(file: &OpamFile) {
     );
 }
 
-/// What the standard printer prints reads back as the same tree, but for the two
+/// What the standard printer prints reads back as the same tree, but for the three
 /// losses of opam's own printer (its `dump print` shows them too): a carriage return
-/// before a newline in a string, which the lexer reads as part of the newline, and
-/// the blanks that start a string holding a newline, which the lexer skips after the
-/// `"""\` line continuation the printer writes.
+/// before a newline in a string, which the lexer reads as part of the newline; the
+/// blanks that start a string holding a newline, which the lexer skips after the
+/// `"""\` line continuation the printer writes; and fields whose value is `[]` or
+/// `[[]]`, which it does not print.
 fn check_standard(file: &OpamFile) {
     let Ok(once) = standard::opamfile(file) else {
         return;
@@ -79,7 +82,8 @@ fn check_standard(file: &OpamFile) {
     let reread = parse_printed(&once, "standard");
     let lossy = [&b"\r\n"[..], b"\"\"\"\\\n ", b"\"\"\"\\\n\t"]
         .iter()
-        .any(|loss| once.windows(loss.len()).any(|w| w == *loss));
+        .any(|loss| once.windows(loss.len()).any(|w| w == *loss))
+        || has_empty_list_field(&file.items);
     if !lossy {
         assert_eq!(
             reread.without_spans(),
@@ -89,12 +93,33 @@ fn check_standard(file: &OpamFile) {
         );
     }
     let twice = standard::opamfile(&reread).expect("prints");
+    if twice.windows(2).any(|w| w == b"\r\n") {
+        // opam prints the carriage returns of a string as they are and its lexer takes
+        // the last one before a newline as part of the newline: each round loses one
+        // more, so there is no fixed point (opam's `dump print` writes the same bytes).
+        return;
+    }
     let thrice = standard::opamfile(&parse_printed(&twice, "standard")).expect("prints");
     assert_eq!(
         String::from_utf8_lossy(&thrice),
         String::from_utf8_lossy(&twice),
         "the standard printer has no fixed point"
     );
+}
+
+/// A field, at any depth, whose value is `[]` or `[[]]`.
+fn has_empty_list_field(items: &[Item]) -> bool {
+    items.iter().any(|item| match &item.kind {
+        ItemKind::Variable(_, value) => match &value.kind {
+            ValueKind::List(elements) => match elements.value.as_slice() {
+                [] => true,
+                [only] => matches!(&only.kind, ValueKind::List(inner) if inner.value.is_empty()),
+                _ => false,
+            },
+            _ => false,
+        },
+        ItemKind::Section(section) => has_empty_list_field(&section.items.value),
+    })
 }
 
 /// Edits of the kinds `osec repo annotate` makes: each is applied or refused, and
