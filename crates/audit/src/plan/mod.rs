@@ -329,6 +329,27 @@ struct Assignment<'a> {
 }
 
 impl Assignment<'_> {
+    /// Moves `package` to `to`, records the upgrade and queues the package, whose own
+    /// dependents and dependencies are checked next.
+    fn raise(
+        &mut self,
+        package: String,
+        from: String,
+        to: Version,
+        reason: Reason,
+        upgrades: &mut Vec<Upgrade>,
+        queue: &mut Vec<String>,
+    ) {
+        upgrades.push(Upgrade {
+            package: package.clone(),
+            from,
+            to: to.to_string(),
+            reason,
+        });
+        self.raised.insert(package.clone(), to);
+        queue.push(package);
+    }
+
     fn version_of(&self, name: &str) -> Option<Version> {
         if let Some(version) = self.raised.get(name) {
             return Some(version.clone());
@@ -489,14 +510,9 @@ impl Planner<'_> {
             let Some(freeing) = freeing else {
                 return Err(Stop::Held(held_by));
             };
-            upgrades.push(Upgrade {
-                package: dependent.clone(),
-                from: self.installed_text(&dependent, &version),
-                to: freeing.to_string(),
-                reason: Reason::Frees { held_by },
-            });
-            assignment.raised.insert(dependent.clone(), freeing);
-            queue.push(dependent);
+            let from = self.installed_text(&dependent, &version);
+            let reason = Reason::Frees { held_by };
+            assignment.raise(dependent, from, freeing, reason, upgrades, queue);
         }
         Ok(())
     }
@@ -554,14 +570,9 @@ impl Planner<'_> {
             let Some(next) = next else {
                 return Err(Stop::Unsatisfiable(by));
             };
-            upgrades.push(Upgrade {
-                package: dependency.clone(),
-                from: self.installed_text(&dependency, &current),
-                to: next.to_string(),
-                reason: Reason::Required { by },
-            });
-            assignment.raised.insert(dependency.clone(), next);
-            queue.push(dependency);
+            let from = self.installed_text(&dependency, &current);
+            let reason = Reason::Required { by };
+            assignment.raise(dependency, from, next, reason, upgrades, queue);
         }
         Ok(())
     }
