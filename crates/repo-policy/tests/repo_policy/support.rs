@@ -57,21 +57,10 @@ pub(crate) fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// The shared reference data (`OSEC_DATA`, default `<workspace>/../shared/data`),
-/// if present; otherwise the test says it is skipped.
+/// The shared reference data with `opam-repository.tar.gz`; otherwise the test is
+/// skipped, a failure under CI (see crate `test-references`).
 pub(crate) fn reference_data(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("OSEC_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if dir.join("opam-repository.tar.gz").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "{test}: skipped, no reference data at {} (set OSEC_DATA)",
-            dir.display()
-        );
-        None
-    }
+    test_references::require_data(test, "opam-repository.tar.gz")
 }
 
 /// `opam-repository.tar.gz` of the reference data, extracted into a temporary
@@ -93,21 +82,10 @@ pub(crate) fn extract_snapshot(data: &Path) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-/// The reference parser (`/tmp/osec-oracle/batch`, or `$OSEC_ORACLE_DIR/batch`), if
-/// installed.
-pub(crate) fn oracle_batch() -> Option<PathBuf> {
-    let dir = std::env::var_os("OSEC_ORACLE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp/osec-oracle"));
-    let batch = dir.join("batch");
-    batch.is_file().then_some(batch)
-}
-
 /// Parses `files` with the reference parser; panics when it rejects one. Skipped
 /// (said on stderr) when the oracle is not installed.
 pub(crate) fn oracle_accepts(files: &[PathBuf]) {
-    let Some(batch) = oracle_batch() else {
-        eprintln!("reference parser not installed (oracle/install.sh): check skipped");
+    let Some(batch) = test_references::require_oracle("oracle_accepts", "batch") else {
         return;
     };
     let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();

@@ -28,22 +28,10 @@ pub(crate) fn embedded_zip() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vulndb/data/opam-all.zip")
 }
 
-/// The shared reference data (`OSEC_DATA`, default `<workspace>/../shared/data`), if
-/// present; says plainly that the test is skipped otherwise.
+/// The shared reference data with `opam-repository.tar.gz`; otherwise the test is
+/// skipped, a failure under CI (see crate `test-references`).
 pub(crate) fn shared_data(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("OSEC_DATA").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-        PathBuf::from,
-    );
-    if dir.join("opam-repository.tar.gz").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped {test}: no reference data at {} (set OSEC_DATA)",
-            dir.display()
-        );
-        None
-    }
+    test_references::require_data(test, "opam-repository.tar.gz")
 }
 
 /// Copies the files of `from` (one level) into `to`.
