@@ -23,3 +23,6 @@ mod standard;
 
 /// Building the OCaml programs some differential tests run as their reference.
 mod ocaml;
+
+/// The port of OCaml's `Format` layout engine, by hand and against OCaml.
+mod format;
