@@ -23,3 +23,6 @@ mod properties;
 
 /// Constraints of any length: no recursion per term.
 mod chains;
+
+/// `to_osv`: ranges, versions and the OSV fields of each advisory shape.
+mod to_osv;
