@@ -26,3 +26,6 @@ mod ocaml;
 
 /// The port of OCaml's `Format` layout engine, by hand and against OCaml.
 mod format;
+
+/// Edits of a document, which keep every byte they do not change.
+mod edit;
