@@ -26,3 +26,6 @@ mod chains;
 
 /// `to_osv`: ranges, versions and the OSV fields of each advisory shape.
 mod to_osv;
+
+/// `osec advisory new`: the rendered draft, refused flags, claimed IDs.
+mod draft;
