@@ -23,3 +23,9 @@ mod properties;
 
 /// Constraints of any length: no recursion per term.
 mod chains;
+
+/// `to_osv`: ranges, versions and the OSV fields of each advisory shape.
+mod to_osv;
+
+/// `osec advisory new`: the rendered draft, refused flags, claimed IDs.
+mod draft;

@@ -17,3 +17,15 @@ mod properties;
 
 /// Chains of any length: no recursion per term, the oracle's trees and texts.
 mod chains;
+
+/// The standard printer against the oracle: hand-written cases, random files, round trips.
+mod standard;
+
+/// Building the OCaml programs some differential tests run as their reference.
+mod ocaml;
+
+/// The port of OCaml's `Format` layout engine, by hand and against OCaml.
+mod format;
+
+/// Edits of a document, which keep every byte they do not change.
+mod edit;

@@ -6,6 +6,8 @@
 
 /// Announcements of the real advisories.
 mod announce;
+/// An advisory's Markdown details on its page.
+mod details;
 /// The 26 real advisories against the published `generated-osv` records.
 mod published;
 /// The static site and its feed.

@@ -19,6 +19,8 @@ mod exposure;
 
 /// Repositories and revisions that cannot be checked.
 mod bad_input;
+/// Layout is never a change; changed checksums and patches are, however written.
+mod compare;
 /// One scenario per kind of change, with its verdict and rendered outputs.
 mod history;
 /// The SARIF output against the SARIF 2.1.0 schema and GitHub's rules.
