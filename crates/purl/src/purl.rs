@@ -1,5 +1,6 @@
 //! The `Purl` value: components, accessors and the canonical form.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -82,6 +83,18 @@ impl Purl {
     /// The subpath, decoded, its segments joined by `/`.
     pub fn subpath(&self) -> Option<&str> {
         self.subpath.as_deref()
+    }
+
+    /// Its decoded components, qualifiers as a map (`None` when there are none).
+    pub fn components(&self) -> Components<'_> {
+        Components {
+            package_type: self.package_type(),
+            namespace: self.namespace(),
+            name: self.name(),
+            version: self.version(),
+            qualifiers: (!self.qualifiers.is_empty()).then(|| self.qualifiers.iter().collect()),
+            subpath: self.subpath(),
+        }
     }
 
     /// The rules of this package URL's type, if the type is registered.
@@ -259,6 +272,26 @@ impl PurlBuilder {
             self.subpath.as_deref(),
         )
     }
+}
+
+/// The decoded components of a package URL, fields in the specification's order:
+/// with feature `serde`, the JSON object `osec purl parse` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Components<'a> {
+    /// The type.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
+    pub package_type: &'a str,
+    /// The namespace, its segments joined by `/`.
+    pub namespace: Option<&'a str>,
+    /// The name.
+    pub name: &'a str,
+    /// The version.
+    pub version: Option<&'a str>,
+    /// The qualifiers by key, or `None` when there are none.
+    pub qualifiers: Option<BTreeMap<&'a str, &'a str>>,
+    /// The subpath, its segments joined by `/`.
+    pub subpath: Option<&'a str>,
 }
 
 #[cfg(feature = "serde")]
