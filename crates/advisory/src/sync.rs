@@ -361,4 +361,38 @@ mod tests {
             )
         );
     }
+
+    #[test]
+    fn lines_say_what_is_missing_and_what_was_written() {
+        let missing = MissingRecord {
+            id: "OSV-1".into(),
+            aliases: vec!["CVE-2026-9".into()],
+            packages: vec!["a".into(), "b".into()],
+            summary: None,
+        };
+        assert_eq!(
+            missing.to_string(),
+            "missing: OSV-1 (CVE-2026-9) about a, b: no summary"
+        );
+        let lacking = MissingAliases {
+            path: PathBuf::from("advisories/2026/OSEC-2026-01.md"),
+            id: "OSEC-2026-01".into(),
+            aliases: vec!["CVE-2026-2".into()],
+            from: vec!["GHSA-x".into()],
+        };
+        assert_eq!(
+            lacking.describe(true),
+            "advisories/2026/OSEC-2026-01.md: OSEC-2026-01 now has CVE-2026-2 (from GHSA-x)"
+        );
+        let report = SyncReport {
+            compared: 3,
+            missing: vec![missing],
+            aliases: vec![lacking],
+        };
+        assert_eq!(
+            report.summary(false),
+            "3 record(s) about opam packages compared: 1 missing, 1 advisory lacking aliases\n\
+             draft the missing records with `osec import`\n"
+        );
+    }
 }

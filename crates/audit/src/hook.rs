@@ -385,4 +385,56 @@ mod tests {
         assert_eq!(parsed.commands[0].args[0], "/a \"b\"\\c/osec");
         assert!(Hooks::parse("[\"unterminated").is_err());
     }
+
+    #[test]
+    fn messages_name_the_hook_replaced_installed_removed_or_missing() {
+        let deny = entry(Path::new("/opt/bin/osec"), Mode::Deny);
+        let warn = entry(Path::new("/opt/bin/osec"), Mode::Warn);
+        let none = Hooks::parse("[[\"true\"]]").unwrap();
+        let denying = Hooks::parse(&format!("[[\"true\"] {deny}]")).unwrap();
+        let warning = Hooks::parse(&format!("[{warn}]")).unwrap();
+        assert_eq!(
+            describe_install(&none, &warning),
+            format!("installed in opam's pre-install-commands: {warn}\n")
+        );
+        assert_eq!(
+            describe_install(&denying, &warning),
+            format!("replaced {deny}\ninstalled in opam's pre-install-commands: {warn}\n")
+        );
+        assert_eq!(
+            describe_removal(&denying.commands[1..]),
+            format!("removed {deny}\n")
+        );
+        assert_eq!(
+            describe_removal(&[]),
+            "osec's hook is not installed: nothing to remove\n"
+        );
+        assert_eq!(
+            describe_status(&denying),
+            format!("installed: opam refuses affected versions ({deny})\n")
+        );
+        assert_eq!(
+            describe_status(&warning),
+            format!("installed: opam warns about affected versions ({warn})\n")
+        );
+        assert_eq!(
+            describe_status(&none),
+            "not installed (osec hook install)\n"
+        );
+    }
+
+    #[test]
+    fn a_database_that_does_not_open_is_unchecked_never_clean() {
+        let missing =
+            vulndb::source::Choice::new().with_given(Some(PathBuf::from("/nonexistent/db")));
+        let Check::Unchecked(text) = check(&missing, "tls", "0.17.0", Mode::Deny) else {
+            panic!("a missing database must not pass the check");
+        };
+        assert!(
+            text.starts_with(
+                "osec: could not check tls 0.17.0: loading the database /nonexistent/db: "
+            ),
+            "{text}"
+        );
+    }
 }

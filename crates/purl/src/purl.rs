@@ -352,4 +352,45 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn components_are_decoded_with_qualifiers_by_key_or_none() {
+        let purl = Purl::parse("pkg:opam/a%20b@1.0?z=2&a=1#sub/dir").unwrap();
+        let components = purl.components();
+        assert_eq!(components.package_type, "opam");
+        assert_eq!(components.namespace, None);
+        assert_eq!(components.name, "a b");
+        assert_eq!(components.version, Some("1.0"));
+        let qualifiers: Vec<_> = components.qualifiers.unwrap().into_iter().collect();
+        assert_eq!(qualifiers, [("a", "1"), ("z", "2")]);
+        assert_eq!(components.subpath, Some("sub/dir"));
+        assert_eq!(
+            Purl::parse("pkg:opam/x").unwrap().components().qualifiers,
+            None
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn components_serialize_in_the_specification_order() {
+        let purl = Purl::parse("pkg:opam/tls@0.17.5").unwrap();
+        assert_eq!(
+            serde_json::to_string(&purl.components()).unwrap(),
+            r#"{"type":"opam","namespace":null,"name":"tls","version":"0.17.5","qualifiers":null,"subpath":null}"#
+        );
+    }
+
+    #[test]
+    fn a_parse_error_is_rendered_with_a_caret_under_its_text() {
+        let input = "pkg:3nginx/nginx";
+        let rendered = Purl::parse(input).unwrap_err().render_with_input(input);
+        assert!(
+            rendered.starts_with("error: invalid package URL: "),
+            "{rendered}"
+        );
+        assert!(
+            rendered.ends_with("\n --> column 5\n  |\n  | pkg:3nginx/nginx\n  |     ^^^^^^"),
+            "{rendered}"
+        );
+    }
 }
