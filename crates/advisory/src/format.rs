@@ -54,6 +54,50 @@ impl FormatError {
     }
 }
 
+/// What `osec fmt` did with one file ([`format_file`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Already in canonical layout: left alone.
+    Canonical,
+    /// Not in canonical layout, and left alone (`--check`).
+    WouldReformat,
+    /// Rewritten in canonical layout (atomically, its mode kept).
+    Reformatted,
+    /// Not read, parsed or written: the message naming the file (and, for a
+    /// header that does not parse, the line and column).
+    Failed(String),
+}
+
+/// Puts the advisory file at `path` in canonical layout: rewrites it, or only
+/// says whether it would change when `check`.
+pub fn format_file(path: &std::path::Path, check: bool) -> FileFormat {
+    let text = match crate::tree::read_advisory_text(path) {
+        Ok(text) => text,
+        Err(err) => return FileFormat::Failed(err.to_string()),
+    };
+    let formatted = match format_advisory(&text) {
+        Ok(formatted) => formatted,
+        Err(err) => {
+            let index = opam_file::LineIndex::new(&text);
+            let (line, column) = index.line_column(&text, err.span().start);
+            return FileFormat::Failed(format!(
+                "{}:{line}:{column}: {}; run `osec lint` for details",
+                safe_fs::display_path(path),
+                safe_fs::escape_control(&err.to_string())
+            ));
+        }
+    };
+    if formatted == text {
+        FileFormat::Canonical
+    } else if check {
+        FileFormat::WouldReformat
+    } else if let Err(err) = safe_fs::rewrite(path, formatted.as_bytes()) {
+        FileFormat::Failed(err.to_string())
+    } else {
+        FileFormat::Reformatted
+    }
+}
+
 /// The whole file with its header in canonical layout.
 pub fn format_advisory(text: &str) -> Result<String, FormatError> {
     let parts = Parts::split(text)?;

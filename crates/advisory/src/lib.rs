@@ -6,12 +6,14 @@
 //!
 //! **Owns:** the advisory model ([`Advisory`], [`AdvisoryId`], vocabularies of the OSV
 //! schema), reading a file into it ([`parse()`]), the lint rules and their registry
-//! ([`lint`]), the canonical header layout ([`format`]), the conversion to OSV
-//! ([`to_osv()`], field by field as the published `generated-osv` records), the
-//! conversion back from OSV and CVE JSON 5 records into drafts ([`import`]), drafts
-//! of new advisories ([`draft`]), the IDs of a database ([`ids`]) and the skeleton of
-//! a reporter's vulnerability report ([`report`]), and the comparison with another
-//! OSV source ([`sync`]).
+//! ([`lint`], with the whole `osec lint` run: [`lint::lint_paths`]), the canonical
+//! header layout ([`format`], and `osec fmt` on one file: [`format::format_file`]),
+//! the conversion to OSV ([`to_osv()`], field by field as the published
+//! `generated-osv` records), the conversion back from OSV and CVE JSON 5 records into
+//! drafts ([`import`], files included: [`import::import_files`]), drafts of new
+//! advisories ([`draft`]), the IDs of a database ([`ids`]) and the skeleton of a
+//! reporter's vulnerability report ([`report`]), and the comparison with another OSV
+//! source ([`sync`]), with the text of each.
 //! **Does not own:** the opam syntax (crate `opam-file`, whose parser reads the header
 //! and whose diagnostic value the findings become), versions and repositories (crate
 //! `opam-model`: the repository rules and the conversion take its

@@ -15,7 +15,7 @@
 //! other byte of the file stays as it was.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use opam_file::Value;
 use opam_file::document::{Document, Scope};
@@ -23,6 +23,50 @@ use opam_file::document::{Document, Scope};
 use crate::Advisory;
 use crate::markdown::Parts;
 use crate::model::Alias;
+
+/// Why the advisories could not all be read for a comparison.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The advisory files could not be found.
+    #[error(transparent)]
+    Find(#[from] crate::Error),
+    /// An advisory file could not be read.
+    #[error(transparent)]
+    File(#[from] safe_fs::Error),
+    /// An advisory file is not UTF-8 text.
+    #[error("{}: not UTF-8 text (run `osec lint`)", safe_fs::display_path(path))]
+    NotText {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An advisory file does not parse as an advisory.
+    #[error(
+        "{}: does not read as an advisory (run `osec lint`)",
+        safe_fs::display_path(path)
+    )]
+    NotAnAdvisory {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The advisories under `dir`, in path order, for [`compare`]; the first file that
+/// cannot be read or parsed stops it (`osec lint` tells what is wrong).
+pub fn read_advisories(dir: &Path) -> Result<Vec<(PathBuf, Advisory)>, ReadError> {
+    let mut advisories = Vec::new();
+    for (path, read) in crate::tree::read_advisories(&[dir.to_path_buf()])? {
+        let Ok(text) = String::from_utf8(read?) else {
+            return Err(ReadError::NotText { path });
+        };
+        let parsed = crate::parse(&text);
+        if !parsed.problems.is_empty() {
+            return Err(ReadError::NotAnAdvisory { path });
+        }
+        advisories.push((path, parsed.advisory));
+    }
+    Ok(advisories)
+}
 
 /// A record of the other source about opam packages that matches no advisory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +105,58 @@ pub struct SyncReport {
     pub aliases: Vec<MissingAliases>,
 }
 
+impl std::fmt::Display for MissingRecord {
+    /// `missing: ID (ALIASES) about PACKAGES: SUMMARY`, as `osec sync` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "missing: {}", self.id)?;
+        if !self.aliases.is_empty() {
+            write!(f, " ({})", self.aliases.join(", "))?;
+        }
+        write!(
+            f,
+            " about {}: {}",
+            self.packages.join(", "),
+            self.summary.as_deref().unwrap_or("no summary")
+        )
+    }
+}
+
+impl MissingAliases {
+    /// `PATH: ID lacks ALIASES (from RECORDS)`, or `now has` once `written`.
+    pub fn describe(&self, written: bool) -> String {
+        format!(
+            "{}: {} {} {} (from {})",
+            safe_fs::display_path(&self.path),
+            self.id,
+            if written { "now has" } else { "lacks" },
+            self.aliases.join(", "),
+            self.from.join(", ")
+        )
+    }
+}
+
 impl SyncReport {
+    /// The counts `osec sync` ends with on standard error (the aliases `written`
+    /// or not), and what to do about missing records.
+    pub fn summary(&self, written: bool) -> String {
+        let mut text = format!(
+            "{} record(s) about opam packages compared: {} missing, {} advisor{} {}\n",
+            self.compared,
+            self.missing.len(),
+            self.aliases.len(),
+            if self.aliases.len() == 1 { "y" } else { "ies" },
+            if written {
+                "given aliases"
+            } else {
+                "lacking aliases"
+            },
+        );
+        if !self.missing.is_empty() {
+            text.push_str("draft the missing records with `osec import`\n");
+        }
+        text
+    }
+
     /// Whether the database has everything the other source has.
     pub fn is_in_sync(&self) -> bool {
         self.missing.is_empty() && self.aliases.is_empty()
@@ -264,6 +359,40 @@ mod tests {
                 "{< \"1.0\"}\n```",
                 "{< \"1.0\"}\naliases: [CVE-2026-3]\n```"
             )
+        );
+    }
+
+    #[test]
+    fn lines_say_what_is_missing_and_what_was_written() {
+        let missing = MissingRecord {
+            id: "OSV-1".into(),
+            aliases: vec!["CVE-2026-9".into()],
+            packages: vec!["a".into(), "b".into()],
+            summary: None,
+        };
+        assert_eq!(
+            missing.to_string(),
+            "missing: OSV-1 (CVE-2026-9) about a, b: no summary"
+        );
+        let lacking = MissingAliases {
+            path: PathBuf::from("advisories/2026/OSEC-2026-01.md"),
+            id: "OSEC-2026-01".into(),
+            aliases: vec!["CVE-2026-2".into()],
+            from: vec!["GHSA-x".into()],
+        };
+        assert_eq!(
+            lacking.describe(true),
+            "advisories/2026/OSEC-2026-01.md: OSEC-2026-01 now has CVE-2026-2 (from GHSA-x)"
+        );
+        let report = SyncReport {
+            compared: 3,
+            missing: vec![missing],
+            aliases: vec![lacking],
+        };
+        assert_eq!(
+            report.summary(false),
+            "3 record(s) about opam packages compared: 1 missing, 1 advisory lacking aliases\n\
+             draft the missing records with `osec import`\n"
         );
     }
 }

@@ -282,6 +282,84 @@ pub fn warning(findings: &[Finding], mode: Mode) -> Option<String> {
     Some(text)
 }
 
+/// What `osec hook install` says: the osec hook it replaced, and the one now
+/// in `after`.
+pub fn describe_install(before: &Hooks, after: &Hooks) -> String {
+    let mut text = String::new();
+    if let Some(old) = before.osec() {
+        text.push_str(&format!("replaced {}\n", old.text));
+    }
+    let added = after.osec().map_or("", |c| c.text.as_str());
+    text.push_str(&format!(
+        "installed in opam's pre-install-commands: {added}\n"
+    ));
+    text
+}
+
+/// What `osec hook remove` says about the hooks it `removed`.
+pub fn describe_removal(removed: &[HookCommand]) -> String {
+    if removed.is_empty() {
+        return "osec's hook is not installed: nothing to remove\n".to_owned();
+    }
+    removed
+        .iter()
+        .map(|old| format!("removed {}\n", old.text))
+        .collect()
+}
+
+/// What `osec hook status` says: whether osec's hook is among `hooks`, and how.
+pub fn describe_status(hooks: &Hooks) -> String {
+    match hooks.osec() {
+        Some(hook) => {
+            let mode = match hook.mode() {
+                Mode::Warn => "warns about",
+                Mode::Deny => "refuses",
+            };
+            format!("installed: opam {mode} affected versions ({})\n", hook.text)
+        }
+        None => "not installed (osec hook install)\n".to_owned(),
+    }
+}
+
+/// What `osec hook check NAME VERSION` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// No advisory affects the version.
+    Clean,
+    /// Advisories affect it: the [`warning`].
+    Affected(String),
+    /// The database could not be opened or read: what to tell the user.
+    Unchecked(String),
+}
+
+/// Checks `name` `version` against the database `database` chooses (the hook
+/// opam runs before each install). An error is not an all-clear: it is
+/// [`Check::Unchecked`], which `--deny` refuses.
+pub fn check(database: &vulndb::source::Choice, name: &str, version: &str, mode: Mode) -> Check {
+    let findings = match database.open() {
+        Ok(opened) => crate::scan::package_findings(&opened.db, name, version)
+            .map_err(|err| error_chain(&err)),
+        Err(err) => Err(error_chain(&err)),
+    };
+    match findings {
+        Ok(findings) => warning(&findings, mode).map_or(Check::Clean, Check::Affected),
+        Err(chain) => {
+            Check::Unchecked(format!("osec: could not check {name} {version}: {chain}\n"))
+        }
+    }
+}
+
+/// An error and its causes, `: `-separated.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        text.push_str(&format!(": {err}"));
+        cause = err.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +384,57 @@ mod tests {
         let parsed = Hooks::parse(&format!("[{quoted}]")).unwrap();
         assert_eq!(parsed.commands[0].args[0], "/a \"b\"\\c/osec");
         assert!(Hooks::parse("[\"unterminated").is_err());
+    }
+
+    #[test]
+    fn messages_name_the_hook_replaced_installed_removed_or_missing() {
+        let deny = entry(Path::new("/opt/bin/osec"), Mode::Deny);
+        let warn = entry(Path::new("/opt/bin/osec"), Mode::Warn);
+        let none = Hooks::parse("[[\"true\"]]").unwrap();
+        let denying = Hooks::parse(&format!("[[\"true\"] {deny}]")).unwrap();
+        let warning = Hooks::parse(&format!("[{warn}]")).unwrap();
+        assert_eq!(
+            describe_install(&none, &warning),
+            format!("installed in opam's pre-install-commands: {warn}\n")
+        );
+        assert_eq!(
+            describe_install(&denying, &warning),
+            format!("replaced {deny}\ninstalled in opam's pre-install-commands: {warn}\n")
+        );
+        assert_eq!(
+            describe_removal(&denying.commands[1..]),
+            format!("removed {deny}\n")
+        );
+        assert_eq!(
+            describe_removal(&[]),
+            "osec's hook is not installed: nothing to remove\n"
+        );
+        assert_eq!(
+            describe_status(&denying),
+            format!("installed: opam refuses affected versions ({deny})\n")
+        );
+        assert_eq!(
+            describe_status(&warning),
+            format!("installed: opam warns about affected versions ({warn})\n")
+        );
+        assert_eq!(
+            describe_status(&none),
+            "not installed (osec hook install)\n"
+        );
+    }
+
+    #[test]
+    fn a_database_that_does_not_open_is_unchecked_never_clean() {
+        let missing =
+            vulndb::source::Choice::new().with_given(Some(PathBuf::from("/nonexistent/db")));
+        let Check::Unchecked(text) = check(&missing, "tls", "0.17.0", Mode::Deny) else {
+            panic!("a missing database must not pass the check");
+        };
+        assert!(
+            text.starts_with(
+                "osec: could not check tls 0.17.0: loading the database /nonexistent/db: "
+            ),
+            "{text}"
+        );
     }
 }

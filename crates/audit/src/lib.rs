@@ -6,10 +6,12 @@
 //! [`Request`] (what `osec audit` was told: inputs named or a path to search, the
 //! database choice, the policy options, pinned packages, the time) and gives an
 //! [`Outcome`] (the report, the database used and its age, and the [`Verdict`] that
-//! decides the exit code: clean, vulnerable, nothing scanned). The command line only
-//! builds the request and renders the outcome. [`hook`] is osec's pre-install hook
-//! in the user's opam configuration (added and removed through `opam option`), and
-//! [`scan::package_findings`] the check it runs on one package version.
+//! decides the exit code: clean, vulnerable, nothing scanned), with its text: the
+//! report in the format asked for and the notes beside it ([`Audited::notes`]). The
+//! command line only builds the request and prints the outcome. [`hook`] is osec's
+//! pre-install hook in the user's opam configuration (added and removed through `opam
+//! option`, each step with what `osec hook` says of it), and [`hook::check`] the check
+//! it runs on one package version.
 //!
 //! It does not own the reading of OCaml sources for reachability (crate `ocaml-reach`),
 //! the vulnerability database, choosing it (`--db`, the cache, the embedded snapshot),

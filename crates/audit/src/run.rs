@@ -16,7 +16,7 @@ use jiff::civil::Date;
 
 use crate::input::{self, Input};
 use crate::policy::{Ignore, Policy, PolicyError};
-use crate::report::{DatabaseInfo, InputError, Report};
+use crate::report::{DatabaseInfo, Format, InputError, Report};
 use crate::scan::{ScanOptions, Severity, scan};
 
 /// Everything an audit run needs to know.
@@ -43,6 +43,35 @@ pub struct Request {
     pub reachability: Option<ReachabilityOptions>,
 }
 
+impl Request {
+    /// A request with no policy file, ignore or threshold, pinned packages left out
+    /// and no reachability (what `osec fix` audits with); `osec audit` then sets
+    /// the fields its flags give.
+    pub fn new(
+        inputs: Inputs,
+        database: vulndb::source::Choice,
+        repositories: Repositories,
+        now: Timestamp,
+        tool_version: impl Into<String>,
+    ) -> Request {
+        Request {
+            inputs,
+            database,
+            policy: PolicyOptions {
+                config: None,
+                ignores: Vec::new(),
+                threshold: Severity::None,
+                skip_development: false,
+            },
+            include_pinned: false,
+            now,
+            tool_version: tool_version.into(),
+            repositories,
+            reachability: None,
+        }
+    }
+}
+
 /// What `--reachability` was told.
 #[derive(Debug, Clone, Default)]
 pub struct ReachabilityOptions {
@@ -67,6 +96,21 @@ pub enum Repositories {
     /// The repositories of this opam root (`$OPAMROOT`, `~/.opam`); no plans, and
     /// a note saying why, when it has none.
     OpamRoot(PathBuf),
+}
+
+impl Repositories {
+    /// `--repo` arguments when there are some, else the repositories of the opam
+    /// root (when there is one).
+    pub fn given_or_opam_root(
+        repos: Vec<opam_model::RepositorySpec>,
+        opam_root: Option<PathBuf>,
+    ) -> Repositories {
+        match (repos.is_empty(), opam_root) {
+            (false, _) => Repositories::Given(repos),
+            (true, Some(root)) => Repositories::OpamRoot(root),
+            (true, None) => Repositories::None,
+        }
+    }
 }
 
 /// What to audit: the inputs named, or else what is found at `path`.
@@ -130,6 +174,32 @@ pub struct Audited {
     pub database: vulndb::source::Opened,
     /// The warning for a database older than `vulndb::source::STALE_AFTER_DAYS`.
     pub stale_database: Option<String>,
+}
+
+impl Audited {
+    /// What goes to standard error beside the report in `format`: the database's
+    /// age and the unreadable inputs, and (outside the table, which shows them)
+    /// the policy's warnings and the count of hidden findings; one line each.
+    pub fn notes(&self, format: Format) -> String {
+        let mut notes = String::new();
+        if let Some(warning) = &self.stale_database {
+            notes.push_str(&format!("warning: {warning}\n"));
+        }
+        if format != Format::Table {
+            for warning in &self.report.warnings {
+                notes.push_str(&format!("warning: {warning}\n"));
+            }
+            if let Some(hidden) = self.report.hidden_not_referenced() {
+                notes.push_str(&format!(
+                    "osec audit: {hidden} not-referenced findings hidden (--reachable-only)\n"
+                ));
+            }
+        }
+        for error in &self.report.errors {
+            notes.push_str(&format!("osec audit: error: {}\n", error.message));
+        }
+        notes
+    }
 }
 
 /// What the run means for the exit code.

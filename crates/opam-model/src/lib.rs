@@ -26,8 +26,10 @@
 //!   a batch at a time (through io_uring on Linux, with plain reads behind it) and
 //!   handed to a parser on every core ([`OpamFiles::filter_map`]), results in the
 //!   order of the list. Only regular files of at most [`MAX_FILE_SIZE`] (or a given
-//!   limit) are read: a FIFO, a device or a larger file is an error naming it. This
-//!   is `osec opam check`; the same walk and archive reader index repositories.
+//!   limit) are read: a FIFO, a device or a larger file is an error naming it. The
+//!   same walk and archive reader index repositories.
+//! - [`CheckReport`]: `osec opam check`, the files of an [`OpamFiles`] opam would
+//!   reject, rendered for people, as JSON lines or as SARIF.
 //! - [`Repository`]: an index name → versions (in opam's order) of an opam
 //!   repository read from a directory, a `.tar.gz`, or a git revision (with gix, no
 //!   checkout, no `git` process); each opam file is parsed when first asked for
@@ -94,6 +96,7 @@
 // which allows it for itself, with a SAFETY comment on every block).
 #![deny(unsafe_code)]
 
+mod check;
 mod definition;
 mod error;
 mod filter;
@@ -104,6 +107,7 @@ mod read;
 mod repository;
 mod version;
 
+pub use check::CheckReport;
 pub use definition::{Checksum, ChecksumKind, ExtraSource, PackageDefinition, Source};
 pub use error::{
     ChecksumError, DefinitionError, Error, FormulaError, InvalidText, Result, TextKind,
@@ -120,4 +124,4 @@ pub use name::{PackageName, compare_names};
 pub use package::Package;
 pub use read::{FileKind, MAX_FILE_SIZE, OpamFiles, OpamInput, is_opam_file_name};
 pub use repository::{Problem, ReleasedVersions, Repository, RepositorySpec, RepositoryStack};
-pub use version::{Version, compare_versions};
+pub use version::{Version, compare_versions, order_text};

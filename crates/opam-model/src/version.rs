@@ -115,6 +115,16 @@ impl Hash for Version {
     }
 }
 
+/// `A < B`, `A = B` or `A > B` in opam's version order (`osec opam compare`).
+pub fn order_text(a: &Version, b: &Version) -> String {
+    let symbol = match a.cmp(b) {
+        Ordering::Less => "<",
+        Ordering::Equal => "=",
+        Ordering::Greater => ">",
+    };
+    format!("{a} {symbol} {b}")
+}
+
 /// Compares two strings with opam's version order (OpamVersionCompare, without the
 /// epochs that opam dropped in 2.3). Any strings are accepted: filters compare
 /// arbitrary strings with this order.

@@ -11,7 +11,7 @@
 use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
 
-use safe_fs::{FileChange, OutputRoot};
+use safe_fs::{FileChange, OutputRoot, display_path};
 use zip::write::SimpleFileOptions;
 
 use crate::error::{Error, Result};
@@ -42,6 +42,24 @@ pub struct IndexReport {
     pub zip: (PathBuf, FileChange),
     /// `OUT/modified_id.csv` and what happened to it.
     pub csv: (PathBuf, FileChange),
+}
+
+impl IndexReport {
+    /// What `osec osv publish` says of the two files: created, updated or
+    /// unchanged, and the number of records, one line each.
+    pub fn render(&self) -> String {
+        [&self.zip, &self.csv]
+            .into_iter()
+            .map(|(path, change)| {
+                let word = match change {
+                    FileChange::Created => "created",
+                    FileChange::Updated => "updated",
+                    FileChange::Unchanged => "unchanged",
+                };
+                format!("{word} {} ({} records)\n", display_path(path), self.records)
+            })
+            .collect()
+    }
 }
 
 /// Writes `OUT/all.zip` and `OUT/modified_id.csv` for the records `export` wrote

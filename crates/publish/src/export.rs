@@ -4,11 +4,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use advisory::AdvisoryId;
-use advisory::lint::{FileReport, Level, LintOptions, lint_read};
+use advisory::lint::{FileReport, Level, LintOptions, lint_read, render_rejected};
 use advisory::to_osv::{ConvertError, ConvertOptions, to_osv};
 use advisory::tree::read_advisories;
 use opam_model::ReleasedVersions;
-use safe_fs::{FileChange, OutputRoot};
+use safe_fs::{FileChange, OutputRoot, display_path, escape_control};
 
 use crate::archive::{IndexedRecord, modified_text};
 use crate::error::{Error, Result};
@@ -126,6 +126,66 @@ impl ExportReport {
             _ => None,
         })
     }
+}
+
+impl ExportReport {
+    /// What `osec osv export` says on standard error: the problems of single
+    /// advisories ([`render_outcomes`]), the orphan records, and a summary line.
+    pub fn render(&self) -> String {
+        let mut out = render_outcomes(&self.outcomes, "not exported");
+        for orphan in &self.orphans {
+            out.push_str(&format!(
+                "warning: {} is the record of no advisory (its advisory was removed, or it is a copy in \
+                 another year's directory); it was not removed and is not indexed (withdraw an advisory \
+                 with its `withdrawn` field instead, or delete the file by hand)\n",
+                display_path(orphan)
+            ));
+        }
+        let failed = self.outcomes.len() - self.exported();
+        out.push_str(&format!(
+            "exported {} of {} advisories ({} changed)",
+            self.exported(),
+            self.outcomes.len(),
+            self.changed(),
+        ));
+        if failed > 0 {
+            out.push_str(&format!(", {failed} not exported"));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// The problems of single advisories: the lint diagnostics of those that failed
+/// lint, then a line for each conversion warning and each advisory that was
+/// `left_out` ("not exported", "left out of the site").
+pub fn render_outcomes(outcomes: &[Outcome], left_out: &str) -> String {
+    let failed_lint: Vec<FileReport> = outcomes
+        .iter()
+        .filter_map(|o| match &o.kind {
+            OutcomeKind::LintFailed(lint) => Some(lint.as_ref().clone()),
+            _ => None,
+        })
+        .collect();
+    let mut out = render_rejected(&failed_lint);
+    for outcome in outcomes {
+        let source = display_path(&outcome.source);
+        match &outcome.kind {
+            OutcomeKind::Exported { notes, .. } => {
+                for note in notes {
+                    out.push_str(&format!("warning: {source}: {}\n", escape_control(note)));
+                }
+            }
+            OutcomeKind::LintFailed(_) => out.push_str(&format!(
+                "error: {source} has lint errors (shown above): {left_out}\n"
+            )),
+            OutcomeKind::ConversionFailed(err) => out.push_str(&format!(
+                "error: {source}: {}: {left_out}\n",
+                escape_control(&err.to_string())
+            )),
+        }
+    }
+    out
 }
 
 /// The path of a record in the output tree: `OUT/YYYY/ID.json`.

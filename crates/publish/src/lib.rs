@@ -8,7 +8,9 @@
 //! change, reporting records whose advisory disappeared or that sit in the wrong year
 //! directory (never removing them), the osv.dev layout of `all.zip` and
 //! `modified_id.csv`, and the site: its pages, the rendering and sanitising of advisory
-//! Markdown, the feed. Files are written through [`safe_fs::OutputRoot`]: atomically,
+//! Markdown, the feed, and what the commands say about a run ([`ExportReport::render`],
+//! [`IndexReport::render`], [`SiteReport::render`]). Files are written through
+//! [`safe_fs::OutputRoot`]: atomically,
 //! keeping their mode, never through a symbolic link under `OUT`.
 //! **Does not own:** the conversion of an advisory to OSV (crate `advisory`,
 //! [`advisory::to_osv()`]), the OSV model and its JSON writer (crate `osv`), reading
@@ -63,7 +65,7 @@ pub use archive::{
 pub use error::{Error, Result};
 pub use export::{
     ExportOptions, ExportReport, NoProgress, Outcome, OutcomeKind, Progress, export,
-    export_sources, record_files, record_path,
+    export_sources, record_files, record_path, render_outcomes,
 };
 pub use safe_fs::FileChange;
 pub use site::{SiteOptions, SiteReport, build_site};

@@ -161,6 +161,24 @@ impl Error {
     pub fn span(&self) -> Option<Range<usize>> {
         self.span.clone()
     }
+
+    /// The error as `osec purl` shows it: `error: invalid package URL: …`, then,
+    /// for a parse error, its column and `input` with carets under the offending
+    /// text. No final newline.
+    pub fn render_with_input(&self, input: &str) -> String {
+        let mut out = format!("error: invalid package URL: {self}");
+        if let Some(span) = self.span() {
+            let before = input.get(..span.start).unwrap_or_default();
+            let marked = input.get(span).unwrap_or_default();
+            let column = before.chars().count() + 1;
+            out.push_str(&format!(
+                "\n --> column {column}\n  |\n  | {input}\n  | {}{}",
+                " ".repeat(column - 1),
+                "^".repeat(marked.chars().count().max(1))
+            ));
+        }
+        out
+    }
 }
 
 fn describe(component: Component, text: &str, message: &str) -> String {

@@ -56,7 +56,8 @@
 //!
 //! # Features
 //!
-//! - `serde`: `Serialize` and `Deserialize` for [`Purl`], as its canonical string.
+//! - `serde`: `Serialize` and `Deserialize` for [`Purl`], as its canonical string, and
+//!   `Serialize` for its [`Components`] (the JSON object of `osec purl parse`).
 //!
 //! # Limitations
 //!
@@ -82,7 +83,7 @@ mod rules;
 mod types;
 
 pub use crate::error::{Component, Error, ErrorKind};
-pub use crate::purl::{Purl, PurlBuilder, Qualifiers};
+pub use crate::purl::{Components, Purl, PurlBuilder, Qualifiers};
 pub use crate::types::{
     ComponentRule, Normalisation, QualifierRule, Requirement, TypeDefinition, registered_types,
     type_definition,

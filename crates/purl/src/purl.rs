@@ -1,5 +1,6 @@
 //! The `Purl` value: components, accessors and the canonical form.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -82,6 +83,18 @@ impl Purl {
     /// The subpath, decoded, its segments joined by `/`.
     pub fn subpath(&self) -> Option<&str> {
         self.subpath.as_deref()
+    }
+
+    /// Its decoded components, qualifiers as a map (`None` when there are none).
+    pub fn components(&self) -> Components<'_> {
+        Components {
+            package_type: self.package_type(),
+            namespace: self.namespace(),
+            name: self.name(),
+            version: self.version(),
+            qualifiers: (!self.qualifiers.is_empty()).then(|| self.qualifiers.iter().collect()),
+            subpath: self.subpath(),
+        }
     }
 
     /// The rules of this package URL's type, if the type is registered.
@@ -261,6 +274,26 @@ impl PurlBuilder {
     }
 }
 
+/// The decoded components of a package URL, fields in the specification's order:
+/// with feature `serde`, the JSON object `osec purl parse` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Components<'a> {
+    /// The type.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
+    pub package_type: &'a str,
+    /// The namespace, its segments joined by `/`.
+    pub namespace: Option<&'a str>,
+    /// The name.
+    pub name: &'a str,
+    /// The version.
+    pub version: Option<&'a str>,
+    /// The qualifiers by key, or `None` when there are none.
+    pub qualifiers: Option<BTreeMap<&'a str, &'a str>>,
+    /// The subpath, its segments joined by `/`.
+    pub subpath: Option<&'a str>,
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for Purl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -317,6 +350,47 @@ mod tests {
         assert!(
             err.to_string().contains("opam type has no namespace"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn components_are_decoded_with_qualifiers_by_key_or_none() {
+        let purl = Purl::parse("pkg:opam/a%20b@1.0?z=2&a=1#sub/dir").unwrap();
+        let components = purl.components();
+        assert_eq!(components.package_type, "opam");
+        assert_eq!(components.namespace, None);
+        assert_eq!(components.name, "a b");
+        assert_eq!(components.version, Some("1.0"));
+        let qualifiers: Vec<_> = components.qualifiers.unwrap().into_iter().collect();
+        assert_eq!(qualifiers, [("a", "1"), ("z", "2")]);
+        assert_eq!(components.subpath, Some("sub/dir"));
+        assert_eq!(
+            Purl::parse("pkg:opam/x").unwrap().components().qualifiers,
+            None
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn components_serialize_in_the_specification_order() {
+        let purl = Purl::parse("pkg:opam/tls@0.17.5").unwrap();
+        assert_eq!(
+            serde_json::to_string(&purl.components()).unwrap(),
+            r#"{"type":"opam","namespace":null,"name":"tls","version":"0.17.5","qualifiers":null,"subpath":null}"#
+        );
+    }
+
+    #[test]
+    fn a_parse_error_is_rendered_with_a_caret_under_its_text() {
+        let input = "pkg:3nginx/nginx";
+        let rendered = Purl::parse(input).unwrap_err().render_with_input(input);
+        assert!(
+            rendered.starts_with("error: invalid package URL: "),
+            "{rendered}"
+        );
+        assert!(
+            rendered.ends_with("\n --> column 5\n  |\n  | pkg:3nginx/nginx\n  |     ^^^^^^"),
+            "{rendered}"
         );
     }
 }

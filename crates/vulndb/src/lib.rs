@@ -28,8 +28,10 @@
 //!   given, else the cache `osec db fetch` keeps ([`cache`]), else the
 //!   snapshot compiled in (`source::EMBEDDED_SNAPSHOT`, feature `embedded`);
 //!   where it came from and how old it is ([`source::Opened`],
-//!   [`source::Age`]); refusing a database with no record about the
-//!   ecosystem it is meant for ([`source::Choice::require_ecosystem`]).
+//!   [`source::Age`], and the text of `osec db status`:
+//!   [`source::Opened::status`]); refusing a database with no record about the
+//!   ecosystem it is meant for ([`source::Choice::require_ecosystem`]). Every
+//!   command that checks opam packages chooses with `source::Choice::for_opam`.
 //! - Limits on what a zip archive may hold ([`Limits`]): its entry count and
 //!   the total size its records inflate to.
 //! - The verified download into the cache (`fetch`, feature `fetch`),

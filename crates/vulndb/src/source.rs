@@ -128,6 +128,30 @@ pub enum OpenError {
 }
 
 impl Choice {
+    /// The database of opam advisories a command means: `given` (`--db`), else the
+    /// cache in `cache_dir`, else the embedded snapshot; one with a record about an
+    /// opam package unless `allow_empty` (`--allow-empty-db`). `osec audit`, `osec
+    /// fix`, `osec hook check`, `osec db status` and `osec serve` all start here.
+    #[cfg(feature = "embedded")]
+    pub fn for_opam(
+        given: Option<PathBuf>,
+        limits: Limits,
+        allow_empty: bool,
+        cache_dir: Option<PathBuf>,
+    ) -> Choice {
+        let mut choice = Choice::new()
+            .with_given(given)
+            .with_embedded(EMBEDDED_SNAPSHOT)
+            .with_limits(limits);
+        if let Some(dir) = cache_dir {
+            choice = choice.with_cache_dir(dir);
+        }
+        if !allow_empty {
+            choice = choice.require_ecosystem("opam");
+        }
+        choice
+    }
+
     /// No `--db`, no cache, no embedded snapshot, default [`Limits`], any
     /// ecosystem: add what the command has.
     pub fn new() -> Choice {
@@ -311,6 +335,69 @@ impl Opened {
     /// [`STALE_AFTER_DAYS`] at `now`.
     pub fn stale_warning(&self, now: Timestamp) -> Option<String> {
         self.age()?.stale_warning(now)
+    }
+
+    /// What `osec db status` prints at `now`: where the database came from, its
+    /// records, the cache's metadata and its age, one fact a line. The warning of
+    /// a stale database is [`Opened::stale_warning`]'s.
+    pub fn status(&self, now: Timestamp) -> Status<'_> {
+        Status { opened: self, now }
+    }
+}
+
+/// [`Opened::status`]: the text of `osec db status`.
+#[derive(Debug)]
+pub struct Status<'a> {
+    opened: &'a Opened,
+    now: Timestamp,
+}
+
+impl std::fmt::Display for Status<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Status { opened, now } = *self;
+        match &opened.origin {
+            Origin::Embedded => writeln!(f, "database: {EMBEDDED}")?,
+            Origin::Cache { path, .. } => writeln!(f, "database: {} (cache)", path.display())?,
+            Origin::Given(path) => writeln!(f, "database: {} (--db)", path.display())?,
+        }
+        writeln!(f, "records: {}", opened.db.len())?;
+        match (opened.db.last_modified(), opened.newest_record_age()) {
+            (Some(newest), Some(age)) => {
+                writeln!(f, "newest record: {newest} ({} days ago)", age.days(now))?;
+            }
+            _ => writeln!(f, "newest record: unknown")?,
+        }
+        match &opened.origin {
+            Origin::Cache {
+                metadata: Ok(metadata),
+                ..
+            } => {
+                writeln!(f, "fetched: {} from {}", metadata.fetched_at, metadata.url)?;
+                writeln!(f, "last checked: {}", metadata.checked_at)?;
+                if let Some(etag) = &metadata.etag {
+                    writeln!(f, "etag: {etag}")?;
+                }
+                if let Some(last_modified) = &metadata.last_modified {
+                    writeln!(f, "last modified: {last_modified}")?;
+                }
+                writeln!(f, "sha256: {}", metadata.sha256)?;
+            }
+            Origin::Cache {
+                metadata: Err(problem),
+                ..
+            } => writeln!(f, "fetched: unknown ({problem})")?,
+            _ => {}
+        }
+        match opened.age() {
+            Some(age) => {
+                let basis = match age.basis {
+                    AgeBasis::Checked => "since it was last fetched or confirmed current",
+                    AgeBasis::NewestRecord => "since its newest record",
+                };
+                writeln!(f, "age: {} days ({basis})", age.days(now))
+            }
+            None => writeln!(f, "age: unknown"),
+        }
     }
 }
 

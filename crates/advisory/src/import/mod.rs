@@ -20,7 +20,10 @@ pub mod cve;
 pub(crate) mod formula;
 pub mod osv;
 
-use opam_model::{PackageName, ReleasedVersions};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use opam_model::{PackageName, ReleasedVersions, RepositorySpec};
 
 use crate::draft::Draft;
 
@@ -98,6 +101,109 @@ pub enum ImportError {
 /// The package a draft names when the record names no opam package: an advisory needs
 /// one, and the draft's notes say to replace it.
 pub const PLACEHOLDER_PACKAGE: &str = "TODO-package";
+
+/// `--package PRODUCT=NAME` that is not that, or whose NAME is no opam package name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected PRODUCT=NAME, NAME an opam package name")]
+pub struct ProductMappingError;
+
+/// Reads `PRODUCT=NAME`: a CVE record's product imported as opam package NAME
+/// ([`ImportOptions::packages`]).
+pub fn product_mapping(text: &str) -> Result<(String, String), ProductMappingError> {
+    match text.split_once('=') {
+        Some((product, name)) if !product.is_empty() && PackageName::parse(name).is_ok() => {
+            Ok((product.to_owned(), name.to_owned()))
+        }
+        _ => Err(ProductMappingError),
+    }
+}
+
+/// The released versions of the packages the drafts of `imported` name, from the
+/// repositories `repos` (`osec import --repo`); `None` when there is none.
+pub fn released_versions<'a>(
+    repos: &[RepositorySpec],
+    imported: impl IntoIterator<Item = &'a Imported>,
+) -> Result<Option<ReleasedVersions>, opam_model::Error> {
+    if repos.is_empty() {
+        return Ok(None);
+    }
+    let names: BTreeSet<PackageName> = imported
+        .into_iter()
+        .flat_map(|imported| &imported.draft.affected)
+        .filter_map(|package| PackageName::parse(&package.name).ok())
+        .collect();
+    ReleasedVersions::for_packages(repos, &names).map(Some)
+}
+
+/// The largest record [`import_files`] reads: CVE records with many products stay
+/// far below.
+pub const MAX_RECORD_BYTES: u64 = 16 << 20;
+
+/// What [`import_files`] made of the files it was given.
+#[derive(Debug)]
+pub struct ImportedFiles {
+    /// The drafts, with the file each came from and its text, in the order given.
+    pub imported: Vec<(PathBuf, String, Imported)>,
+    /// One message per file that could not be read or imported, naming it.
+    pub errors: Vec<String>,
+}
+
+/// Why [`ImportedFiles::with_releases`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReimportError {
+    /// The `--repo` repositories could not be opened.
+    #[error("cannot read the --repo repositories")]
+    Repositories(#[source] opam_model::Error),
+    /// A record imported without the releases did not with them.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// Imports the records of `paths` (`osec import`) with `options`. A file that
+/// cannot be read or imported is an error message; the others are still
+/// imported.
+pub fn import_files(paths: &[PathBuf], options: &ImportOptions<'_>) -> ImportedFiles {
+    let mut files = ImportedFiles {
+        imported: Vec::new(),
+        errors: Vec::new(),
+    };
+    for path in paths {
+        match safe_fs::read_bounded_to_string(path, MAX_RECORD_BYTES) {
+            Ok(text) => match import(&text, options) {
+                Ok(imported) => files.imported.push((path.clone(), text, imported)),
+                Err(err) => files
+                    .errors
+                    .push(format!("{}: {err}", safe_fs::display_path(path))),
+            },
+            Err(err) => files.errors.push(err.to_string()),
+        }
+    }
+    files
+}
+
+impl ImportedFiles {
+    /// Imports the records again with `options` and the releases, in `repos`, of
+    /// the packages their drafts name (`--repo`); nothing without repositories.
+    pub fn with_releases(
+        &mut self,
+        repos: &[RepositorySpec],
+        options: ImportOptions<'_>,
+    ) -> Result<(), ReimportError> {
+        let released = released_versions(repos, self.imported.iter().map(|(_, _, i)| i))
+            .map_err(ReimportError::Repositories)?;
+        if released.is_some() {
+            let options = ImportOptions {
+                released: released.as_ref(),
+                ..options
+            };
+            for (_, text, imported) in &mut self.imported {
+                *imported = import(text, &options)?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Reads one OSV or CVE JSON 5 record into a draft.
 pub fn import(text: &str, options: &ImportOptions<'_>) -> Result<Imported, ImportError> {

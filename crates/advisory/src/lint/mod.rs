@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use opam_file::Span;
-use opam_model::{PackageName, ReleasedVersions};
+use opam_model::{PackageName, ReleasedVersions, RepositorySpec};
 
 use crate::ids::Reservation;
 use crate::model::Advisory;
 use crate::parse::{ParsedAdvisory, parse};
 pub use codes::{Level, Rule, Status};
-pub use render::{OutputFormat, render};
+pub use render::{OutputFormat, render, render_rejected};
 
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +150,56 @@ pub fn affected_packages(files: &[(PathBuf, safe_fs::Result<Vec<u8>>)]) -> BTree
         .flat_map(|text| parse(text).advisory.affected)
         .filter_map(|affected| PackageName::parse(&affected.package.value).ok())
         .collect()
+}
+
+/// Why [`lint_paths`] could not lint at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LintPathsError {
+    /// The advisory files could not be found.
+    #[error(transparent)]
+    Find(#[from] crate::Error),
+    /// The reservation placeholders could not be listed.
+    #[error(transparent)]
+    Reservations(#[from] crate::ids::IdError),
+    /// The `--repo` repositories could not be opened.
+    #[error("cannot read the --repo repositories")]
+    Repositories(#[source] opam_model::Error),
+}
+
+/// `osec lint PATHS`: the advisories under `paths` and the reservation placeholders
+/// among them, checked at `now` (against the releases in `repos` when there are
+/// any). One report per advisory file, in path order, then those of the stale
+/// reservations (`ADV029`).
+pub fn lint_paths(
+    paths: &[PathBuf],
+    repos: &[RepositorySpec],
+    now: Timestamp,
+) -> Result<Vec<FileReport>, LintPathsError> {
+    let files = crate::tree::read_advisories(paths)?;
+    let reservations = crate::ids::find_reservations(paths)?;
+    let released = released_versions(repos, &files).map_err(LintPathsError::Repositories)?;
+    let options = LintOptions {
+        now,
+        packages: released.as_ref(),
+    };
+    let mut reports = lint_read(files, &options);
+    let stale = lint_reservations(&reservations, &reports);
+    reports.extend(stale);
+    Ok(reports)
+}
+
+/// The released versions of the packages the advisories of `files` name, from the
+/// repositories `repos` (`--repo` of `osec lint`, `osv export` and `site build`);
+/// `None` when there is none.
+pub fn released_versions(
+    repos: &[RepositorySpec],
+    files: &[(PathBuf, safe_fs::Result<Vec<u8>>)],
+) -> Result<Option<ReleasedVersions>, opam_model::Error> {
+    if repos.is_empty() {
+        return Ok(None);
+    }
+    ReleasedVersions::for_packages(repos, &affected_packages(files)).map(Some)
 }
 
 /// Checks one advisory file. `path` is used for the rules that compare the ID with the

@@ -97,6 +97,16 @@ pub fn render(reports: &[FileReport], format: OutputFormat) -> String {
     }
 }
 
+/// The diagnostics of advisories a command could not use (`osec repo`, `osec osv
+/// export`, `osec site build`), for people; empty when there are none.
+pub fn render_rejected(rejected: &[FileReport]) -> String {
+    if rejected.is_empty() {
+        String::new()
+    } else {
+        render_text(rejected)
+    }
+}
+
 fn render_text(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for report in reports.iter().filter(|r| !r.findings.is_empty()) {

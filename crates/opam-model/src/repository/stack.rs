@@ -88,4 +88,18 @@ impl RepositoryStack {
             .iter()
             .flat_map(|r| r.problems().iter().map(move |p| (r.location(), p)))
     }
+
+    /// The indexing problems as `warning:` lines naming each file (what commands
+    /// reading `--repo` say about files they could not use).
+    pub fn warnings(&self) -> String {
+        self.problems()
+            .map(|(location, problem)| {
+                format!(
+                    "warning: {}: {}\n",
+                    location.join(&problem.path).display(),
+                    problem.error
+                )
+            })
+            .collect()
+    }
 }

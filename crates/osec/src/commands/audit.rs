@@ -14,9 +14,9 @@ use std::process::ExitCode;
 
 use audit::report::Format;
 use audit::scan::Severity;
-use audit::{Audited, Outcome, Verdict};
+use audit::{Outcome, Repositories, Verdict};
 
-use super::db::LimitArgs;
+use super::db::DbArgs;
 
 /// Arguments of `osec audit`.
 #[derive(Debug, clap::Args)]
@@ -36,16 +36,8 @@ pub(crate) struct AuditArgs {
     /// A lock file: *.opam.locked, a dune.lock directory, or esy.lock/index.json.
     #[arg(long, value_name = "FILE")]
     lock: Option<PathBuf>,
-    /// An OSV database: a directory of records or an osv.dev all.zip (default: the
-    /// cached all.zip, else the embedded snapshot; see `osec db status`).
-    #[arg(long, value_name = "DIR|ZIP")]
-    db: Option<PathBuf>,
-    /// Accept a database with no record about an opam package (by default an error:
-    /// checking against it would find nothing).
-    #[arg(long)]
-    allow_empty_db: bool,
     #[command(flatten)]
-    limits: LimitArgs,
+    db: DbArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: FormatArg,
@@ -96,7 +88,14 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let verdict = outcome.verdict();
     match &outcome {
         Outcome::NothingScanned(reason) => eprintln!("osec audit: {reason}"),
-        Outcome::Audited(audited) => render(audited, format)?,
+        Outcome::Audited(audited) => {
+            let stdout = std::io::stdout();
+            let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut out = stdout.lock();
+            out.write_all(audited.report.render(format, colour).as_bytes())?;
+            out.flush()?;
+            eprint!("{}", audited.notes(format));
+        }
     }
     // The process ends next: freeing 10,000 records one by one would cost
     // more than the rest of a run against a prepared database.
@@ -112,45 +111,41 @@ pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
 
 /// The library's request: the arguments, the environment's opam root and the time.
 fn request(args: AuditArgs) -> audit::Request {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let opamroot = std::env::var("OPAMROOT").ok();
-    let opam_root = audit::input::default_opam_root(opamroot.as_deref(), home.as_deref());
-    audit::Request {
-        repositories: repositories(args.repos, opam_root.clone()),
-        inputs: audit::Inputs {
-            opam_root,
-            path: args.path,
-            switch: args.switch,
-            export: args.export,
-            lock: args.lock,
-        },
-        database: super::db::choice(args.db, &args.limits, args.allow_empty_db),
-        policy: audit::PolicyOptions {
-            config: args.config,
-            ignores: args.ignore,
-            threshold: args.severity_threshold,
-            skip_development: args.no_dev,
-        },
-        include_pinned: args.include_pinned,
-        now: jiff::Timestamp::now(),
-        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        reachability: args.reachability.then_some(audit::ReachabilityOptions {
-            sources: args.src,
-            reachable_only: args.reachable_only,
-        }),
-    }
+    let opam_root = opam_root();
+    let inputs = audit::Inputs {
+        opam_root: opam_root.clone(),
+        path: args.path,
+        switch: args.switch,
+        export: args.export,
+        lock: args.lock,
+    };
+    let repositories = Repositories::given_or_opam_root(args.repos, opam_root);
+    let mut request = audit::Request::new(
+        inputs,
+        args.db.choice(),
+        repositories,
+        jiff::Timestamp::now(),
+        env!("CARGO_PKG_VERSION"),
+    );
+    request.policy = audit::PolicyOptions {
+        config: args.config,
+        ignores: args.ignore,
+        threshold: args.severity_threshold,
+        skip_development: args.no_dev,
+    };
+    request.include_pinned = args.include_pinned;
+    request.reachability = args.reachability.then_some(audit::ReachabilityOptions {
+        sources: args.src,
+        reachable_only: args.reachable_only,
+    });
+    request
 }
 
-/// `--repo`, else the opam root's repositories.
-pub(crate) fn repositories(
-    repos: Vec<opam_model::RepositorySpec>,
-    opam_root: Option<PathBuf>,
-) -> audit::Repositories {
-    match (repos.is_empty(), opam_root) {
-        (false, _) => audit::Repositories::Given(repos),
-        (true, Some(root)) => audit::Repositories::OpamRoot(root),
-        (true, None) => audit::Repositories::None,
-    }
+/// The opam root of `$OPAMROOT`, else `~/.opam`.
+pub(crate) fn opam_root() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let opamroot = std::env::var("OPAMROOT").ok();
+    audit::input::default_opam_root(opamroot.as_deref(), home.as_deref())
 }
 
 fn format(arg: FormatArg) -> Format {
@@ -162,29 +157,4 @@ fn format(arg: FormatArg) -> Format {
         FormatArg::Cyclonedx => Format::CycloneDx,
         FormatArg::Openvex => Format::OpenVex,
     }
-}
-
-/// The report on stdout; the database's age and (outside the table, which
-/// shows them) the policy's warnings on stderr.
-fn render(audited: &Audited, format: Format) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = stdout.lock();
-    out.write_all(audited.report.render(format, colour).as_bytes())?;
-    out.flush()?;
-    if let Some(warning) = &audited.stale_database {
-        eprintln!("warning: {warning}");
-    }
-    if format != Format::Table {
-        for warning in &audited.report.warnings {
-            eprintln!("warning: {warning}");
-        }
-        if let Some(hidden) = audited.report.hidden_not_referenced() {
-            eprintln!("osec audit: {hidden} not-referenced findings hidden (--reachable-only)");
-        }
-    }
-    for error in &audited.report.errors {
-        eprintln!("osec audit: error: {}", error.message);
-    }
-    Ok(())
 }

@@ -15,8 +15,8 @@ use anyhow::Context as _;
 use clap::Subcommand;
 use jiff::Timestamp;
 use vulndb::Limits;
-use vulndb::fetch::{self, Fetched, Online, Timeouts};
-use vulndb::source::{AgeBasis, Choice, Opened, Origin};
+use vulndb::fetch::{self, Online, Timeouts};
+use vulndb::source::Choice;
 
 /// Subcommands of `osec db`.
 #[derive(Debug, Subcommand)]
@@ -26,7 +26,7 @@ pub(crate) enum DbCommand {
     Fetch(FetchArgs),
     /// Show which database `osec audit` uses, where it came from and its age (a warning
     /// past 90 days).
-    Status(StatusArgs),
+    Status(DbArgs),
 }
 
 /// Arguments of `osec db fetch`.
@@ -55,19 +55,32 @@ pub(crate) struct FetchArgs {
     limits: LimitArgs,
 }
 
-/// Arguments of `osec db status`.
+/// The database a command checks against (`osec audit`, `osec fix`, `osec hook
+/// check`, `osec db status`).
 #[derive(Debug, clap::Args)]
-pub(crate) struct StatusArgs {
-    /// Describe this database (a directory of records or an all.zip) instead of the
-    /// default one, as `osec audit --db` would use it.
+pub(crate) struct DbArgs {
+    /// An OSV database: a directory of records or an osv.dev all.zip (default: the
+    /// cached all.zip, else the embedded snapshot; see `osec db status`).
     #[arg(long, value_name = "DIR|ZIP")]
     db: Option<PathBuf>,
-    /// Accept a database with no record about an opam package (by default an
-    /// error: checking against it would find nothing).
+    /// Accept a database with no record about an opam package (by default an error:
+    /// checking against it would find nothing).
     #[arg(long)]
     allow_empty_db: bool,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+impl DbArgs {
+    /// The database these arguments mean (`vulndb::source::Choice::for_opam`).
+    pub(crate) fn choice(self) -> Choice {
+        Choice::for_opam(
+            self.db,
+            self.limits.limits(),
+            self.allow_empty_db,
+            cache_dir(),
+        )
+    }
 }
 
 /// How large a zip database may be (`osec audit`, `osec db status`, `osec db fetch`).
@@ -95,25 +108,15 @@ pub(crate) fn run(command: DbCommand, offline: bool) -> anyhow::Result<ExitCode>
     match command {
         DbCommand::Fetch(args) => run_fetch(&args, offline),
         DbCommand::Status(args) => {
-            status(&choice(args.db, &args.limits, args.allow_empty_db).open()?)
+            let opened = args.choice().open()?;
+            let now = Timestamp::now();
+            print!("{}", opened.status(now));
+            if let Some(warning) = opened.stale_warning(now) {
+                eprintln!("warning: {warning}");
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// The database `osec audit` and `osec db status` use: `given` (`--db`), else the
-/// cache, else the embedded snapshot; one with opam records unless `allow_empty`.
-pub(crate) fn choice(given: Option<PathBuf>, limits: &LimitArgs, allow_empty: bool) -> Choice {
-    let mut choice = Choice::new()
-        .with_given(given)
-        .with_embedded(vulndb::source::EMBEDDED_SNAPSHOT)
-        .with_limits(limits.limits());
-    if let Some(dir) = cache_dir() {
-        choice = choice.with_cache_dir(dir);
-    }
-    if !allow_empty {
-        choice = choice.require_ecosystem("opam");
-    }
-    choice
 }
 
 /// The cache directory, from `XDG_CACHE_HOME` and `HOME`.
@@ -122,53 +125,6 @@ pub(crate) fn cache_dir() -> Option<PathBuf> {
         std::env::var_os("XDG_CACHE_HOME").as_deref(),
         std::env::var_os("HOME").as_deref(),
     )
-}
-
-fn status(opened: &Opened) -> anyhow::Result<ExitCode> {
-    let now = Timestamp::now();
-    let db = &opened.db;
-    match &opened.origin {
-        Origin::Embedded => println!("database: {}", vulndb::EMBEDDED),
-        Origin::Cache { path, .. } => println!("database: {} (cache)", path.display()),
-        Origin::Given(path) => println!("database: {} (--db)", path.display()),
-    }
-    println!("records: {}", db.len());
-    match (db.last_modified(), opened.newest_record_age()) {
-        (Some(newest), Some(age)) => {
-            println!("newest record: {newest} ({} days ago)", age.days(now));
-        }
-        _ => println!("newest record: unknown"),
-    }
-    if let Origin::Cache { metadata, .. } = &opened.origin {
-        match metadata {
-            Ok(metadata) => {
-                println!("fetched: {} from {}", metadata.fetched_at, metadata.url);
-                println!("last checked: {}", metadata.checked_at);
-                if let Some(etag) = &metadata.etag {
-                    println!("etag: {etag}");
-                }
-                if let Some(last_modified) = &metadata.last_modified {
-                    println!("last modified: {last_modified}");
-                }
-                println!("sha256: {}", metadata.sha256);
-            }
-            Err(problem) => println!("fetched: unknown ({problem})"),
-        }
-    }
-    match opened.age() {
-        Some(age) => {
-            let basis = match age.basis {
-                AgeBasis::Checked => "since it was last fetched or confirmed current",
-                AgeBasis::NewestRecord => "since its newest record",
-            };
-            println!("age: {} days ({basis})", age.days(now));
-            if let Some(warning) = age.stale_warning(now) {
-                eprintln!("warning: {warning}");
-            }
-        }
-        None => println!("age: unknown"),
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn run_fetch(args: &FetchArgs, offline: bool) -> anyhow::Result<ExitCode> {
@@ -192,36 +148,6 @@ fn run_fetch(args: &FetchArgs, offline: bool) -> anyhow::Result<ExitCode> {
         "no cache directory: set XDG_CACHE_HOME or HOME so that `osec db fetch` can store \
          the database",
     )?;
-    print_fetched(&fetch::fetch(&permit, &request, &dir)?);
+    println!("{}", fetch::fetch(&permit, &request, &dir)?);
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_fetched(fetched: &Fetched) {
-    match fetched {
-        Fetched::UpToDate { path, metadata } => println!(
-            "up to date: {} ({} records, unchanged on the server since it was fetched at {})",
-            path.display(),
-            metadata.records,
-            metadata.fetched_at
-        ),
-        Fetched::Replaced {
-            path,
-            metadata,
-            bytes,
-            checksums_stated,
-        } => {
-            let checked = if *checksums_stated {
-                "checksums match"
-            } else {
-                "no checksum stated by the server"
-            };
-            println!(
-                "fetched {} records from {} ({bytes} bytes, {checked})\nwrote {} (sha256 {})",
-                metadata.records,
-                metadata.url,
-                path.display(),
-                metadata.sha256
-            );
-        }
-    }
 }

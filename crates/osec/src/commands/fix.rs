@@ -3,13 +3,13 @@
 //! switch gets the `opam install` command to run. Exit 0 when nothing is left, 1
 //! when findings remain, 2 on error, 3 when there was nothing to audit.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use audit::fix::{FixOutcome, FixRequest};
 
-use super::db::LimitArgs;
+use super::db::DbArgs;
+use super::{exit_if, print_stdout};
 
 /// Arguments of `osec fix`.
 #[derive(Debug, clap::Args)]
@@ -30,38 +30,27 @@ pub(crate) struct FixArgs {
     /// Also raise the `>=` lower bounds in the project's NAME.opam beside the lock.
     #[arg(long)]
     bounds: bool,
-    /// An OSV database (default as for `osec audit`).
-    #[arg(long, value_name = "DIR|ZIP")]
-    db: Option<PathBuf>,
     #[command(flatten)]
-    limits: LimitArgs,
+    db: DbArgs,
 }
 
 pub(crate) fn run(args: FixArgs) -> anyhow::Result<ExitCode> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let opamroot = std::env::var("OPAMROOT").ok();
-    let opam_root = audit::input::default_opam_root(opamroot.as_deref(), home.as_deref());
+    let opam_root = super::audit::opam_root();
+    let inputs = audit::Inputs {
+        path: args.path,
+        lock: args.lock,
+        opam_root: opam_root.clone(),
+        ..audit::Inputs::default()
+    };
+    let audit = audit::Request::new(
+        inputs,
+        args.db.choice(),
+        audit::Repositories::given_or_opam_root(args.repos, opam_root),
+        jiff::Timestamp::now(),
+        env!("CARGO_PKG_VERSION"),
+    );
     let request = FixRequest {
-        audit: audit::Request {
-            repositories: super::audit::repositories(args.repos, opam_root.clone()),
-            inputs: audit::Inputs {
-                path: args.path,
-                lock: args.lock,
-                opam_root,
-                ..audit::Inputs::default()
-            },
-            database: super::db::choice(args.db, &args.limits, false),
-            policy: audit::PolicyOptions {
-                config: None,
-                ignores: Vec::new(),
-                threshold: audit::scan::Severity::None,
-                skip_development: false,
-            },
-            include_pinned: false,
-            now: jiff::Timestamp::now(),
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            reachability: None,
-        },
+        audit,
         dry_run: args.dry_run,
         bounds: args.bounds,
     };
@@ -71,14 +60,8 @@ pub(crate) fn run(args: FixArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(3))
         }
         FixOutcome::Fixed(fixed) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(fixed.render(args.dry_run).as_bytes())?;
-            out.flush()?;
-            Ok(if fixed.is_vulnerable() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            print_stdout(&fixed.render(args.dry_run))?;
+            Ok(exit_if(fixed.is_vulnerable(), 1))
         }
     }
 }

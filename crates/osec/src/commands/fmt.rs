@@ -9,9 +9,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::format::format_advisory;
-use advisory::tree::{find_advisories, read_advisory_text};
-use safe_fs::{display_path, escape_control};
+use advisory::format::{FileFormat, format_file};
+use advisory::tree::find_advisories;
+use safe_fs::display_path;
+
+use super::exit_if;
 
 /// Arguments of `osec fmt`.
 #[derive(Debug, clap::Args)]
@@ -32,46 +34,22 @@ pub(crate) fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
     let mut unformatted = 0usize;
     let mut failed = 0usize;
     for path in find_advisories(&paths)? {
-        let text = match read_advisory_text(&path) {
-            Ok(text) => text,
-            Err(err) => {
-                eprintln!("error: {err}");
-                failed += 1;
-                continue;
+        match format_file(&path, args.check) {
+            FileFormat::Canonical => {}
+            FileFormat::WouldReformat => {
+                unformatted += 1;
+                println!("{} would be reformatted", display_path(&path));
             }
-        };
-        let formatted = match format_advisory(&text) {
-            Ok(formatted) => formatted,
-            Err(err) => {
-                let index = opam_file::LineIndex::new(&text);
-                let (line, column) = index.line_column(&text, err.span().start);
-                eprintln!(
-                    "error: {}:{line}:{column}: {}; run `osec lint` for details",
-                    display_path(&path),
-                    escape_control(&err.to_string())
-                );
+            FileFormat::Reformatted => println!("{} reformatted", display_path(&path)),
+            FileFormat::Failed(message) => {
                 failed += 1;
-                continue;
+                eprintln!("error: {message}");
             }
-        };
-        if formatted == text {
-            continue;
-        }
-        unformatted += 1;
-        if args.check {
-            println!("{} would be reformatted", display_path(&path));
-        } else if let Err(err) = safe_fs::rewrite(&path, formatted.as_bytes()) {
-            eprintln!("error: {err}");
-            failed += 1;
-        } else {
-            println!("{} reformatted", display_path(&path));
         }
     }
     Ok(if failed > 0 {
         ExitCode::from(2)
-    } else if args.check && unformatted > 0 {
-        ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        exit_if(args.check && unformatted > 0, 1)
     })
 }

@@ -10,9 +10,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use audit::hook::{Mode, Opam};
+use audit::hook::{self, Check, Mode, Opam};
 
-use super::db::LimitArgs;
+use super::db::DbArgs;
+use super::print_stdout;
 
 /// `osec hook …`.
 #[derive(Debug, clap::Subcommand)]
@@ -56,100 +57,46 @@ pub(crate) struct CheckArgs {
     /// Fail (exit 1) when an advisory affects it.
     #[arg(long)]
     deny: bool,
-    /// An OSV database (default as for `osec audit`).
-    #[arg(long, value_name = "DIR|ZIP")]
-    db: Option<PathBuf>,
     #[command(flatten)]
-    limits: LimitArgs,
+    db: DbArgs,
 }
 
 pub(crate) fn run(command: HookCommand) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match command {
+    let text = match command {
         HookCommand::Install(args) => {
             let program = std::env::current_exe().context("where osec is")?;
             let mode = if args.deny { Mode::Deny } else { Mode::Warn };
             let (before, after) = Opam::new(args.opam.opam).install(&program, mode)?;
-            if let Some(old) = before.osec() {
-                writeln!(out, "replaced {}", old.text)?;
-            }
-            let added = after.osec().map_or("", |c| c.text.as_str());
-            writeln!(out, "installed in opam's pre-install-commands: {added}")?;
+            hook::describe_install(&before, &after)
         }
-        HookCommand::Remove(args) => {
-            let removed = Opam::new(args.opam).remove()?;
-            if removed.is_empty() {
-                writeln!(out, "osec's hook is not installed: nothing to remove")?;
-            }
-            for old in removed {
-                writeln!(out, "removed {}", old.text)?;
-            }
-        }
-        HookCommand::Status(args) => match Opam::new(args.opam).hooks()?.osec() {
-            Some(hook) => {
-                let mode = match hook.mode() {
-                    Mode::Warn => "warns about",
-                    Mode::Deny => "refuses",
-                };
-                writeln!(
-                    out,
-                    "installed: opam {mode} affected versions ({})",
-                    hook.text
-                )?;
-            }
-            None => writeln!(out, "not installed (osec hook install)")?,
-        },
-        HookCommand::Check(args) => return check(args),
-    }
-    out.flush()?;
+        HookCommand::Remove(args) => hook::describe_removal(&Opam::new(args.opam).remove()?),
+        HookCommand::Status(args) => hook::describe_status(&Opam::new(args.opam).hooks()?),
+        HookCommand::Check(args) => return Ok(check(args)),
+    };
+    print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+/// A warning hook never stops opam; `--deny` refuses an affected version (1) and
+/// one it could not check (2).
+fn check(args: CheckArgs) -> ExitCode {
     let mode = if args.deny { Mode::Deny } else { Mode::Warn };
-    let findings = super::db::choice(args.db, &args.limits, false)
-        .open()
-        .map_err(anyhow::Error::from)
-        .and_then(|opened| {
-            Ok(audit::scan::package_findings(
-                &opened.db,
-                &args.name,
-                &args.version,
-            )?)
-        });
-    let findings = match findings {
-        Ok(findings) => findings,
-        Err(err) => {
-            let text = format!(
-                "osec: could not check {} {}: {err:#}\n",
-                args.name, args.version
-            );
-            return Ok(match mode {
-                Mode::Deny => {
-                    eprint!("{text}");
-                    ExitCode::from(2)
-                }
-                Mode::Warn => {
-                    tell_user(&text);
-                    ExitCode::SUCCESS
-                }
-            });
-        }
+    let (text, refusal) = match hook::check(&args.db.choice(), &args.name, &args.version, mode) {
+        Check::Clean => return ExitCode::SUCCESS,
+        Check::Affected(text) => (text, 1),
+        Check::Unchecked(text) => (text, 2),
     };
-    let Some(text) = audit::hook::warning(&findings, mode) else {
-        return Ok(ExitCode::SUCCESS);
-    };
-    Ok(match mode {
+    match mode {
         // opam shows a failed hook's output.
         Mode::Deny => {
             eprint!("{text}");
-            ExitCode::from(1)
+            ExitCode::from(refusal)
         }
         Mode::Warn => {
             tell_user(&text);
             ExitCode::SUCCESS
         }
-    })
+    }
 }
 
 /// opam keeps a hook's output in its logs unless the hook fails: a warning goes to

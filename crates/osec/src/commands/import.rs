@@ -4,19 +4,17 @@
 //! record holds that the draft cannot is listed in the draft as `TODO(draft)` comments
 //! and counted here. Exit 2 when a file could not be read or imported (the others are).
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use advisory::draft::create_draft;
 use advisory::ids::Database;
-use advisory::import::{ImportOptions, Imported, import};
+use advisory::import::{ImportOptions, Imported, import_files, product_mapping};
 use anyhow::Context as _;
-use opam_model::{PackageName, ReleasedVersions, RepositorySpec};
+use opam_model::RepositorySpec;
 use safe_fs::display_path;
 
-/// The largest record read: CVE records with many products stay far below.
-const MAX_RECORD_BYTES: u64 = 16 << 20;
+use super::exit_if;
 
 /// Arguments of `osec import`.
 #[derive(Debug, clap::Args)]
@@ -39,49 +37,20 @@ pub(crate) struct ImportArgs {
     db: PathBuf,
 }
 
-fn product_mapping(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((product, name)) if !product.is_empty() && PackageName::parse(name).is_ok() => {
-            Ok((product.to_owned(), name.to_owned()))
-        }
-        _ => Err("expected PRODUCT=NAME, NAME an opam package name".to_owned()),
-    }
-}
-
 pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let now = jiff::Timestamp::now();
-    let mut options = ImportOptions {
+    let options = ImportOptions {
         released: None,
         now,
         packages: &args.packages,
     };
-    let mut failed = 0;
-    let mut records = Vec::new();
-    for path in &args.files {
-        match safe_fs::read_bounded_to_string(path, MAX_RECORD_BYTES) {
-            Ok(text) => match import(&text, &options) {
-                Ok(imported) => records.push((path, text, imported)),
-                Err(err) => {
-                    failed += 1;
-                    eprintln!("error: {}: {err}", display_path(path));
-                }
-            },
-            Err(err) => {
-                failed += 1;
-                eprintln!("error: {err}");
-            }
-        }
+    let mut files = import_files(&args.files, &options);
+    for error in &files.errors {
+        eprintln!("error: {error}");
     }
-    // With --repo, import again knowing the releases of the packages found.
-    let released = released_of(&args.repos, &records)?;
-    if released.is_some() {
-        options.released = released.as_ref();
-        for (_, text, imported) in &mut records {
-            *imported = import(text, &options)?;
-        }
-    }
+    files.with_releases(&args.repos, options)?;
     let db = Database::open(&args.db);
-    for (path, _, imported) in records {
+    for (path, _, imported) in files.imported {
         let Imported {
             source,
             mut draft,
@@ -97,7 +66,7 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 draft.id = Some(id);
                 draft.render()
             })
-            .with_context(|| format!("{}: {source}", display_path(path)))?;
+            .with_context(|| format!("{}: {source}", display_path(&path)))?;
             println!("{}", display_path(&written));
             eprintln!("{id}: from {source}");
         }
@@ -107,27 +76,5 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(if failed > 0 {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// The releases of the packages the drafts name, from the `--repo` repositories.
-fn released_of(
-    repos: &[RepositorySpec],
-    records: &[(&PathBuf, String, Imported)],
-) -> anyhow::Result<Option<ReleasedVersions>> {
-    if repos.is_empty() {
-        return Ok(None);
-    }
-    let names: BTreeSet<PackageName> = records
-        .iter()
-        .flat_map(|(_, _, imported)| &imported.draft.affected)
-        .filter_map(|package| PackageName::parse(&package.name).ok())
-        .collect();
-    let released = ReleasedVersions::for_packages(repos, &names)
-        .context("cannot read the --repo repositories")?;
-    Ok(Some(released))
+    Ok(exit_if(!files.errors.is_empty(), 2))
 }

@@ -3,16 +3,13 @@
 //! Exit 1 on errors; 2 when a file could not be read as UTF-8 text (`ADV028`, reported
 //! like any finding, the other files still checked).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{
-    LintOptions, OutputFormat, affected_packages, lint_read, lint_reservations, render, totals,
-};
-use advisory::tree::read_advisories;
-use anyhow::Context as _;
-use opam_model::{ReleasedVersions, RepositorySpec};
+use advisory::lint::{OutputFormat, lint_paths, render, totals};
+use opam_model::RepositorySpec;
+
+use super::{exit_if, print_stdout};
 
 /// Arguments of `osec lint`.
 #[derive(Debug, clap::Args)]
@@ -34,42 +31,13 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths
     };
-    let files = read_advisories(&paths)?;
-    let reservations = advisory::ids::find_reservations(&paths)?;
-    let released = released_versions(&args.repos, &files)?;
-    let options = LintOptions {
-        now: jiff::Timestamp::now(),
-        packages: released.as_ref(),
-    };
-    let mut reports = lint_read(files, &options);
-    let stale = lint_reservations(&reservations, &reports);
-    reports.extend(stale);
-    let totals = totals(&reports);
-    let text = render(&reports, args.format.into());
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    let reports = lint_paths(&paths, &args.repos, jiff::Timestamp::now())?;
+    print_stdout(&render(&reports, args.format.into()))?;
     Ok(if reports.iter().any(|r| r.is_unreadable()) {
         ExitCode::from(2)
-    } else if totals.errors > 0 {
-        ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        exit_if(totals(&reports).errors > 0, 1)
     })
-}
-
-/// The released versions of the packages the advisories name, from the `--repo`
-/// repositories; `None` without any. Shared by `lint` and `osv export`.
-pub(crate) fn released_versions(
-    repos: &[RepositorySpec],
-    advisories: &[(PathBuf, safe_fs::Result<Vec<u8>>)],
-) -> anyhow::Result<Option<ReleasedVersions>> {
-    if repos.is_empty() {
-        return Ok(None);
-    }
-    let released = ReleasedVersions::for_packages(repos, &affected_packages(advisories))
-        .context("cannot read the --repo repositories")?;
-    Ok(Some(released))
 }
 
 /// The values of `--format`.

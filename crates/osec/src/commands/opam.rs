@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ::opam_model::{Error as ReadError, MAX_FILE_SIZE, OpamFiles, OpamInput};
+use ::opam_model::{CheckReport, MAX_FILE_SIZE, OpamFiles};
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use opam_file::SourceFile;
 use opam_file::diagnostic::{self, Diagnostic};
 
-use super::opam_model;
+use super::{exit_if, opam_model, print_stdout};
 
 /// Subcommands of `osec opam`.
 #[derive(Debug, Subcommand)]
@@ -121,21 +121,6 @@ fn print(path: &Path, normalise: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A file that failed to parse, with its diagnostics.
-type Failure = (SourceFile, Vec<Diagnostic>);
-
-/// Parses one file whose bytes are `bytes`; `None` when it parses. A [`SourceFile`]
-/// (which copies the text and indexes its lines) is only built for a file that fails.
-fn check_one(input: &OpamInput, bytes: &[u8]) -> Option<Failure> {
-    let Err(error) = opam_file::parse(bytes) else {
-        return None;
-    };
-    Some((
-        SourceFile::new(input.name().to_owned(), bytes),
-        vec![Diagnostic::from_parse_error(&error)],
-    ))
-}
-
 /// The files to check: those under `paths`, then those of the list.
 fn collect(
     paths: &[PathBuf],
@@ -171,65 +156,17 @@ fn check(
             return Ok(ExitCode::from(2));
         }
     };
-    let mut failures = Vec::new();
-    let mut unreadable = 0;
-    for result in files.filter_map(check_one) {
-        match result {
-            Ok(failure) => failures.push(failure),
-            Err(error) => {
-                eprintln!("error: {}", safe_fs::escape_control(&error.to_string()));
-                if matches!(error, ReadError::TooLarge { .. }) {
-                    eprintln!("help: raise the limit with --max-file-size BYTES");
-                }
-                unreadable += 1;
-            }
-        }
-    }
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Human => {
-            for (source, diagnostics) in &mut failures {
-                // File and tar entry names may hold control characters, and the
-                // quoted lines C1 controls (the renderer shows the others as symbols).
-                source.path = safe_fs::escape_control(&source.path).into_owned();
-                source.text = safe_fs::mask_c1_controls(&source.text).into_owned();
-                write!(out, "{}", diagnostic::render_human(source, diagnostics))?;
-            }
-            write!(
-                out,
-                "checked {} files, {} failed",
-                files.len() - unreadable,
-                failures.len()
-            )?;
-            if unreadable > 0 {
-                write!(out, ", {unreadable} could not be read")?;
-            }
-            writeln!(out)?;
-        }
-        Format::Json => {
-            for (source, diagnostics) in &failures {
-                write!(
-                    out,
-                    "{}",
-                    diagnostic::render_json_lines(source, diagnostics)
-                )?;
-            }
-        }
-        Format::Sarif => {
-            let files: Vec<(&SourceFile, &[Diagnostic])> =
-                failures.iter().map(|(s, d)| (s, d.as_slice())).collect();
-            writeln!(
-                out,
-                "{}",
-                diagnostic::sarif(&super::SARIF_TOOL, &files, diagnostic::SYNTAX_RULES)
-            )?;
-        }
-    }
-    Ok(if unreadable > 0 {
-        ExitCode::from(2)
-    } else if failures.is_empty() {
-        ExitCode::SUCCESS
+    let report = CheckReport::of(&files);
+    eprint!("{}", report.unreadable_text());
+    let text = match format {
+        Format::Human => report.render_human(),
+        Format::Json => report.render_json(),
+        Format::Sarif => report.render_sarif(&super::SARIF_TOOL),
+    };
+    print_stdout(&text)?;
+    Ok(if report.unreadable.is_empty() {
+        exit_if(!report.failures.is_empty(), 1)
     } else {
-        ExitCode::FAILURE
+        ExitCode::from(2)
     })
 }

@@ -1,14 +1,17 @@
 //! `osec opam compare` and `osec opam versions`: opam's version order and the
 //! versions of a package in repositories (the work is in opam-model).
 
-use std::io::Write;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
 use opam_model::{
     PackageName, ReleasedVersions, RepositorySpec, RepositoryStack, Version, VersionFormula,
+    order_text,
 };
+
+use super::{exit_if, print_stdout};
 
 /// Arguments of `osec opam compare`.
 #[derive(Debug, Args)]
@@ -36,14 +39,8 @@ pub(crate) struct VersionsArgs {
 
 /// Prints `A < B`, `A = B` or `A > B` in opam's version order.
 pub(crate) fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
-    let a = Version::parse(&args.a)?;
-    let b = Version::parse(&args.b)?;
-    let symbol = match a.cmp(&b) {
-        std::cmp::Ordering::Less => "<",
-        std::cmp::Ordering::Equal => "=",
-        std::cmp::Ordering::Greater => ">",
-    };
-    writeln!(std::io::stdout().lock(), "{a} {symbol} {b}")?;
+    let (a, b) = (Version::parse(&args.a)?, Version::parse(&args.b)?);
+    writeln!(std::io::stdout().lock(), "{}", order_text(&a, &b))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -57,27 +54,16 @@ pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<ExitCode> {
     };
     let stack =
         RepositoryStack::open(&args.repos).context("cannot read the --repo repositories")?;
-    for (location, problem) in stack.problems() {
-        eprintln!(
-            "warning: {}: {}",
-            location.join(&problem.path).display(),
-            problem.error
-        );
-    }
+    eprint!("{}", stack.warnings());
     let released = ReleasedVersions::of_stack(&stack);
     if released.versions(&name).is_none() {
         eprintln!("error: no package {name} in the given repositories");
         return Ok(ExitCode::from(1));
     }
-    let matching: Vec<&Version> = released.matching_versions(&name, &constraint).collect();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for version in &matching {
-        writeln!(out, "{version}")?;
-    }
-    out.flush()?;
-    Ok(if matching.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let matching: String = released
+        .matching_versions(&name, &constraint)
+        .map(|version| format!("{version}\n"))
+        .collect();
+    print_stdout(&matching)?;
+    Ok(exit_if(matching.is_empty(), 1))
 }

@@ -1,17 +1,17 @@
 //! `osec osv export|publish [--repo DIR]... [--no-versions] ADVISORIES OUT`: the OSV
 //! records of the database, for osv.dev and mirrors.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{OutputFormat, render};
+use advisory::lint::released_versions;
+use anyhow::Context as _;
 use clap::Subcommand;
 use opam_model::RepositorySpec;
-use publish::{ExportOptions, ExportReport, FileChange, Outcome, OutcomeKind, Progress};
-use safe_fs::{display_path, escape_control};
+use publish::{ExportOptions, Progress};
 
-use super::lint::released_versions;
+use super::exit_if;
 
 /// Subcommands of `osec osv`.
 #[derive(Debug, Subcommand)]
@@ -58,7 +58,8 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
         );
     }
     let sources = advisory::tree::read_advisories(std::slice::from_ref(&args.advisories))?;
-    let released = released_versions(&args.repos, &sources)?;
+    let released =
+        released_versions(&args.repos, &sources).context("cannot read the --repo repositories")?;
     let options = ExportOptions {
         released: released.as_ref(),
         with_versions: !args.no_versions,
@@ -66,100 +67,11 @@ fn run_export(args: &ExportArgs, with_index: bool) -> anyhow::Result<ExitCode> {
     };
     let progress = Bar::new(args.quiet);
     let report = publish::export_sources(sources, &args.out, &options, &progress)?;
-    let mut stderr = std::io::stderr().lock();
-    print_report(&report, &mut stderr)?;
+    eprint!("{}", report.render());
     if with_index {
-        let index = publish::write_index(&args.out, &report)?;
-        for (path, change) in [&index.zip, &index.csv] {
-            writeln!(
-                stderr,
-                "{} {} ({} records)",
-                change_word(*change),
-                display_path(path),
-                index.records
-            )?;
-        }
+        eprint!("{}", publish::write_index(&args.out, &report)?.render());
     }
-    Ok(if report.is_complete() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-fn print_report(report: &ExportReport, out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    print_outcomes(&report.outcomes, "not exported", out)?;
-    for orphan in &report.orphans {
-        writeln!(
-            out,
-            "warning: {} is the record of no advisory (its advisory was removed, or it is a copy in \
-             another year's directory); it was not removed and is not indexed (withdraw an advisory \
-             with its `withdrawn` field instead, or delete the file by hand)",
-            display_path(orphan)
-        )?;
-    }
-    let failed = report.outcomes.len() - report.exported();
-    writeln!(
-        out,
-        "exported {} of {} advisories ({} changed){}",
-        report.exported(),
-        report.outcomes.len(),
-        report.changed(),
-        if failed > 0 {
-            format!(", {failed} not exported")
-        } else {
-            String::new()
-        }
-    )?;
-    Ok(())
-}
-
-/// The problems of single advisories: lint diagnostics, conversion errors and
-/// warnings, each advisory that was `left_out` ("not exported") named.
-pub(crate) fn print_outcomes(
-    outcomes: &[Outcome],
-    left_out: &str,
-    out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
-    let skipped: Vec<_> = outcomes
-        .iter()
-        .filter_map(|o| match &o.kind {
-            OutcomeKind::LintFailed(lint) => Some(lint.as_ref().clone()),
-            _ => None,
-        })
-        .collect();
-    if !skipped.is_empty() {
-        out.write_all(render(&skipped, OutputFormat::Human).as_bytes())?;
-    }
-    for outcome in outcomes {
-        let source = display_path(&outcome.source);
-        match &outcome.kind {
-            OutcomeKind::Exported { notes, .. } => {
-                for note in notes {
-                    writeln!(out, "warning: {source}: {}", escape_control(note))?;
-                }
-            }
-            OutcomeKind::LintFailed(_) => writeln!(
-                out,
-                "error: {source} has lint errors (shown above): {left_out}"
-            )?,
-            OutcomeKind::ConversionFailed(err) => writeln!(
-                out,
-                "error: {source}: {}: {left_out}",
-                escape_control(&err.to_string())
-            )?,
-            _ => writeln!(out, "error: {source}: {left_out}")?,
-        }
-    }
-    Ok(())
-}
-
-fn change_word(change: FileChange) -> &'static str {
-    match change {
-        FileChange::Created => "created",
-        FileChange::Updated => "updated",
-        FileChange::Unchanged => "unchanged",
-    }
+    Ok(exit_if(!report.is_complete(), 1))
 }
 
 /// A progress bar on standard error, drawn only on a terminal.

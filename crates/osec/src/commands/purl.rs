@@ -3,14 +3,13 @@
 //! Exit codes: 0 success, 2 invalid package URL or arguments (the error goes
 //! to stderr, with the input and a caret under the offending text).
 
-use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use purl::Purl;
-use serde::Serialize;
+
+use super::print_stdout;
 
 /// Subcommands of `osec purl`.
 #[derive(Debug, Subcommand)]
@@ -57,18 +56,6 @@ pub(crate) struct BuildArgs {
     subpath: Option<String>,
 }
 
-/// The JSON of `osec purl parse`, fields in the specification's order.
-#[derive(Debug, Serialize)]
-struct Components<'a> {
-    #[serde(rename = "type")]
-    package_type: &'a str,
-    namespace: Option<&'a str>,
-    name: &'a str,
-    version: Option<&'a str>,
-    qualifiers: Option<BTreeMap<&'a str, &'a str>>,
-    subpath: Option<&'a str>,
-}
-
 pub(crate) fn run(cmd: PurlCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         PurlCommand::Canonical(args) => match read(&args) {
@@ -76,20 +63,10 @@ pub(crate) fn run(cmd: PurlCommand) -> anyhow::Result<ExitCode> {
             Err(code) => Ok(code),
         },
         PurlCommand::Parse(args) => match read(&args) {
-            Ok(purl) => {
-                let components = Components {
-                    package_type: purl.package_type(),
-                    namespace: purl.namespace(),
-                    name: purl.name(),
-                    version: purl.version(),
-                    qualifiers: (!purl.qualifiers().is_empty())
-                        .then(|| purl.qualifiers().iter().collect()),
-                    subpath: purl.subpath(),
-                };
-                let json = serde_json::to_string_pretty(&components)
-                    .context("cannot write the components as JSON")?;
-                print_line(&json)
-            }
+            Ok(purl) => print_line(
+                &serde_json::to_string_pretty(&purl.components())
+                    .context("cannot write the components as JSON")?,
+            ),
             Err(code) => Ok(code),
         },
         PurlCommand::Build(args) => build(args),
@@ -104,7 +81,7 @@ fn read(args: &ParseArgs) -> Result<Purl, ExitCode> {
         Purl::parse(&args.purl)
     };
     parsed.map_err(|err| {
-        eprintln!("{}", render_parse_error(&args.purl, &err));
+        eprintln!("{}", err.render_with_input(&args.purl));
         ExitCode::from(2)
     })
 }
@@ -138,24 +115,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The error, then the input with a caret line under the offending text.
-fn render_parse_error(input: &str, err: &purl::Error) -> String {
-    let mut out = format!("error: invalid package URL: {err}");
-    if let Some(span) = err.span() {
-        let before = input.get(..span.start).unwrap_or_default();
-        let marked = input.get(span).unwrap_or_default();
-        let column = before.chars().count() + 1;
-        out.push_str(&format!(
-            "\n --> column {column}\n  |\n  | {input}\n  | {}{}",
-            " ".repeat(column - 1),
-            "^".repeat(marked.chars().count().max(1))
-        ));
-    }
-    out
-}
-
 fn print_line(text: &str) -> anyhow::Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{text}")?;
+    print_stdout(&format!("{text}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,14 +8,15 @@
 //! `exposure --repo DIR… ADVISORIES`: packages whose latest release needs an affected
 //! version. Exit 0, or 2 when an advisory or an opam file could not be used.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::lint::{FileReport, OutputFormat, render};
+use advisory::lint::render_rejected;
 use clap::{Args, Subcommand};
 use opam_model::RepositorySpec;
 use repo_policy::{AnnotateOptions, ExposureFormat, Format, Mark, annotate, check_immutable};
+
+use super::{exit_if, print_stdout};
 
 /// The subcommands of `osec repo`.
 #[derive(Debug, Subcommand)]
@@ -168,52 +169,27 @@ fn run_annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         remove: args.remove,
     };
     let plan = annotate(&args.repo, &args.advisories, options)?;
-    print_rejected(&plan.rejected)?;
+    eprint!("{}", render_rejected(&plan.rejected));
     if !args.check {
         plan.write()?;
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(plan.render(!args.check).as_bytes())?;
-    stdout.flush()?;
+    print_stdout(&plan.render(!args.check))?;
     Ok(if plan.errors() > 0 {
         ExitCode::from(2)
-    } else if args.check && !plan.edits.is_empty() {
-        ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        exit_if(args.check && !plan.edits.is_empty(), 1)
     })
 }
 
 fn run_exposure(args: ExposureArgs) -> anyhow::Result<ExitCode> {
     let exposure = repo_policy::exposure(&args.repos, &args.advisories)?;
-    print_rejected(&exposure.rejected)?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(exposure.render(args.format.into()).as_bytes())?;
-    stdout.flush()?;
-    Ok(if exposure.is_incomplete() {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// The lint diagnostics of the advisories that were not used, on standard error.
-fn print_rejected(rejected: &[FileReport]) -> anyhow::Result<()> {
-    if !rejected.is_empty() {
-        let mut stderr = std::io::stderr().lock();
-        stderr.write_all(render(rejected, OutputFormat::Human).as_bytes())?;
-    }
-    Ok(())
+    eprint!("{}", render_rejected(&exposure.rejected));
+    print_stdout(&exposure.render(args.format.into()))?;
+    Ok(exit_if(exposure.is_incomplete(), 2))
 }
 
 fn check(args: CheckImmutableArgs) -> anyhow::Result<ExitCode> {
     let report = check_immutable(&args.repo, &args.base, &args.head)?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(report.render(args.format.into()).as_bytes())?;
-    stdout.flush()?;
-    Ok(if report.errors() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    print_stdout(&report.render(args.format.into()))?;
+    Ok(exit_if(report.errors() > 0, 1))
 }

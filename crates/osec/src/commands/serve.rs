@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use opam_model::RepositorySpec;
 use server::{DatabaseSpec, Options};
+use vulndb::source::Choice;
 
-use super::db::{LimitArgs, cache_dir, choice};
+use super::db::{LimitArgs, cache_dir};
 
 /// Arguments of `osec serve`.
 #[derive(Debug, clap::Args)]
@@ -60,10 +61,8 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         LogFormat::Text => logs.with_ansi(false).init(),
     }
     let databases = if args.databases.is_empty() {
-        vec![DatabaseSpec::chosen(
-            choice(None, &args.limits, true),
-            cache_dir(),
-        )]
+        let choice = Choice::for_opam(None, args.limits.limits(), true, cache_dir());
+        vec![DatabaseSpec::chosen(choice, cache_dir())]
     } else {
         args.databases
             .into_iter()

@@ -1,16 +1,16 @@
 //! `osec site build [--repo DIR]... [--base-url URL] [--source-url URL] ADVISORIES OUT`:
 //! the database as a static web site with an Atom feed.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use advisory::lint::released_versions;
+use anyhow::Context as _;
 use clap::Subcommand;
 use opam_model::RepositorySpec;
 use publish::SiteOptions;
 
-use super::lint::released_versions;
-use super::osv::print_outcomes;
+use super::exit_if;
 
 /// Subcommands of `osec site`.
 #[derive(Debug, Subcommand)]
@@ -64,7 +64,8 @@ fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         None
     } else {
         let advisories = advisory::tree::read_advisories(std::slice::from_ref(&args.advisories))?;
-        released_versions(&args.repos, &advisories)?
+        released_versions(&args.repos, &advisories)
+            .context("cannot read the --repo repositories")?
     };
     let options = SiteOptions {
         released: released.as_ref(),
@@ -75,27 +76,6 @@ fn run_build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         feed_entries: args.feed_entries,
     };
     let report = publish::build_site(&[args.advisories], &args.out, &options)?;
-    let mut stderr = std::io::stderr().lock();
-    print_outcomes(&report.outcomes, "left out of the site", &mut stderr)?;
-    for removed in &report.removed {
-        writeln!(
-            stderr,
-            "removed {} (no longer part of the site)",
-            removed.display()
-        )?;
-    }
-    writeln!(
-        stderr,
-        "site of {} of {} advisories in {}: {} files, {} changed",
-        report.published(),
-        report.outcomes.len(),
-        args.out.display(),
-        report.files.len(),
-        report.changed()
-    )?;
-    Ok(if report.is_complete() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    eprint!("{}", report.render(&args.out));
+    Ok(exit_if(!report.is_complete(), 1))
 }

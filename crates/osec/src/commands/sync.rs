@@ -6,9 +6,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::sync::{compare, write_aliases};
+use advisory::sync::{compare, read_advisories, write_aliases};
 use anyhow::Context as _;
 use safe_fs::display_path;
+
+use super::exit_if;
 
 /// Arguments of `osec sync`.
 #[derive(Debug, clap::Args)]
@@ -28,70 +30,17 @@ pub(crate) fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
         .load_path(&args.osv)
         .with_context(|| format!("cannot read the OSV source {}", display_path(&args.osv)))?;
     let records = other.records()?;
-    let mut advisories = Vec::new();
-    for (path, read) in advisory::tree::read_advisories(std::slice::from_ref(&args.advisories))? {
-        let text = String::from_utf8(read?).map_err(|_| {
-            anyhow::anyhow!("{}: not UTF-8 text (run `osec lint`)", display_path(&path))
-        })?;
-        let parsed = advisory::parse(&text);
-        if !parsed.problems.is_empty() {
-            anyhow::bail!(
-                "{}: does not read as an advisory (run `osec lint`)",
-                display_path(&path)
-            );
-        }
-        advisories.push((path, parsed.advisory));
-    }
-    let report = compare(&advisories, &records);
+    let report = compare(&read_advisories(&args.advisories)?, &records);
     for missing in &report.missing {
-        let aliases = if missing.aliases.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", missing.aliases.join(", "))
-        };
-        println!(
-            "missing: {}{aliases} about {}: {}",
-            missing.id,
-            missing.packages.join(", "),
-            missing.summary.as_deref().unwrap_or("no summary")
-        );
+        println!("{missing}");
     }
     for lacking in &report.aliases {
         if args.write {
             write_aliases(lacking)?;
         }
-        println!(
-            "{}: {} {} {} (from {})",
-            display_path(&lacking.path),
-            lacking.id,
-            if args.write { "now has" } else { "lacks" },
-            lacking.aliases.join(", "),
-            lacking.from.join(", ")
-        );
+        println!("{}", lacking.describe(args.write));
     }
-    eprintln!(
-        "{} record(s) about opam packages compared: {} missing, {} advisor{} {}",
-        report.compared,
-        report.missing.len(),
-        report.aliases.len(),
-        if report.aliases.len() == 1 {
-            "y"
-        } else {
-            "ies"
-        },
-        if args.write {
-            "given aliases"
-        } else {
-            "lacking aliases"
-        },
-    );
+    eprint!("{}", report.summary(args.write));
     let remaining = !report.missing.is_empty() || (!args.write && !report.aliases.is_empty());
-    Ok(if remaining {
-        if !report.missing.is_empty() {
-            eprintln!("draft the missing records with `osec import`");
-        }
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_if(remaining, 1))
 }

@@ -120,6 +120,27 @@ impl SiteReport {
             .filter(|(_, change)| *change != FileChange::Unchanged)
             .count()
     }
+
+    /// What `osec site build` says on standard error: the problems of single
+    /// advisories, the files removed, and a summary line naming `out`.
+    pub fn render(&self, out: &Path) -> String {
+        let mut text = crate::export::render_outcomes(&self.outcomes, "left out of the site");
+        for removed in &self.removed {
+            text.push_str(&format!(
+                "removed {} (no longer part of the site)\n",
+                removed.display()
+            ));
+        }
+        text.push_str(&format!(
+            "site of {} of {} advisories in {}: {} files, {} changed\n",
+            self.published(),
+            self.outcomes.len(),
+            out.display(),
+            self.files.len(),
+            self.changed()
+        ));
+        text
+    }
 }
 
 /// One advisory as the pages show it.

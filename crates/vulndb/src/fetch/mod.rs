@@ -104,6 +104,41 @@ pub enum Fetched {
     },
 }
 
+/// What `osec db fetch` prints: what was fetched, or that nothing had to be.
+impl std::fmt::Display for Fetched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fetched::UpToDate { path, metadata } => write!(
+                f,
+                "up to date: {} ({} records, unchanged on the server since it was fetched at {})",
+                path.display(),
+                metadata.records,
+                metadata.fetched_at
+            ),
+            Fetched::Replaced {
+                path,
+                metadata,
+                bytes,
+                checksums_stated,
+            } => {
+                let checked = if *checksums_stated {
+                    "checksums match"
+                } else {
+                    "no checksum stated by the server"
+                };
+                write!(
+                    f,
+                    "fetched {} records from {} ({bytes} bytes, {checked})\nwrote {} (sha256 {})",
+                    metadata.records,
+                    metadata.url,
+                    path.display(),
+                    metadata.sha256
+                )
+            }
+        }
+    }
+}
+
 /// What `osec audit` keeps using when a fetch fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kept {
