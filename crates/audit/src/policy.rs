@@ -547,6 +547,40 @@ mod tests {
     }
 
     #[test]
+    fn errors_in_triple_quoted_values_point_inside_the_quotes() {
+        let path = Path::new("osec.toml");
+        let err = parse_config("[[ignore]]\nid = '''X'''\nreason = \"\"\n", path)
+            .expect_err("empty reason");
+        assert!(
+            err.to_string()
+                .starts_with("osec.toml:2:9: the ignore of X has an empty"),
+            "{err}"
+        );
+        let err = parse_config(
+            "[[ignore]]\nid = \"X\"\nreason = \"r\"\nuntil = \"\"\"2026-13-45\"\"\"\n",
+            path,
+        )
+        .expect_err("impossible day");
+        assert!(
+            err.to_string()
+                .starts_with("osec.toml:4:12: `until = \"2026-13-45\"` is not a day"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_until_not_written_yyyy_mm_dd_is_not_a_date() {
+        for until in ["2026/12/31", "2026-12-311", "2026-12-3", "20261231"] {
+            let config = format!("[[ignore]]\nid = \"X\"\nreason = \"r\"\nuntil = \"{until}\"\n");
+            let err = parse_config(&config, Path::new("osec.toml")).expect_err(until);
+            assert_eq!(
+                err.to_string(),
+                format!("osec.toml:4:10: `until = \"{until}\"` is not a date: write YYYY-MM-DD")
+            );
+        }
+    }
+
+    #[test]
     fn osv_scanner_ignores_stop_at_their_moment_and_keep_their_reason() {
         let path = Path::new("osv-scanner.toml");
         let config = "\

@@ -589,6 +589,90 @@ mod tests {
     }
 
     #[test]
+    fn a_query_keeps_what_it_was_given() {
+        let query = Query::new("crates.io", "hyper", "0.14.9");
+        assert_eq!(
+            (query.ecosystem(), query.name(), query.version()),
+            ("crates.io", "hyper", "0.14.9")
+        );
+        let query = Query::opam("cohttp", "6.2.2");
+        assert_eq!(
+            (query.ecosystem(), query.name(), query.version()),
+            ("opam", "cohttp", "6.2.2")
+        );
+    }
+
+    /// Two records of one vulnerability of `ecosystem`'s package `pkg`, linked
+    /// by a CVE: the home database's and a GitHub advisory (whose ID sorts first).
+    fn home_and_github(ecosystem: &str, home_id: &str) -> Database {
+        let record_of = |id: &str| {
+            record(&format!(
+                r#"{{"id": "{id}", "modified": "2026-01-01T00:00:00Z", "aliases": ["CVE-2026-1111"],
+                   "affected": [{{"package": {{"ecosystem": "{ecosystem}", "name": "pkg"}},
+                                  "versions": ["1.0"]}}]}}"#
+            ))
+        };
+        unordered(vec![record_of("GHSA-aaaa-bbbb-cccc"), record_of(home_id)])
+    }
+
+    #[test]
+    fn the_home_databases_record_is_primary_in_each_ecosystem() {
+        for (ecosystem, home_id) in [
+            ("opam", "OSEC-2026-01"),
+            ("crates.io", "RUSTSEC-2026-0001"),
+            ("Hackage", "HSEC-2026-0001"),
+            ("GHC", "HSEC-2026-0002"),
+            ("PyPI", "PYSEC-2026-1"),
+            ("Go", "GO-2026-0001"),
+        ] {
+            let db = home_and_github(ecosystem, home_id);
+            let findings = db.query(&Query::new(ecosystem, "pkg", "1.0")).unwrap();
+            let primary: Vec<&str> = findings.iter().map(|f| f.id()).collect();
+            assert_eq!(primary, [home_id], "{ecosystem}");
+            assert_eq!(
+                findings[0].aliases(),
+                ["CVE-2026-1111", "GHSA-aaaa-bbbb-cccc"],
+                "{ecosystem}"
+            );
+        }
+        // Elsewhere (npm has no home database here) the smallest ID is primary.
+        let db = home_and_github("npm", "OSV-2026-1");
+        let findings = db.query(&Query::new("npm", "pkg", "1.0")).unwrap();
+        assert_eq!(findings[0].id(), "GHSA-aaaa-bbbb-cccc");
+    }
+
+    #[test]
+    fn another_package_of_the_same_record_and_ecosystem_does_not_match() {
+        let db = ordered(vec![record(
+            r#"{"id": "OSEC-2026-01", "modified": "2026-01-01T00:00:00Z",
+                "affected": [
+                  {"package": {"ecosystem": "opam", "name": "pkg"}, "versions": ["1.0"]},
+                  {"package": {"ecosystem": "opam", "name": "pkg-lwt"}, "versions": ["2.0"],
+                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.1"}]}]}
+                ]}"#,
+        )]);
+        assert_eq!(hits(&db, &["1.0", "2.0"]), [true, false]);
+        let findings = db.query(&Query::opam("pkg", "1.0")).unwrap();
+        assert_eq!(findings[0].fixed_versions(), [] as [String; 0]);
+    }
+
+    #[test]
+    fn fixed_versions_are_sorted_in_the_ecosystem_order_each_once() {
+        // Listed out of order, 5.1 twice; 4.9 before 4.11 in version order only.
+        let db = ordered(vec![opam(
+            "OSEC-2026-01",
+            "",
+            r#"{"type": "ECOSYSTEM", "events": [{"introduced": "5"}, {"fixed": "5.1"}]},
+               {"type": "ECOSYSTEM", "events": [{"introduced": "4.10"}, {"fixed": "4.11"}]},
+               {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "4.9"}]},
+               {"type": "ECOSYSTEM", "events": [{"introduced": "5.0.5"}, {"fixed": "5.1"}]}"#,
+            "",
+        )]);
+        let findings = db.query(&Query::opam("pkg", "1.0")).unwrap();
+        assert_eq!(findings[0].fixed_versions(), ["4.9", "4.11", "5.1"]);
+    }
+
+    #[test]
     fn a_record_with_two_entries_for_the_package_is_one_finding() {
         let db = ordered(vec![record(
             r#"{"id": "OSEC-2026-01", "modified": "2026-01-01T00:00:00Z",

@@ -478,4 +478,27 @@ mod tests {
             prop_assert_eq!(admitted(&format!("\"pkg\" {{{text}}}"), &db), expected);
         }
     }
+
+    #[test]
+    fn versions_of_another_package_of_the_record_are_not_candidates() {
+        // pkg-lwt had a 1.1.5 release, pkg did not; both are inside the range.
+        let record = osv::from_str(
+            r#"{"id": "OSEC-2026-92", "modified": "2026-01-01T00:00:00Z",
+                "affected": [
+                  {"package": {"ecosystem": "opam", "name": "pkg"}, "versions": ["1.0", "1.1"],
+                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.2"}]}]},
+                  {"package": {"ecosystem": "opam", "name": "pkg-lwt"}, "versions": ["1.0", "1.1", "1.1.5"],
+                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.2"}]}]}
+                ]}"#,
+        )
+        .expect("a valid record");
+        let db = vulndb::Loader::new()
+            .from_records("test", [("OSEC-2026-92.json".to_owned(), record)])
+            .expect("database");
+        assert_eq!(admitted(r#""pkg" {>= "1.0"}"#, &db), ["1.0", "1.1"]);
+        assert_eq!(
+            admitted(r#""pkg-lwt" {>= "1.0"}"#, &db),
+            ["1.0", "1.1", "1.1.5"]
+        );
+    }
 }

@@ -374,4 +374,104 @@ mod tests {
         assert_eq!("Moderate".parse::<Severity>(), Ok(Medium));
         assert!("severe".parse::<Severity>().is_err());
     }
+
+    #[test]
+    fn every_level_reads_and_prints_by_its_name() {
+        use Severity::*;
+        for (texts, level, name) in [
+            (["none", "None"], None, "none"),
+            (["low", "LOW"], Low, "low"),
+            (["medium", "Moderate"], Medium, "medium"),
+            (["high", "High"], High, "high"),
+            (["critical", "CRITICAL"], Critical, "critical"),
+        ] {
+            for text in texts {
+                assert_eq!(text.parse::<Severity>(), Ok(level), "{text}");
+            }
+            assert_eq!(level.as_str(), name);
+            assert_eq!(level.to_string(), name);
+        }
+    }
+
+    #[test]
+    fn a_package_level_rating_is_the_queried_packages() {
+        // No record-level severity; each package its own vector (9.8 and 5.3 are
+        // the scores FIRST's calculator gives these two CVSS 3.1 vectors).
+        let record = osv::from_str(
+            r#"{"id": "OSEC-2026-90", "modified": "2026-01-01T00:00:00Z",
+                "affected": [
+                  {"package": {"ecosystem": "opam", "name": "a"}, "versions": ["1"],
+                   "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]},
+                  {"package": {"ecosystem": "opam", "name": "b"}, "versions": ["1"],
+                   "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N"}]}
+                ]}"#,
+        )
+        .unwrap();
+        let rating = |package| Rating::of_record(&record, package).map(|r| (r.score, r.level));
+        assert_eq!(rating("a"), Some((9.8, Severity::Critical)));
+        assert_eq!(rating("b"), Some((5.3, Severity::Medium)));
+        assert_eq!(rating("c"), None);
+    }
+
+    #[test]
+    fn the_subject_is_the_installed_version_or_else_the_constraint() {
+        let mut finding = Finding {
+            id: "OSEC-2026-16".to_owned(),
+            aliases: Vec::new(),
+            summary: String::new(),
+            severity: None,
+            package: "cohttp".to_owned(),
+            installed_version: "6.2.2".to_owned(),
+            fixed_versions: Vec::new(),
+            path: Vec::new(),
+            development_only: false,
+            url: None,
+            constraint: None,
+            location: None,
+        };
+        assert_eq!(finding.subject(), "cohttp 6.2.2");
+        finding.installed_version.clear();
+        finding.constraint = Some(ConstraintMatch {
+            field: "depends",
+            text: "{>= \"5.0\"}".to_owned(),
+            kind: "normal",
+            admitted: vec!["6.2.2".to_owned()],
+            region: Region {
+                start_line: 9,
+                start_column: 3,
+                end_line: 9,
+                end_column: 22,
+            },
+        });
+        assert_eq!(finding.subject(), "cohttp {>= \"5.0\"}");
+        if let Some(constraint) = &mut finding.constraint {
+            constraint.text.clear();
+        }
+        assert_eq!(finding.subject(), "cohttp (any version)");
+    }
+
+    #[test]
+    fn the_url_is_the_first_advisory_reference_else_the_first_web_page() {
+        let url = |references: &str| {
+            let record = osv::from_str(&format!(
+                r#"{{"id": "OSEC-2026-90", "modified": "2026-01-01T00:00:00Z",
+                    "references": [{references}]}}"#
+            ))
+            .unwrap();
+            advisory_url(&record)
+        };
+        let fix = r#"{"type": "FIX", "url": "https://example.org/fix"}"#;
+        let web = r#"{"type": "WEB", "url": "https://example.org/web"}"#;
+        let advisory = r#"{"type": "ADVISORY", "url": "https://example.org/advisory"}"#;
+        let advisory2 = r#"{"type": "ADVISORY", "url": "https://example.org/advisory2"}"#;
+        assert_eq!(
+            url(&format!("{fix}, {web}, {advisory}, {advisory2}")).as_deref(),
+            Some("https://example.org/advisory")
+        );
+        assert_eq!(
+            url(&format!("{fix}, {web}")).as_deref(),
+            Some("https://example.org/web")
+        );
+        assert_eq!(url(fix), None);
+    }
 }

@@ -211,3 +211,32 @@ fn reports_of_opam_files_in_every_format() {
         insta::assert_snapshot!(format!("opam_files_{name}"), report.render(format, false));
     }
 }
+
+/// Each dependency flag is a setting of its own: `build` and `post` entries apply when
+/// installing, `dev` and `with-dev-setup` ones only in development. The affected
+/// versions are those the records list (each entry names one).
+#[test]
+fn every_dependency_flag_is_tried_on_its_own() {
+    let dir = tempdir("flags");
+    let file = dir.join("flags.opam");
+    std::fs::write(
+        &file,
+        "opam-version: \"2.0\"\ndepends: [\n  \"cohttp\" {build & = \"6.2.2\"}\n  \"ocaml\" {post & = \"5.4.2\"}\n  \"tls\" {dev & = \"2.0.4\"}\n  \"tar\" {with-dev-setup & = \"3.3.0\"}\n]\n",
+    )
+    .expect("write");
+    let inventory = Input::OpamFile { file }.read().expect("reads");
+    let found = scan(&inventory, &embedded_database(), ScanOptions::default())
+        .unwrap()
+        .findings;
+    assert_eq!(
+        summary(&found),
+        [
+            "OSEC-2026-16 cohttp depends {build & = \"6.2.2\"} 6.2.2 (1 version) [build] fixed 6.3.0 at 3:3-3:31",
+            "OSEC-2026-05 ocaml depends {post & = \"5.4.2\"} 5.4.2 (1 version) [post] fixed 5.5.0 at 4:3-4:29",
+            "OSEC-2026-08 tar depends {with-dev-setup & = \"3.3.0\"} 3.3.0 (1 version) [with-dev-setup] fixed 3.5.0 at 6:3-6:37 dev-only",
+            "OSEC-2026-06 tls depends {dev & = \"2.0.4\"} 2.0.4 (1 version) [dev] fixed 2.1.0 at 5:3-5:26 dev-only",
+            "OSEC-2026-07 tls depends {dev & = \"2.0.4\"} 2.0.4 (1 version) [dev] fixed 2.1.0 at 5:3-5:26 dev-only",
+        ]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

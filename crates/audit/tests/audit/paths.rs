@@ -1,5 +1,7 @@
 use audit::input::DepKind;
 
+use audit::scan::{ScanOptions, scan};
+
 use crate::{path, read, read_export};
 
 #[test]
@@ -121,4 +123,38 @@ fn paths_agree_with_opam_list_required_by() {
             assert_eq!(ours_reached, reached, "{scenario} {}", inventory.input());
         }
     }
+}
+
+/// A finding is development-only exactly when opam lists its package as required only
+/// with `--with-test --with-doc` (the scenarios' `opam list --required-by` outputs).
+#[test]
+fn findings_are_development_only_as_opam_requires_their_packages() {
+    let mut marks = Vec::new();
+    for scenario in ["vulnerable", "dev-only"] {
+        let switch = read(scenario, "opam-switch");
+        let scan = scan(&switch, &crate::embedded_database(), ScanOptions::default()).unwrap();
+        let required =
+            std::fs::read_to_string(crate::scenario(scenario).join("opam-list-required-by.txt"))
+                .unwrap();
+        let required: Vec<&str> = required.lines().collect();
+        for finding in &scan.findings {
+            assert_eq!(
+                finding.development_only,
+                !required.contains(&finding.package.as_str()),
+                "{scenario}: {} {}",
+                finding.id,
+                finding.package
+            );
+            marks.push((scenario, finding.package.clone(), finding.development_only));
+        }
+    }
+    // Both kinds occur: tar in dev-only (through tar-unix {with-test}), cohttp in vulnerable.
+    assert!(
+        marks.contains(&("dev-only", "tar".to_owned(), true)),
+        "{marks:?}"
+    );
+    assert!(
+        marks.contains(&("vulnerable", "cohttp".to_owned(), false)),
+        "{marks:?}"
+    );
 }
