@@ -165,15 +165,32 @@ pub(super) fn render(report: &Report) -> String {
 
 /// Text from data as Markdown that renders as that text, and stays readable as plain
 /// text: the characters that start inline markup (GitHub's `~` and `$` included)
-/// backslash-escaped, and any ASCII punctuation in first place (CommonMark allows the
-/// escape for every one; GitHub's tables take `\|` as a literal bar); line breaks and
-/// other control characters as spaces.
+/// backslash-escaped, and any ASCII punctuation in first place, or after leading digits
+/// where it would make an ordered list's marker (`0.`, `12) x`) (CommonMark allows the
+/// escape for every punctuation character; GitHub's tables take `\|` as a literal
+/// bar); line breaks and other control characters as spaces.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for (i, c) in text.chars().enumerate() {
+    let mut digits_before = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         // Inline markup can start anywhere; `-`, `+`, `#`, `=`, `.`… only matter at
-        // the start of a line or cell, where any punctuation is escaped.
-        if "\\`*_[]<>|&~!$".contains(c) || (i == 0 && c.is_ascii_punctuation()) {
+        // the start of a line or cell, where any punctuation is escaped, and so do
+        // `.` and `)` after digits there when a space or the end follows (`1.0` is
+        // no list).
+        let starts_block = match digits_before {
+            0 => c.is_ascii_punctuation(),
+            n if n > 0 && (c == '.' || c == ')') => {
+                chars.peek().is_none_or(|next| next.is_whitespace())
+            }
+            _ => false,
+        };
+        digits_before = if digits_before >= 0 && c.is_ascii_digit() {
+            digits_before + 1
+        } else {
+            -1
+        };
+        if "\\`*_[]<>|&~!$".contains(c) || starts_block {
             out.push('\\');
             out.push(c);
         } else if c.is_control() {
@@ -230,6 +247,10 @@ mod tests {
         assert_eq!(escape("a|b\nc*d"), "a\\|b c\\*d");
         assert_eq!(escape("café 1.0"), "café 1.0");
         assert_eq!(escape("-1.0 OSEC-2026-16"), "\\-1.0 OSEC-2026-16");
+        // An ordered list's marker: digits, then `.` or `)`.
+        assert_eq!(escape("0."), "0\\.");
+        assert_eq!(escape("12) x"), "12\\) x");
+        assert_eq!(escape("1.2.3 1."), "1.2.3 1.");
     }
 
     /// The text and the raw HTML a CommonMark reader (with GitHub's tables) sees in
