@@ -682,6 +682,7 @@ mod tests {
             // flat chain.
             r#"os = "l" & (!arch = "l" & ?x)"#,
             "(a | b) | c | (d | (e | f))",
+            r#"lwt+_+async:installed & _:version < "1.0" | ?p:v"#,
         ] {
             let printed = filter(text).to_string();
             assert_eq!(
@@ -690,6 +691,35 @@ mod tests {
                 "{text} printed as {printed}"
             );
         }
+    }
+
+    #[test]
+    fn prints_variables_as_written() {
+        for text in [
+            "v",
+            "_:v",
+            "p:v",
+            "p+_+q:v",
+            "v?yes:no",
+            "p+q:v?yes:",
+            "_:v?:no",
+        ] {
+            assert_eq!(FilterIdent::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn empty_chains_are_the_identity_of_their_operator() {
+        // The parser makes chains of two or more; a built one may be empty.
+        let env = GlobalEnvironment::default();
+        assert_eq!(
+            Filter::And(Vec::new()).reduce(&env),
+            FilterValue::Bool(true)
+        );
+        assert_eq!(
+            Filter::Or(Vec::new()).reduce(&env),
+            FilterValue::Bool(false)
+        );
     }
 
     #[test]
