@@ -242,7 +242,7 @@ impl Filter {
         match self {
             Filter::Bool(b) => FilterValue::Bool(*b),
             Filter::String(s) => FilterValue::String(s.clone()),
-            Filter::Ident(ident) => match ident.resolve(env, false) {
+            Filter::Ident(ident) => match ident.resolve(env) {
                 Some(VariableValue::Bool(b)) => FilterValue::Bool(b),
                 Some(VariableValue::String(s)) => FilterValue::String(s),
                 Some(VariableValue::List(l)) => FilterValue::String(l.join(" ")),
@@ -346,9 +346,9 @@ impl FilterIdent {
 
     /// Resolves the variable (opam's `resolve_ident_raw`): `pkg:enable` means
     /// `pkg:installed?enable:disable`; several packages give the conjunction of
-    /// their booleans; a converter maps booleans to its strings (and anything
-    /// else to its second string, unless `keep_undefined`).
-    fn resolve(&self, env: &dyn Environment, keep_undefined: bool) -> Option<VariableValue> {
+    /// their booleans; a converter maps booleans to its strings, and anything
+    /// else, undefined included, to its second string.
+    fn resolve(&self, env: &dyn Environment) -> Option<VariableValue> {
         let desugared;
         let ident =
             if !self.packages.is_empty() && self.variable == "enable" && self.converter.is_none() {
@@ -386,9 +386,7 @@ impl FilterIdent {
             None => value,
             Some((if_true, if_false)) => match value.as_ref().and_then(variable_as_bool) {
                 Some(true) => Some(VariableValue::String(if_true.clone())),
-                Some(false) => Some(VariableValue::String(if_false.clone())),
-                None if keep_undefined => value,
-                None => Some(VariableValue::String(if_false.clone())),
+                Some(false) | None => Some(VariableValue::String(if_false.clone())),
             },
         }
     }
@@ -467,7 +465,7 @@ pub fn expand_string(text: &str, env: &dyn Environment, default: Option<&str>) -
             if bytes[end..].starts_with(b"}%") {
                 out.push_str(&text[copied_up_to..i]);
                 let ident = FilterIdent::parse(&text[i + 2..end]).ok()?;
-                match ident.resolve(env, false) {
+                match ident.resolve(env) {
                     Some(VariableValue::Bool(b)) => out.push_str(if b { "true" } else { "false" }),
                     Some(VariableValue::String(s)) => out.push_str(&s),
                     Some(VariableValue::List(l)) => out.push_str(&l.join(" ")),
