@@ -630,6 +630,8 @@ mod tests {
         // Unclosed interpolations stay as written.
         assert_eq!(expand("a%{os").as_deref(), Some("a%{os"));
         assert_eq!(expand("%{os\n}%").as_deref(), Some("%{os\n}%"));
+        // A `}` not followed by `%` belongs to the variable: `a}b` (undefined).
+        assert_eq!(expand("%{a}b}%").as_deref(), Some(""));
         // Without a default, an undefined variable makes the whole string undefined.
         assert_eq!(expand_string("%{none}%", &env, None), None);
         // A malformed variable (invalid package name) also does.
@@ -703,6 +705,61 @@ mod tests {
             "_:v?:no",
         ] {
             assert_eq!(FilterIdent::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn empty_parentheses_are_true() {
+        assert_eq!(filter("()"), Filter::Bool(true));
+        assert_eq!(filter("(os)"), filter("os"));
+    }
+
+    #[test]
+    fn only_true_and_false_strings_are_booleans() {
+        let env = GlobalEnvironment::from_bindings("t=true,f=false,s=foo");
+        for (text, expected) in [
+            ("!t", FilterValue::Bool(false)),
+            ("!f", FilterValue::Bool(true)),
+            ("!s", FilterValue::Undefined),
+            ("s & t", FilterValue::Undefined),
+            ("s | f", FilterValue::Undefined),
+        ] {
+            assert_eq!(filter(text).reduce(&env), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn text_true_false_and_one_element_lists_count_as_booleans_in_variables() {
+        let value = |variable: &str| match variable {
+            "t" => Some(VariableValue::String("true".into())),
+            "f" => Some(VariableValue::String("false".into())),
+            "one" => Some(VariableValue::List(vec!["true".into()])),
+            "two" => Some(VariableValue::List(vec!["true".into(), "true".into()])),
+            "s" => Some(VariableValue::String("foo".into())),
+            _ => None,
+        };
+        let env = |scope: VariableScope<'_>, variable: &str| match scope {
+            VariableScope::Global | VariableScope::Package(_) => value(variable),
+            VariableScope::SelfPackage => None,
+        };
+        // A converter picks its first string for a true value, else its second.
+        assert_eq!(
+            expand_string(
+                "%{t?y:n}% %{f?y:n}% %{one?y:n}% %{two?y:n}% %{s?y:n}%",
+                &env,
+                None
+            )
+            .as_deref(),
+            Some("y n y n n")
+        );
+        // Several packages: the conjunction of their booleans, undefined for text.
+        for (text, expected) in [
+            ("a+b:t", FilterValue::Bool(true)),
+            ("a+b:f", FilterValue::Bool(false)),
+            ("a+b:one", FilterValue::Bool(true)),
+            ("a+b:s", FilterValue::Undefined),
+        ] {
+            assert_eq!(filter(text).reduce(&env), expected, "{text}");
         }
     }
 
