@@ -242,7 +242,7 @@ impl Filter {
         match self {
             Filter::Bool(b) => FilterValue::Bool(*b),
             Filter::String(s) => FilterValue::String(s.clone()),
-            Filter::Ident(ident) => match ident.resolve(env, false) {
+            Filter::Ident(ident) => match ident.resolve(env) {
                 Some(VariableValue::Bool(b)) => FilterValue::Bool(b),
                 Some(VariableValue::String(s)) => FilterValue::String(s),
                 Some(VariableValue::List(l)) => FilterValue::String(l.join(" ")),
@@ -346,9 +346,9 @@ impl FilterIdent {
 
     /// Resolves the variable (opam's `resolve_ident_raw`): `pkg:enable` means
     /// `pkg:installed?enable:disable`; several packages give the conjunction of
-    /// their booleans; a converter maps booleans to its strings (and anything
-    /// else to its second string, unless `keep_undefined`).
-    fn resolve(&self, env: &dyn Environment, keep_undefined: bool) -> Option<VariableValue> {
+    /// their booleans; a converter maps booleans to its strings, and anything
+    /// else, undefined included, to its second string.
+    fn resolve(&self, env: &dyn Environment) -> Option<VariableValue> {
         let desugared;
         let ident =
             if !self.packages.is_empty() && self.variable == "enable" && self.converter.is_none() {
@@ -386,9 +386,7 @@ impl FilterIdent {
             None => value,
             Some((if_true, if_false)) => match value.as_ref().and_then(variable_as_bool) {
                 Some(true) => Some(VariableValue::String(if_true.clone())),
-                Some(false) => Some(VariableValue::String(if_false.clone())),
-                None if keep_undefined => value,
-                None => Some(VariableValue::String(if_false.clone())),
+                Some(false) | None => Some(VariableValue::String(if_false.clone())),
             },
         }
     }
@@ -467,7 +465,7 @@ pub fn expand_string(text: &str, env: &dyn Environment, default: Option<&str>) -
             if bytes[end..].starts_with(b"}%") {
                 out.push_str(&text[copied_up_to..i]);
                 let ident = FilterIdent::parse(&text[i + 2..end]).ok()?;
-                match ident.resolve(env, false) {
+                match ident.resolve(env) {
                     Some(VariableValue::Bool(b)) => out.push_str(if b { "true" } else { "false" }),
                     Some(VariableValue::String(s)) => out.push_str(&s),
                     Some(VariableValue::List(l)) => out.push_str(&l.join(" ")),
@@ -632,6 +630,8 @@ mod tests {
         // Unclosed interpolations stay as written.
         assert_eq!(expand("a%{os").as_deref(), Some("a%{os"));
         assert_eq!(expand("%{os\n}%").as_deref(), Some("%{os\n}%"));
+        // A `}` not followed by `%` belongs to the variable: `a}b` (undefined).
+        assert_eq!(expand("%{a}b}%").as_deref(), Some(""));
         // Without a default, an undefined variable makes the whole string undefined.
         assert_eq!(expand_string("%{none}%", &env, None), None);
         // A malformed variable (invalid package name) also does.
@@ -682,6 +682,7 @@ mod tests {
             // flat chain.
             r#"os = "l" & (!arch = "l" & ?x)"#,
             "(a | b) | c | (d | (e | f))",
+            r#"lwt+_+async:installed & _:version < "1.0" | ?p:v"#,
         ] {
             let printed = filter(text).to_string();
             assert_eq!(
@@ -690,6 +691,90 @@ mod tests {
                 "{text} printed as {printed}"
             );
         }
+    }
+
+    #[test]
+    fn prints_variables_as_written() {
+        for text in [
+            "v",
+            "_:v",
+            "p:v",
+            "p+_+q:v",
+            "v?yes:no",
+            "p+q:v?yes:",
+            "_:v?:no",
+        ] {
+            assert_eq!(FilterIdent::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn empty_parentheses_are_true() {
+        assert_eq!(filter("()"), Filter::Bool(true));
+        assert_eq!(filter("(os)"), filter("os"));
+    }
+
+    #[test]
+    fn only_true_and_false_strings_are_booleans() {
+        let env = GlobalEnvironment::from_bindings("t=true,f=false,s=foo");
+        for (text, expected) in [
+            ("!t", FilterValue::Bool(false)),
+            ("!f", FilterValue::Bool(true)),
+            ("!s", FilterValue::Undefined),
+            ("s & t", FilterValue::Undefined),
+            ("s | f", FilterValue::Undefined),
+        ] {
+            assert_eq!(filter(text).reduce(&env), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn text_true_false_and_one_element_lists_count_as_booleans_in_variables() {
+        let value = |variable: &str| match variable {
+            "t" => Some(VariableValue::String("true".into())),
+            "f" => Some(VariableValue::String("false".into())),
+            "one" => Some(VariableValue::List(vec!["true".into()])),
+            "two" => Some(VariableValue::List(vec!["true".into(), "true".into()])),
+            "s" => Some(VariableValue::String("foo".into())),
+            _ => None,
+        };
+        let env = |scope: VariableScope<'_>, variable: &str| match scope {
+            VariableScope::Global | VariableScope::Package(_) => value(variable),
+            VariableScope::SelfPackage => None,
+        };
+        // A converter picks its first string for a true value, else its second.
+        assert_eq!(
+            expand_string(
+                "%{t?y:n}% %{f?y:n}% %{one?y:n}% %{two?y:n}% %{s?y:n}%",
+                &env,
+                None
+            )
+            .as_deref(),
+            Some("y n y n n")
+        );
+        // Several packages: the conjunction of their booleans, undefined for text.
+        for (text, expected) in [
+            ("a+b:t", FilterValue::Bool(true)),
+            ("a+b:f", FilterValue::Bool(false)),
+            ("a+b:one", FilterValue::Bool(true)),
+            ("a+b:s", FilterValue::Undefined),
+        ] {
+            assert_eq!(filter(text).reduce(&env), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn empty_chains_are_the_identity_of_their_operator() {
+        // The parser makes chains of two or more; a built one may be empty.
+        let env = GlobalEnvironment::default();
+        assert_eq!(
+            Filter::And(Vec::new()).reduce(&env),
+            FilterValue::Bool(true)
+        );
+        assert_eq!(
+            Filter::Or(Vec::new()).reduce(&env),
+            FilterValue::Bool(false)
+        );
     }
 
     #[test]

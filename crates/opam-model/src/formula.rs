@@ -936,6 +936,85 @@ mod tests {
     }
 
     #[test]
+    fn each_dependency_flag_sets_its_own_variable_only() {
+        let flag_names = [
+            "build",
+            "post",
+            "with-test",
+            "with-doc",
+            "with-dev-setup",
+            "dev",
+        ];
+        let env = GlobalEnvironment::default();
+        let package = Package::parse("a.1").unwrap();
+        for (set, set_name) in flag_names.iter().enumerate() {
+            let flags = DependencyFlags {
+                build: set == 0,
+                post: set == 1,
+                test: set == 2,
+                doc: set == 3,
+                dev_setup: set == 4,
+                dev: set == 5,
+            };
+            for name in flag_names {
+                assert_eq!(
+                    flags.lookup(name),
+                    Some(name == *set_name),
+                    "{set_name}: {name}"
+                );
+                let value = value_of(&format!(r#""a" {{{name}}}"#));
+                let formula = DependencyFormula::from_value(&value, Junction::And).unwrap();
+                // `default` true: a flag that were undefined would keep the dependency.
+                let resolved = formula.filter_deps(&flags, &env, true);
+                assert_eq!(
+                    resolved.matches(&package),
+                    name == *set_name,
+                    "{set_name}: {name}"
+                );
+            }
+        }
+        assert_eq!(DependencyFlags::default().lookup("os"), None);
+    }
+
+    #[test]
+    fn prints_version_constraints_in_opam_syntax() {
+        for (op, text) in [
+            (RelOp::Eq, r#"= "1.0~beta""#),
+            (RelOp::Neq, r#"!= "1.0~beta""#),
+            (RelOp::Geq, r#">= "1.0~beta""#),
+            (RelOp::Gt, r#"> "1.0~beta""#),
+            (RelOp::Leq, r#"<= "1.0~beta""#),
+            (RelOp::Lt, r#"< "1.0~beta""#),
+        ] {
+            let constraint = VersionConstraint {
+                op,
+                version: Version::parse("1.0~beta").unwrap(),
+            };
+            assert_eq!(constraint.to_string(), text);
+            assert_eq!(
+                VersionFormula::parse_text(text).unwrap(),
+                Formula::Atom(constraint)
+            );
+        }
+    }
+
+    #[test]
+    fn only_not_negates_constraints() {
+        // `?` is no constraint operator: an error among version constraints, a
+        // filter (not a negation) among the constraints of a dependency.
+        let err = VersionFormula::parse_text(r#"?(>= "1")"#).unwrap_err();
+        assert!(
+            err.to_string().contains("expected a version constraint"),
+            "{err}"
+        );
+        let formula = FilteredFormula::from_values(&[value_of("?foo")]).unwrap();
+        let defined = Filter::Defined(Box::new(Filter::Ident(
+            crate::filter::FilterIdent::parse("foo").unwrap(),
+        )));
+        assert_eq!(formula, Formula::Atom(FilteredConstraint::Filter(defined)));
+    }
+
+    #[test]
     fn rejects_malformed_dependencies_with_their_span() {
         let err =
             DependencyFormula::from_value(&value_of(r#"["a" b]"#), Junction::And).unwrap_err();

@@ -336,6 +336,8 @@ mod tests {
         for &(a, op, b) in NOTES_EXAMPLES {
             assert_eq!(compare_versions(a, b), expected(op), "{a} {op} {b}");
             assert_eq!(compare_versions(b, a), expected(op).reverse(), "{b} vs {a}");
+            let (a, b) = (Version::parse(a).unwrap(), Version::parse(b).unwrap());
+            assert_eq!(a.normalised() == b.normalised(), op == '=', "{a} {op} {b}");
         }
     }
 
@@ -363,6 +365,11 @@ mod tests {
         assert_eq!(b.to_string(), "1.00");
         let set: std::collections::HashSet<Version> = [a, b].into_iter().collect();
         assert_eq!(set.len(), 1);
+        // Debug shows the text as written, not the normalised form.
+        assert_eq!(
+            format!("{:?}", Version::parse("1.00~b").unwrap()),
+            r#"Version("1.00~b")"#
+        );
     }
 
     #[test]

@@ -128,3 +128,67 @@ fn evaluates_generated_dependency_formulas_as_opam_does() {
         mismatches.join("\n")
     );
 }
+
+/// The positions of each matching pair of parentheses of `text`, outside strings.
+fn parenthesis_pairs(text: &str) -> Vec<(usize, usize)> {
+    let (mut pairs, mut open) = (Vec::new(), Vec::new());
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '(' if !in_string => open.push(i),
+            ')' if !in_string => pairs.push((open.pop().unwrap(), i)),
+            _ => {}
+        }
+    }
+    pairs
+}
+
+/// The filter of `available: TEXT`, or `None` when that does not read as one.
+fn read_filter(text: &str) -> Option<Filter> {
+    let file = opam_file::parse(format!("available: {text}\n").as_bytes()).ok()?;
+    match file.items.into_iter().next().map(|item| item.kind) {
+        Some(ItemKind::Variable(_, value)) => Filter::from_value(&value).ok(),
+        _ => None,
+    }
+}
+
+#[test]
+fn prints_every_generated_filter_back_with_only_the_parentheses_it_needs() {
+    let text = fixture("filter-eval.txt");
+    let mut pairs_checked = 0;
+    for line in text.lines().skip(1) {
+        let (_, filter_text) = line.split_once('\t').unwrap();
+        let filter = read_filter(filter_text).unwrap();
+        let printed = filter.to_string();
+        assert_eq!(
+            read_filter(&printed),
+            Some(filter.clone()),
+            "{filter_text} printed as {printed}"
+        );
+        for (open, close) in parenthesis_pairs(&printed) {
+            // A prefix operator keeps parentheses around a comparison: `!(a = b)`,
+            // although `!a = b` reads the same (`!` binds less tightly than `=`).
+            if open > 0 && matches!(&printed[open - 1..open], "!" | "?") {
+                continue;
+            }
+            let without = format!(
+                "{}{}{}",
+                &printed[..open],
+                &printed[open + 1..close],
+                &printed[close + 1..]
+            );
+            assert_ne!(
+                read_filter(&without).as_ref(),
+                Some(&filter),
+                "{printed}: the parentheses at {open} are not needed"
+            );
+            pairs_checked += 1;
+        }
+    }
+    // The fixture nests chains and negations: 45 pairs when this was written.
+    assert!(pairs_checked >= 40, "{pairs_checked}");
+}

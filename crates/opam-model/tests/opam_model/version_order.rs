@@ -1,3 +1,5 @@
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::io::Read;
 
 use opam_model::{PackageName, Version, compare_names};
@@ -81,4 +83,39 @@ fn adjacent_versions_compare_strictly_and_consistently() {
             }
         }
     }
+}
+
+/// Every distinct version text of both repositories, parsed and sorted in opam's order.
+fn every_version_sorted() -> Vec<Version> {
+    let texts: BTreeSet<String> = opam_version_order()
+        .into_iter()
+        .flat_map(|(_, packages)| packages)
+        .flat_map(|(_, versions)| versions)
+        .collect();
+    let mut versions: Vec<Version> = texts.iter().map(|v| Version::parse(v).unwrap()).collect();
+    versions.sort();
+    versions
+}
+
+#[test]
+fn normalised_text_and_hash_agree_with_the_order_on_every_version() {
+    let versions = every_version_sorted();
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let mut equal_pairs = 0;
+    for pair in versions.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let same_hash = hasher.hash_one(a) == hasher.hash_one(b);
+        if a == b {
+            equal_pairs += 1;
+            assert_eq!(a.normalised(), b.normalised(), "{a} = {b}");
+            assert!(same_hash, "{a} = {b}: equal versions hash alike");
+        } else {
+            assert_ne!(a.normalised(), b.normalised(), "{a} < {b}");
+            // Not required of a hash, but a hash that gives neighbours the same value
+            // would make every map of versions a list.
+            assert!(!same_hash, "{a} < {b}: distinct neighbours hash alike");
+        }
+    }
+    // Texts such as `1.0` and `1.00` of different packages.
+    assert!(equal_pairs > 0);
 }
