@@ -476,6 +476,21 @@ pub enum CreateError {
     Write(#[from] safe_fs::Error),
 }
 
+/// The text of a draft that is printed instead of written: rendered with `id`, or
+/// with the next free ID of `year` in `db` (nothing is claimed).
+pub fn preview_draft(
+    db: &Database,
+    id: Option<AdvisoryId>,
+    year: i32,
+    render: impl FnOnce(AdvisoryId) -> Result<String, DraftError>,
+) -> Result<String, CreateError> {
+    let id = match id {
+        Some(id) => id,
+        None => db.next_id(year)?,
+    };
+    Ok(render(id)?)
+}
+
 /// Writes a new advisory file into `db`: claims `id` (or reserves the next free ID of
 /// `year`), renders the text for it with `render`, writes `advisories/YYYY/ID.md`
 /// atomically, then drops the reservation. On failure the reservation this call made

@@ -8,6 +8,18 @@ use opam_file::diagnostic::{self, Diagnostic, SarifTool};
 
 use crate::{Error, OpamFiles, OpamInput};
 
+/// How [`CheckReport::render`] writes the failed files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum CheckFormat {
+    /// rustc-style text.
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
 /// What checking a set of opam files found.
 #[derive(Debug)]
 pub struct CheckReport {
@@ -35,6 +47,15 @@ impl CheckReport {
         }
         report.checked -= report.unreadable.len();
         report
+    }
+
+    /// The report in `format` (a SARIF log names `tool` as its maker).
+    pub fn render(&self, format: CheckFormat, tool: &SarifTool<'_>) -> String {
+        match format {
+            CheckFormat::Human => self.render_human(),
+            CheckFormat::Json => self.render_json(),
+            CheckFormat::Sarif => self.render_sarif(tool),
+        }
     }
 
     /// The diagnostics of the failed files for people (file names and quoted lines

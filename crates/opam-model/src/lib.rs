@@ -107,7 +107,7 @@ mod read;
 mod repository;
 mod version;
 
-pub use check::CheckReport;
+pub use check::{CheckFormat, CheckReport};
 pub use definition::{Checksum, ChecksumKind, ExtraSource, PackageDefinition, Source};
 pub use error::{
     ChecksumError, DefinitionError, Error, FormulaError, InvalidText, Result, TextKind,

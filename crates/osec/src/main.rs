@@ -124,11 +124,26 @@ fn main() -> ExitCode {
             }
             // Paths and names in the message come from input: no control
             // characters reach the terminal (the message's own lines stay).
-            let message = format!("{err:#}");
+            let message = error_message(&err);
             eprintln!("error: {}", safe_fs::escape_control_keeping_lines(&message));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, `: `-separated. Library errors often show their cause
+/// in their own message too: a cause already said is not said again.
+fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain().map(ToString::to_string) {
+        if !message.contains(&cause) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&cause);
+        }
+    }
+    message
 }
 
 /// `osec … | head` closes the pipe early: that is not an error.

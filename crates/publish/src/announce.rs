@@ -28,6 +28,7 @@ pub const WIDTH: usize = 72;
 
 /// The format of an announcement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum AnnounceFormat {
     /// Subject and plain-text body, for the mailing list.
     Email,

@@ -9,12 +9,15 @@ use super::{FileReport, Finding, Level, Rule, totals};
 
 /// The output formats of `osec lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum OutputFormat {
-    /// rustc-style text with the source line and carets, then a summary line.
+    /// rustc-style text for people.
+    // The source line and carets, then a summary line.
     Human,
-    /// `{"diagnostics": [{path, line, column, severity, code, message}], "errors": N, "warnings": N}`.
+    /// One JSON document with the diagnostics and totals.
+    // `{"diagnostics": [{path, line, column, severity, code, message}], "errors": N, "warnings": N}`.
     Json,
-    /// SARIF 2.1.0, as GitHub code scanning reads it.
+    /// SARIF 2.1.0 for code scanning.
     Sarif,
 }
 

@@ -23,18 +23,21 @@ pub const SCHEMA: &str = "osec-audit/1";
 
 /// Output formats of `osec audit --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// Aligned columns for a terminal.
     Table,
-    /// [`Report`] as JSON.
+    /// The report as JSON (schema osec-audit/1).
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
     /// Markdown for a pull-request comment.
     Markdown,
     /// CycloneDX 1.6 JSON: components with purls and their vulnerabilities.
+    #[cfg_attr(feature = "clap", value(name = "cyclonedx"))]
     CycloneDx,
-    /// OpenVEX 0.2.0: one statement per finding, from its reachability ([`openvex`]).
+    /// OpenVEX 0.2.0: one statement per finding, from its reachability.
+    #[cfg_attr(feature = "clap", value(name = "openvex"))]
     OpenVex,
 }
 

@@ -13,27 +13,16 @@ use publish::announce::{AnnounceFormat, announce_file};
 pub(crate) struct AnnounceArgs {
     /// The advisory to announce.
     id: AdvisoryId,
-    /// `email`: a Subject line and a plain-text body wrapped at 72 columns, for the
-    /// announce list; `markdown`: the same for a forum post.
+    /// What to write (a plain-text body is wrapped at 72 columns).
     #[arg(long, value_enum, default_value = "email")]
-    format: Format,
+    format: AnnounceFormat,
     /// The database: a repository holding `advisories/`, or that directory.
     #[arg(long, default_value = ".", value_name = "DIR")]
     db: PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Email,
-    Markdown,
-}
-
 pub(crate) fn run(args: AnnounceArgs) -> anyhow::Result<ExitCode> {
-    let format = match args.format {
-        Format::Email => AnnounceFormat::Email,
-        Format::Markdown => AnnounceFormat::Markdown,
-    };
     let path = Database::open(&args.db).advisory_path(args.id);
-    print!("{}", announce_file(&path, format)?.render(format));
+    print!("{}", announce_file(&path, args.format)?.render(args.format));
     Ok(ExitCode::SUCCESS)
 }

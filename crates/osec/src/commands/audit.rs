@@ -40,7 +40,7 @@ pub(crate) struct AuditArgs {
     db: DbArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    format: FormatArg,
+    format: Format,
     /// Findings below this level do not fail the run.
     #[arg(long, value_name = "LEVEL", default_value = "none")]
     severity_threshold: Severity,
@@ -72,18 +72,8 @@ pub(crate) struct AuditArgs {
     reachable_only: bool,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
-    Table,
-    Json,
-    Sarif,
-    Markdown,
-    Cyclonedx,
-    Openvex,
-}
-
 pub(crate) fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
-    let format = format(args.format);
+    let format = args.format;
     let outcome = audit::run(&request(args))?;
     let verdict = outcome.verdict();
     match &outcome {
@@ -146,15 +136,4 @@ pub(crate) fn opam_root() -> Option<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let opamroot = std::env::var("OPAMROOT").ok();
     audit::input::default_opam_root(opamroot.as_deref(), home.as_deref())
-}
-
-fn format(arg: FormatArg) -> Format {
-    match arg {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Markdown => Format::Markdown,
-        FormatArg::Cyclonedx => Format::CycloneDx,
-        FormatArg::Openvex => Format::OpenVex,
-    }
 }

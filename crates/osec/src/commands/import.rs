@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use advisory::draft::create_draft;
+use advisory::draft::{create_draft, preview_draft};
 use advisory::ids::Database;
 use advisory::import::{ImportOptions, Imported, import_files, product_mapping};
 use anyhow::Context as _;
@@ -57,16 +57,16 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             year,
         } = imported;
         let notes = draft.notes.len();
+        let id = draft.id;
+        let render = |id| {
+            draft.id = Some(id);
+            draft.render()
+        };
         if args.stdout {
-            draft.id = Some(draft.id.map_or_else(|| db.next_id(year), Ok)?);
-            print!("{}", draft.render()?);
+            print!("{}", preview_draft(&db, id, year, render)?);
         } else {
-            let id = draft.id;
-            let (id, written) = create_draft(&db, id, year, now, |id| {
-                draft.id = Some(id);
-                draft.render()
-            })
-            .with_context(|| format!("{}: {source}", display_path(&path)))?;
+            let (id, written) = create_draft(&db, id, year, now, render)
+                .with_context(|| format!("{}: {source}", display_path(&path)))?;
             println!("{}", display_path(&written));
             eprintln!("{id}: from {source}");
         }

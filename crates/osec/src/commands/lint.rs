@@ -21,8 +21,8 @@ pub(crate) struct LintArgs {
     #[arg(long = "repo", value_name = "DIR")]
     repos: Vec<RepositorySpec>,
     /// How to print the findings.
-    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
-    format: LintFormat,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
 }
 
 pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
@@ -32,31 +32,10 @@ pub(crate) fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         args.paths
     };
     let reports = lint_paths(&paths, &args.repos, jiff::Timestamp::now())?;
-    print_stdout(&render(&reports, args.format.into()))?;
+    print_stdout(&render(&reports, args.format))?;
     Ok(if reports.iter().any(|r| r.is_unreadable()) {
         ExitCode::from(2)
     } else {
         exit_if(totals(&reports).errors > 0, 1)
     })
-}
-
-/// The values of `--format`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum LintFormat {
-    /// rustc-style text for people.
-    Human,
-    /// One JSON document with the diagnostics and totals.
-    Json,
-    /// SARIF 2.1.0 for code scanning.
-    Sarif,
-}
-
-impl From<LintFormat> for OutputFormat {
-    fn from(format: LintFormat) -> OutputFormat {
-        match format {
-            LintFormat::Human => OutputFormat::Human,
-            LintFormat::Json => OutputFormat::Json,
-            LintFormat::Sarif => OutputFormat::Sarif,
-        }
-    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use advisory::AdvisoryId;
-use advisory::draft::{NewAdvisory, create_draft};
+use advisory::draft::{NewAdvisory, create_draft, preview_draft};
 use advisory::ids::Database;
 use safe_fs::display_path;
 
@@ -70,15 +70,12 @@ pub(crate) fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
         credits: args.credits,
         bindings: args.bindings,
     };
+    let render = |id| spec.render(id, now);
     if args.stdout {
-        let id = match args.id {
-            Some(id) => id,
-            None => db.next_id(year)?,
-        };
-        print!("{}", spec.render(id, now)?);
+        print!("{}", preview_draft(&db, args.id, year, render)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let (id, path) = create_draft(&db, args.id, year, now, |id| spec.render(id, now))?;
+    let (id, path) = create_draft(&db, args.id, year, now, render)?;
     println!("{}", display_path(&path));
     eprintln!("{id}: write the text marked TODO(draft), then check it with `osec lint`");
     Ok(ExitCode::SUCCESS)

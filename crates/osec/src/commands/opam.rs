@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ::opam_model::{CheckReport, MAX_FILE_SIZE, OpamFiles};
+use ::opam_model::{CheckFormat, CheckReport, MAX_FILE_SIZE, OpamFiles};
 use anyhow::Context;
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use opam_file::SourceFile;
 use opam_file::diagnostic::{self, Diagnostic};
 
@@ -45,8 +45,8 @@ pub(crate) enum OpamCommand {
         #[arg(long, value_name = "LIST")]
         files_from: Option<PathBuf>,
         /// How to report failures.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
         /// Refuse files larger than BYTES (opam-repository's largest is 26 KB).
         #[arg(long, value_name = "BYTES", default_value_t = MAX_FILE_SIZE)]
         max_file_size: u64,
@@ -56,17 +56,6 @@ pub(crate) enum OpamCommand {
     /// List the versions of a package in repositories that satisfy a constraint,
     /// in opam's order.
     Versions(opam_model::VersionsArgs),
-}
-
-/// Output formats of diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// rustc-style text.
-    Human,
-    /// One JSON object per line.
-    Json,
-    /// SARIF 2.1.0.
-    Sarif,
 }
 
 pub(crate) fn run(cmd: OpamCommand) -> anyhow::Result<ExitCode> {
@@ -146,24 +135,13 @@ fn collect(
 fn check(
     paths: &[PathBuf],
     files_from: Option<&Path>,
-    format: Format,
+    format: CheckFormat,
     max_file_size: u64,
 ) -> anyhow::Result<ExitCode> {
-    let files = match collect(paths, files_from, max_file_size) {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("error: {}", safe_fs::escape_control(&format!("{error:#}")));
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let files = collect(paths, files_from, max_file_size)?;
     let report = CheckReport::of(&files);
     eprint!("{}", report.unreadable_text());
-    let text = match format {
-        Format::Human => report.render_human(),
-        Format::Json => report.render_json(),
-        Format::Sarif => report.render_sarif(&super::SARIF_TOOL),
-    };
-    print_stdout(&text)?;
+    print_stdout(&report.render(format, &super::SARIF_TOOL))?;
     Ok(if report.unreadable.is_empty() {
         exit_if(!report.failures.is_empty(), 1)
     } else {

@@ -48,7 +48,7 @@ pub(crate) struct AnnotateArgs {
     /// Also mark the affected versions that have a fixed successor:
     /// `flags: avoid-version`, or `available: false & (…)`.
     #[arg(long, value_enum, value_name = "MARK", conflicts_with = "remove")]
-    mark: Option<MarkArg>,
+    mark: Option<Mark>,
     /// Take the advisories' IDs out again, with the marks osec added.
     #[arg(long)]
     remove: bool,
@@ -58,24 +58,6 @@ pub(crate) struct AnnotateArgs {
     /// The advisories: directories searched for OSEC-*.md, or files.
     #[arg(value_name = "ADVISORIES", required = true)]
     advisories: Vec<PathBuf>,
-}
-
-/// The values of `--mark`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum MarkArg {
-    /// `flags: avoid-version`: the solver picks the version only when it must.
-    AvoidVersion,
-    /// `available: false`: the version can no longer be installed.
-    Unavailable,
-}
-
-impl From<MarkArg> for Mark {
-    fn from(mark: MarkArg) -> Mark {
-        match mark {
-            MarkArg::AvoidVersion => Mark::AvoidVersion,
-            MarkArg::Unavailable => Mark::Unavailable,
-        }
-    }
 }
 
 /// Arguments of `osec repo exposure`.
@@ -89,29 +71,8 @@ pub(crate) struct ExposureArgs {
     #[arg(value_name = "ADVISORIES", required = true)]
     advisories: Vec<PathBuf>,
     /// How to print the exposure.
-    #[arg(long, value_enum, default_value_t = ExposureFormatArg::Human)]
-    format: ExposureFormatArg,
-}
-
-/// The values of `--format` of `repo exposure`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum ExposureFormatArg {
-    /// Text for people.
-    Human,
-    /// One JSON document (schema osec-repo-exposure/1).
-    Json,
-    /// Markdown: a section per advisory with a table of packages.
-    Markdown,
-}
-
-impl From<ExposureFormatArg> for ExposureFormat {
-    fn from(format: ExposureFormatArg) -> ExposureFormat {
-        match format {
-            ExposureFormatArg::Human => ExposureFormat::Human,
-            ExposureFormatArg::Json => ExposureFormat::Json,
-            ExposureFormatArg::Markdown => ExposureFormat::Markdown,
-        }
-    }
+    #[arg(long, value_enum, default_value_t = ExposureFormat::Human)]
+    format: ExposureFormat,
 }
 
 /// Arguments of `osec repo check-immutable`.
@@ -127,32 +88,8 @@ pub(crate) struct CheckImmutableArgs {
     #[arg(value_name = "HEAD")]
     head: String,
     /// How to print the findings.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-    format: CheckFormat,
-}
-
-/// The values of `--format`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum CheckFormat {
-    /// rustc-style text for people.
-    Human,
-    /// One JSON document (schema osec-repo-check-immutable/1).
-    Json,
-    /// SARIF 2.1.0 for GitHub code scanning.
-    Sarif,
-    /// A Markdown summary for a pull-request comment.
-    Markdown,
-}
-
-impl From<CheckFormat> for Format {
-    fn from(format: CheckFormat) -> Format {
-        match format {
-            CheckFormat::Human => Format::Human,
-            CheckFormat::Json => Format::Json,
-            CheckFormat::Sarif => Format::Sarif,
-            CheckFormat::Markdown => Format::Markdown,
-        }
-    }
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 pub(crate) fn run(command: RepoCommand) -> anyhow::Result<ExitCode> {
@@ -165,7 +102,7 @@ pub(crate) fn run(command: RepoCommand) -> anyhow::Result<ExitCode> {
 
 fn run_annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let options = AnnotateOptions {
-        mark: args.mark.map(Mark::from),
+        mark: args.mark,
         remove: args.remove,
     };
     let plan = annotate(&args.repo, &args.advisories, options)?;
@@ -184,12 +121,12 @@ fn run_annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
 fn run_exposure(args: ExposureArgs) -> anyhow::Result<ExitCode> {
     let exposure = repo_policy::exposure(&args.repos, &args.advisories)?;
     eprint!("{}", render_rejected(&exposure.rejected));
-    print_stdout(&exposure.render(args.format.into()))?;
+    print_stdout(&exposure.render(args.format))?;
     Ok(exit_if(exposure.is_incomplete(), 2))
 }
 
 fn check(args: CheckImmutableArgs) -> anyhow::Result<ExitCode> {
     let report = check_immutable(&args.repo, &args.base, &args.head)?;
-    print_stdout(&report.render(args.format.into()))?;
+    print_stdout(&report.render(args.format))?;
     Ok(exit_if(report.errors() > 0, 1))
 }

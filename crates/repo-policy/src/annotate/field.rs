@@ -20,11 +20,12 @@ pub(crate) const MARKS: &str = "x-security-advisories-marks";
 
 /// How a version is marked once a fixed version of its package is out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Mark {
-    /// `flags: avoid-version`: opam's solver picks the version only when nothing
-    /// else will do; users who ask for it still get it.
+    /// `flags: avoid-version`: the solver picks the version only when it must.
+    // Users who ask for the version still get it.
     AvoidVersion,
-    /// `available: false`: opam no longer installs the version at all.
+    /// `available: false`: the version can no longer be installed.
     Unavailable,
 }
 

@@ -300,14 +300,16 @@ fn strings(value: &Value) -> Vec<String> {
 
 /// The output formats of [`Exposure::render`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[non_exhaustive]
 pub enum ExposureFormat {
     /// Text for people.
     Human,
-    /// The JSON contract (`osec-repo-exposure/1`, in the crate docs).
+    /// One JSON document (schema osec-repo-exposure/1).
+    // The contract is in the crate docs.
     Json,
-    /// Markdown, a section per advisory with a table of packages, for an issue or an
-    /// e-mail to maintainers.
+    /// Markdown: a section per advisory with a table of packages.
+    // For an issue or an e-mail to maintainers.
     Markdown,
 }
 

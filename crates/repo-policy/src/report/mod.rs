@@ -148,11 +148,12 @@ pub struct Report {
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[non_exhaustive]
 pub enum Format {
     /// rustc-style text for people.
     Human,
-    /// The JSON contract (`osec-repo-check-immutable/1`).
+    /// One JSON document (schema osec-repo-check-immutable/1).
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
