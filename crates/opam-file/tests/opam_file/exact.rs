@@ -228,3 +228,24 @@ fn unmodified_document_prints_its_input() {
     let document = Document::parse(&given[..]).expect("parses");
     assert_round_trips_exactly("given", &document, given);
 }
+
+/// Every operator, in each place the grammar allows it: the relational operators
+/// infix and prefix (in option braces and as values), `?` and `!`, `&` and `|`, and
+/// each environment update operator in lists, spaced and not.
+#[test]
+fn every_operator_prints_back() {
+    let given = b"opam-version: \"2.0\"
+depends: [
+  \"a\" {< \"1\" & > \"0\" | = \"2\" | != \"3\" | <= \"4\" | >= \"5\" | ~ \"6\"}
+  \"b\" {<\"1\" build & ?x}
+]
+available: os != \"win32\" & (arch = x86_64 | arch=arm64) & ocaml:version < \"5.0\" & n <= 1 & n > 2 & n >= 3 & ?foo & !?bar | !bar
+conflicts: [\"c\" {!= \"1\"}] {with-test}
+x: < \"1\"
+y: [a = b = c >= d ~e]
+setenv: [[A = \"1\"] [B += \"2\"] [C =+ \"3\"] [D := \"4\"] [E =: \"5\"] [F =+= \"6\"] G+=\"7\" H=:\"8\"]
+build-env: P := \"q\" {os = \"linux\"}
+";
+    let document = Document::parse(&given[..]).expect("parses");
+    assert_round_trips_exactly("operators", &document, given);
+}

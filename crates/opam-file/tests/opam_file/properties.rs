@@ -158,7 +158,28 @@ fn soup() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// opam's relational operators; `~` is another spelling of `>=`.
+const RELOPS: &[&str] = &["=", "!=", "<", "<=", ">", ">=", "~"];
+
+/// The environment update operators. `=` lexes as a relational operator (opam reads
+/// `FOO = "x"` as a binding where it expects one); `=:=` is not an operator.
+const ENVOPS: &[&str] = &["=", "+=", "=+", ":=", "=:", "=+="];
+
+/// What goes around a binary or prefix operator: a blank mostly, sometimes nothing
+/// (`a<=b`, `FOO+="x"`, `<"1"`), which the lexer must split by longest match.
+fn around_operator() -> impl Strategy<Value = &'static str> + Clone {
+    prop_oneof![3 => Just(" "), 1 => Just("")]
+}
+
 /// Mostly valid files: a header sometimes, then fields and sections with values.
+///
+/// The values draw every construct of the grammar: atoms; relations between atoms
+/// (`a < b`) and prefix relations (`>= "1"`) with each relational operator;
+/// environment bindings (`FOO += "x"`) with each update operator; `!` and `?`; `&`
+/// and `|`; lists, groups and option braces, nested. Every file is valid opam syntax:
+/// the operands of relations and bindings are atoms, as the grammar requires, and
+/// juxtaposed values stay valid however they group (`[a = b = c]` is a relation and
+/// a prefix relation).
 fn valid_file() -> impl Strategy<Value = Vec<u8>> {
     let atom = prop_oneof![
         "[a-z][a-z0-9_-]{0,6}".prop_map(|s| s.into_bytes()),
@@ -173,7 +194,37 @@ fn valid_file() -> impl Strategy<Value = Vec<u8>> {
             s
         }),
     ];
-    let value = atom.prop_recursive(4, 24, 4, |inner| {
+    let relation = (
+        atom.clone(),
+        proptest::sample::select(RELOPS),
+        around_operator(),
+        atom.clone(),
+    )
+        .prop_map(|(left, op, blank, right)| {
+            [left, format!("{blank}{op}{blank}").into_bytes(), right].concat()
+        });
+    let prefix_relation = (
+        proptest::sample::select(RELOPS),
+        around_operator(),
+        atom.clone(),
+    )
+        .prop_map(|(op, blank, operand)| [format!("{op}{blank}").into_bytes(), operand].concat());
+    let binding = (
+        atom.clone(),
+        proptest::sample::select(ENVOPS),
+        around_operator(),
+        atom.clone(),
+    )
+        .prop_map(|(name, op, blank, operand)| {
+            [name, format!("{blank}{op}{blank}").into_bytes(), operand].concat()
+        });
+    let leaf = prop_oneof![
+        4 => atom,
+        2 => relation,
+        2 => prefix_relation,
+        1 => binding,
+    ];
+    let value = leaf.prop_recursive(4, 24, 4, |inner| {
         let sep = prop_oneof![Just(" "), Just("\n  "), Just(" (* c *) ")];
         prop_oneof![
             (proptest::collection::vec(inner.clone(), 0..4), sep.clone()).prop_map(|(vs, sep)| {
@@ -199,7 +250,20 @@ fn valid_file() -> impl Strategy<Value = Vec<u8>> {
                     s.push(b'}');
                     s
                 }),
-            inner.clone().prop_map(|v| [b"!".to_vec(), v].concat()),
+            (
+                prop_oneof![Just("!"), Just("?")],
+                proptest::bool::weighted(0.25),
+                inner.clone()
+            )
+                .prop_map(|(op, blank, v)| {
+                    let mut s = op.as_bytes().to_vec();
+                    // `!` then a prefix `=` would lex as `!=`.
+                    if blank || v.first() == Some(&b'=') {
+                        s.push(b' ');
+                    }
+                    s.extend_from_slice(&v);
+                    s
+                }),
             inner
                 .clone()
                 .prop_map(|v| [b"(".to_vec(), v, b")".to_vec()].concat()),
