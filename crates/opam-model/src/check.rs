@@ -127,7 +127,7 @@ fn check_one(input: &OpamInput, bytes: &[u8]) -> Option<(SourceFile, Vec<Diagnos
         return None;
     };
     Some((
-        SourceFile::new(input.name().to_owned(), bytes),
+        SourceFile::new(input.name().into_owned(), bytes),
         vec![Diagnostic::from_parse_error(&error)],
     ))
 }

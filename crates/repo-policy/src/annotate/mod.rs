@@ -244,7 +244,7 @@ pub fn annotate(
     // Only the files to edit are kept: those of affected versions, and those that
     // mention the field (an annotation to update or take out).
     let read = reader.filter_map(|input, bytes| {
-        let position = *by_name.get(input.name())?;
+        let position = *by_name.get(&*input.name())?;
         let (_, package) = files.get(position)?;
         let relevant = wanted.contains_key(package)
             || memchr::memmem::find(bytes, field::ANNOTATION.as_bytes()).is_some();
