@@ -373,3 +373,36 @@ fn check_of_a_tarball_as_sarif() {
     assert_eq!(results.len(), 1, "{}", out.stdout);
     insta::assert_snapshot!(out.stdout);
 }
+
+/// A library error that shows its cause in its own message is printed once, not
+/// followed by the same cause again ("cannot read X: ENOENT: ENOENT").
+#[test]
+fn an_error_names_its_cause_once() {
+    let dir = TestDir::new();
+    let runs: [&[&str]; 4] = [
+        &["opam", "check", "missing"],
+        &["opam", "versions", "--repo", "missing", "foo"],
+        &["db", "status", "--db", "missing.zip"],
+        &["sync", "--osv", "missing", "."],
+    ];
+    let cause = std::fs::read("/nonexistent/missing")
+        .unwrap_err()
+        .to_string();
+    for args in runs {
+        let out = dir.osec(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.matches(&cause).count(),
+            1,
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("missing"), "{args:?}: {}", out.stderr);
+    }
+}
