@@ -340,9 +340,9 @@ impl Formula<VersionConstraint> {
         let values = match file.items.as_slice() {
             [item] => match &item.kind {
                 ItemKind::Variable(_, value) => match &value.kind {
-                    ValueKind::Option(package, values) if matches!(&package.kind, ValueKind::String(p) if p == b"p") => {
-                        Some(values)
-                    }
+                    // The subject is the `"p"` of the prefix: stacked lists after it are
+                    // `StackedOptions`, anything else around it is not an `Option`.
+                    ValueKind::Option(_, values) => Some(values),
                     _ => None,
                 },
                 ItemKind::Section(_) => None,
