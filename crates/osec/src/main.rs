@@ -131,12 +131,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes, `: `-separated. Library errors often show their cause
-/// in their own message too: a cause already said is not said again.
+/// The error and its causes, `: `-separated. Library errors often end their own
+/// message with their cause's (`cannot read X: {source}`): a cause the message
+/// already ends with is not said again.
 fn error_message(err: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in err.chain().map(ToString::to_string) {
-        if !message.contains(&cause) {
+        if !message.ends_with(&cause) {
             if !message.is_empty() {
                 message.push_str(": ");
             }

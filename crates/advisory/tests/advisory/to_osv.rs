@@ -34,15 +34,19 @@ const VERSIONS: &[&str] = &[
     "0.9", "1.0", "1.0.1", "1.1", "1.2", "1.10", "2.0~beta", "2.0", "2.1", "3.0",
 ];
 
+/// `adv` converted with `released` and the `versions` lists.
+fn with_versions(adv: &Advisory, released: &ReleasedVersions) -> advisory::Conversion {
+    let options = ConvertOptions {
+        released: Some(released),
+        with_versions: true,
+    };
+    to_osv(adv, &options).unwrap()
+}
+
 /// The ECOSYSTEM ranges (as `introduced..fixed` text) and versions of a constraint.
 fn convert(constraint: &str) -> (Vec<String>, Vec<String>, String) {
     let adv = advisory(&format!("affected: \"pkg\" {{{constraint}}}"), "# Title\n");
-    let released = released("pkg", VERSIONS);
-    let options = ConvertOptions {
-        released: Some(&released),
-        with_versions: true,
-    };
-    let conversion = to_osv(&adv, &options).unwrap();
+    let conversion = with_versions(&adv, &released("pkg", VERSIONS));
     let affected = &conversion.record.affected()[0];
     let ranges = affected
         .ranges()
@@ -139,14 +143,7 @@ fn nesting_of_and_or_and_groups() {
 fn a_constraint_matching_nothing_has_no_range_and_a_note() {
     let adv = advisory("affected: \"pkg\" {< \"1.0\" & > \"2.0\"}", "# Title\n");
     let released = released("pkg", VERSIONS);
-    let conversion = to_osv(
-        &adv,
-        &ConvertOptions {
-            released: Some(&released),
-            with_versions: true,
-        },
-    )
-    .unwrap();
+    let conversion = with_versions(&adv, &released);
     assert!(conversion.record.affected()[0].ranges().is_empty());
     assert!(conversion.record.affected()[0].versions().is_empty());
     assert!(
@@ -163,14 +160,7 @@ fn a_constraint_matching_nothing_has_no_range_and_a_note() {
 fn an_unreleased_excluded_lower_bound_is_left_out_with_a_note() {
     let adv = advisory("affected: \"pkg\" {> \"3.0\"}", "# Title\n");
     let released = released("pkg", VERSIONS);
-    let conversion = to_osv(
-        &adv,
-        &ConvertOptions {
-            released: Some(&released),
-            with_versions: true,
-        },
-    )
-    .unwrap();
+    let conversion = with_versions(&adv, &released);
     assert!(conversion.record.affected()[0].ranges().is_empty());
     assert!(
         conversion.notes.iter().any(|n| n.contains("after \"3.0\"")),
@@ -189,14 +179,7 @@ fn several_packages_get_one_entry_each() {
     );
     let mut released = released("a", &["1.0", "1.1"]);
     add(&mut released, "b", &["1.0", "2.0"]);
-    let conversion = to_osv(
-        &adv,
-        &ConvertOptions {
-            released: Some(&released),
-            with_versions: true,
-        },
-    )
-    .unwrap();
+    let conversion = with_versions(&adv, &released);
     let affected = conversion.record.affected();
     let names: Vec<_> = affected
         .iter()

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use audit::fix::{FixOutcome, FixRequest};
 use audit::plan::{Outcome as PlanOutcome, Plan, Reason};
 use audit::report::Report;
-use audit::scan::Severity;
-use audit::{Inputs, Outcome, PolicyOptions, Repositories, Request};
+use audit::{Inputs, Outcome, Repositories, Request};
 use opam_model::RepositorySpec;
 
 use crate::scenario;
@@ -45,23 +44,15 @@ fn real_repositories() -> Option<Vec<RepositorySpec>> {
 }
 
 fn request(inputs: Inputs, db: PathBuf, repositories: Vec<RepositorySpec>) -> Request {
-    Request {
+    Request::new(
         inputs,
-        database: vulndb::source::Choice::new()
+        vulndb::source::Choice::new()
             .with_given([db])
             .require_ecosystem("opam"),
-        policy: PolicyOptions {
-            config: None,
-            ignores: Vec::new(),
-            threshold: Severity::None,
-            skip_development: false,
-        },
-        include_pinned: false,
-        now: "2026-11-30T12:00:00Z".parse().expect("a time"),
-        tool_version: "0.0.0-test".to_owned(),
-        repositories: Repositories::Given(repositories),
-        reachability: None,
-    }
+        Repositories::Given(repositories),
+        "2026-11-30T12:00:00Z".parse().expect("a time"),
+        "0.0.0-test",
+    )
 }
 
 fn embedded_db() -> PathBuf {

@@ -2,30 +2,21 @@
 
 use std::path::PathBuf;
 
-use audit::scan::Severity;
-use audit::{Inputs, NothingScanned, Outcome, PolicyOptions, Request, RunError, Verdict};
+use audit::{Inputs, NothingScanned, Outcome, Request, RunError, Verdict};
 
 use crate::scenario;
 
 /// A request for `inputs` against the embedded snapshot (by its path), on 2026-11-30.
 fn request(inputs: Inputs) -> Request {
-    Request {
+    Request::new(
         inputs,
-        database: vulndb::source::Choice::new()
+        vulndb::source::Choice::new()
             .with_given([PathBuf::from("../vulndb/data/opam-all.zip")])
             .require_ecosystem("opam"),
-        policy: PolicyOptions {
-            config: None,
-            ignores: Vec::new(),
-            threshold: Severity::None,
-            skip_development: false,
-        },
-        include_pinned: false,
-        now: "2026-11-30T12:00:00Z".parse().unwrap(),
-        tool_version: "0.0.0-test".to_owned(),
-        repositories: audit::Repositories::None,
-        reachability: None,
-    }
+        audit::Repositories::None,
+        "2026-11-30T12:00:00Z".parse().unwrap(),
+        "0.0.0-test",
+    )
 }
 
 fn at(path: PathBuf) -> Inputs {
